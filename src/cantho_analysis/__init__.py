@@ -1,0 +1,2 @@
+"""Cần Thơ policy analysis workbook."""
+__version__ = "0.1.0"

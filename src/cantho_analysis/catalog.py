@@ -1,0 +1,161 @@
+"""The indicator catalogue: loading the bundled data (plus users' extra outcome files)
+and choosing the best available figure among several versions.
+
+Best-available rule (documented in ``data/README.md``), applied per indicator,
+locality and period, among whole-year rows only (``subperiod == "year"``):
+
+1. normal-reliability rows beat rows flagged ``reliability = low``;
+2. a later vintage (``published``) beats an earlier one: revisions supersede;
+3. at equal vintage, higher status wins: official > preliminary > estimate > plan_estimate;
+4. then an exact figure beats an approximate one, a range midpoint or a bound;
+5. then the row that comes later in the files (user files come after the bundled data).
+
+No row is ever dropped from the catalogue; the choice is a view, and the number of
+versions and whether they disagree are reported beside the chosen value.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from . import config
+from .validation import Problem, ValidationError, read_table
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Catalog", "load_catalog", "best_available", "published_key", "user_actual_files"]
+
+_KIND_RANK = {"exact": 3, "approx": 2, "range_midpoint": 1, "lower_bound": 0, "upper_bound": 0}
+
+
+@dataclass
+class Catalog:
+    """All curated tables, typed and validated."""
+
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    actuals: pd.DataFrame
+    scenarios: pd.DataFrame
+    base_rates: pd.DataFrame
+    plans: pd.DataFrame
+
+    def indicator(self, indicator_id: str) -> pd.Series:
+        rows = self.indicators[self.indicators["indicator_id"] == indicator_id]
+        if rows.empty:
+            raise KeyError(f"unknown indicator_id {indicator_id!r}")
+        return rows.iloc[0]
+
+    def best(self) -> pd.DataFrame:
+        """Best available actual per indicator, locality and period (see module docs)."""
+        return best_available(self.actuals)
+
+
+def user_actual_files() -> list[Path]:
+    """CSV files in ``data/user/`` whose name ends in ``actuals.csv``, sorted by name."""
+    d = config.user_dir()
+    return sorted(p for p in d.glob("*actuals.csv")) if d.exists() else []
+
+
+def _label(path: Path) -> str:
+    try:
+        return str(path.relative_to(config.REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def load_catalog(extra_actuals: Iterable[str | Path] = (), data_dir: str | Path | None = None,
+                 include_user_dir: bool = True) -> Catalog:
+    """Load and validate the bundled dataset and any extra outcome files.
+
+    Parameters
+    ----------
+    extra_actuals : iterable of path-like
+        More outcome files with the columns of ``actuals.csv`` (for example the 2026
+        figures). Validated the same way; appended after the bundled rows.
+    data_dir : path-like, optional
+        Folder holding the CSV files (default: the repository's ``data/``).
+    include_user_dir : bool
+        Also load ``data/user/*actuals.csv``.
+
+    Raises
+    ------
+    ValidationError
+        With every problem found (file, row, field), if any file is invalid.
+    """
+    d = Path(data_dir) if data_dir else config.data_dir()
+    problems: list[Problem] = []
+    ind, p = read_table(d / "indicators.csv", "indicators", label=_label(d / "indicators.csv"))
+    problems += p
+    frames = {}
+    for kind in ("targets", "actuals", "scenarios", "base_rates"):
+        path = d / f"{kind}.csv"
+        frames[kind], p = read_table(path, kind, ind, label=_label(path))
+        problems += p
+    extra = list(extra_actuals) + (user_actual_files() if include_user_dir and data_dir is None else [])
+    parts = [frames["actuals"].assign(origin="bundled")]
+    for path in extra:
+        path = Path(path)
+        df, p = read_table(path, "actuals", ind, label=_label(path))
+        problems += p
+        if "actual_id" in df:
+            missing = df["actual_id"].isna() | (df["actual_id"] == "")
+            df.loc[missing, "actual_id"] = [f"user:{path.name}:{i + 1}" for i in df.index[missing]]
+        parts.append(df.assign(origin=_label(path)))
+    if problems:
+        raise ValidationError(problems)
+    actuals = pd.concat(parts, ignore_index=True)
+    dup = actuals["actual_id"].duplicated(keep=False)
+    if dup.any():
+        raise ValidationError([Problem("actuals", None, "actual_id",
+                                       f"duplicate actual_id across files: {i}")
+                               for i in sorted(set(actuals.loc[dup, "actual_id"]))])
+    plans = _plans(d)
+    return Catalog(ind, frames["targets"], actuals, frames["scenarios"], frames["base_rates"], plans)
+
+
+def _plans(d: Path) -> pd.DataFrame:
+    path = d / "plans.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["plan", "name_vi", "name_en", "source_file", "issued"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def published_key(value: object) -> tuple[int, int, int]:
+    """Sortable key for a ``published`` date given as YYYY, YYYY-MM or YYYY-MM-DD (empty = oldest)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return (0, 0, 0)
+    parts = [int(x) for x in str(value).split("-") if x.isdigit()]
+    parts += [0] * (3 - len(parts))
+    return (parts[0], parts[1], parts[2]) if parts else (0, 0, 0)
+
+
+def best_available(actuals: pd.DataFrame) -> pd.DataFrame:
+    """Choose one figure per ``(indicator_id, locality, period_start, period_end)``.
+
+    Only whole-year rows are considered. The result keeps the chosen row's columns and
+    adds ``n_versions`` (how many rows competed) and ``n_values`` (how many distinct
+    values they gave), so disagreement is visible. Ordering is stable.
+    """
+    df = actuals[actuals["subperiod"].fillna("year") == "year"].copy()
+    if df.empty:
+        return df.assign(n_versions=pd.Series(dtype="int64"), n_values=pd.Series(dtype="int64"))
+    df["_order"] = range(len(df))
+    df["_rel"] = (df["reliability"].fillna("normal") != "low").astype(int)
+    pk = df["published"].map(published_key)
+    df["_pub"] = pk.map(lambda t: t[0] * 10000 + t[1] * 100 + t[2])
+    df["_status"] = df["status"].map(config.STATUS_RANK).fillna(-1)
+    df["_kind"] = df["value_kind"].fillna("exact").map(_KIND_RANK).fillna(0)
+    keys = ["indicator_id", "locality", "period_start", "period_end"]
+    df = df.sort_values(keys + ["_rel", "_pub", "_status", "_kind", "_order"], kind="mergesort")
+    g = df.groupby(keys, sort=True, dropna=False)
+    n_versions = g["value"].transform("size")
+    n_values = g["value"].transform(lambda s: s.round(6).nunique())
+    df = df.assign(n_versions=n_versions, n_values=n_values)
+    best = df.groupby(keys, sort=True, dropna=False).tail(1)
+    best = best.drop(columns=[c for c in best.columns if c.startswith("_")])
+    return best.sort_values(keys, kind="mergesort").reset_index(drop=True)

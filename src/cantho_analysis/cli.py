@@ -1,0 +1,136 @@
+"""The ``cantho-analysis`` command.
+
+Sub-commands: ``validate``, ``catalog``, ``status``, ``reports``, ``feasibility``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .catalog import load_catalog, user_actual_files
+from .validation import Problem, ValidationError, read_table
+
+log = logging.getLogger("cantho_analysis")
+
+
+def _kind_of(path: Path) -> str:
+    """Which table a user file is, from its header (default: actuals)."""
+    try:
+        head = path.read_bytes().split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    except OSError:
+        return "actuals"
+    cols = {c.strip() for c in head.split(",")}
+    for key, kind in (("target_id", "targets"), ("scenario_id", "scenarios"), ("rate_id", "base_rates"),
+                      ("measure", "indicators")):
+        if key in cols:
+            return kind
+    return "actuals"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    d = config.data_dir()
+    files = [(d / f"{k}.csv", k) for k in ("indicators", "targets", "actuals", "scenarios", "base_rates")]
+    files += [(p, "actuals") for p in user_actual_files()]
+    files += [(Path(f), _kind_of(Path(f))) for f in args.files]
+    problems: list[Problem] = []
+    ind, p = read_table(files[0][0], "indicators", label=_rel(files[0][0]))
+    problems += p
+    counts: dict[str, int] = {}
+    for path, kind in files[1:]:
+        df, p = read_table(path, kind, ind if not p or kind != "indicators" else None, label=_rel(path))
+        problems += p
+        counts[kind] = counts.get(kind, 0) + (0 if p and df.empty else len(df))
+    if problems:
+        for prob in problems:
+            print(prob)
+        print(f"{len(problems)} problem(s) found; nothing was changed.", file=sys.stderr)
+        return 1
+    extra = len(files) - 5
+    print(f"OK: {len(ind)} indicators, {counts.get('targets', 0)} targets, {counts.get('actuals', 0)} actuals, "
+          f"{counts.get('scenarios', 0)} scenarios, {counts.get('base_rates', 0)} base rates"
+          + (f" ({extra} extra file(s) included)" if extra else "") + "; no problems.")
+    return 0
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(config.REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _load(args: argparse.Namespace):
+    return load_catalog(extra_actuals=getattr(args, "actuals", None) or ())
+
+
+def catalog_summary(cat) -> pd.DataFrame:
+    """Per locality and plan: targets, indicators targeted, and how many have an actual."""
+    with_actual = set(zip(cat.actuals["indicator_id"], cat.actuals["locality"]))
+    rows = []
+    for (loc, plan), g in cat.targets.groupby(["locality", "plan"], sort=True):
+        inds = sorted(set(g["indicator_id"]))
+        rows.append({
+            "locality": loc, "plan": plan,
+            "period": f"{int(g['period_start'].min())}-{int(g['period_end'].max())}",
+            "targets": len(g), "indicators": len(inds),
+            "indicators_with_actual": sum((i, loc) in with_actual for i in inds),
+        })
+    return pd.DataFrame(rows)
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    cat = _load(args)
+    table = catalog_summary(cat)
+    if args.format == "csv":
+        print(table.to_csv(index=False), end="")
+    elif args.format == "json":
+        print(json.dumps(table.to_dict("records"), ensure_ascii=False, indent=2))
+    else:
+        print(table.to_string(index=False))
+        print(f"\n{len(cat.indicators)} indicators, {len(cat.targets)} targets, {len(cat.actuals)} actuals "
+              f"({len(cat.best())} best-available series points), {len(cat.scenarios)} scenario figures, "
+              f"{len(cat.base_rates)} base-rate figures.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cantho-analysis", description="Cần Thơ policy analysis workbook.")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="validate the bundled data plus any extra files")
+    v.add_argument("files", nargs="*", help="extra CSV files (actuals by default; kind read from the header)")
+    v.set_defaults(func=cmd_validate)
+
+    c = sub.add_parser("catalog", help="summary table: targets and indicators with actuals, per locality and plan")
+    c.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    c.add_argument("--actuals", action="append", metavar="FILE", help="extra outcome file (repeatable)")
+    c.set_defaults(func=cmd_catalog)
+
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except ValidationError as e:
+        for prob in e.problems:
+            print(prob)
+        print(f"{len(e.problems)} problem(s) found; nothing was changed.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Paths and constants, resolved once from this file's location (never the current directory)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parents[1]
+
+
+def data_dir() -> Path:
+    """Folder of the bundled dataset; ``CANTHO_DATA_DIR`` overrides it."""
+    env = os.environ.get("CANTHO_DATA_DIR")
+    return Path(env).resolve() if env else REPO_ROOT / "data"
+
+
+def raw_dir() -> Path:
+    return data_dir() / "raw"
+
+
+def user_dir() -> Path:
+    """Where users drop their own outcome files (``data/user/*.csv``)."""
+    return data_dir() / "user"
+
+
+def reports_dir() -> Path:
+    return REPO_ROOT / "reports"
+
+
+def notebooks_dir() -> Path:
+    return REPO_ROOT / "notebooks"
+
+
+LOCALITIES = ("can_tho_old", "soc_trang", "hau_giang", "can_tho_merged", "vietnam", "mekong_delta")
+LOCALITY_NAMES = {
+    "can_tho_old": {"en": "Cần Thơ (old boundary, before 1 July 2025)", "vi": "Cần Thơ (địa giới cũ, trước 1/7/2025)"},
+    "soc_trang": {"en": "Sóc Trăng province (before 1 July 2025)", "vi": "Tỉnh Sóc Trăng (trước 1/7/2025)"},
+    "hau_giang": {"en": "Hậu Giang province (before 1 July 2025)", "vi": "Tỉnh Hậu Giang (trước 1/7/2025)"},
+    "can_tho_merged": {"en": "Cần Thơ city (merged boundary, from 1 July 2025)", "vi": "Thành phố Cần Thơ (sau hợp nhất, từ 1/7/2025)"},
+    "vietnam": {"en": "Vietnam", "vi": "Cả nước"},
+    "mekong_delta": {"en": "Mekong Delta region", "vi": "Vùng Đồng bằng sông Cửu Long"},
+}
+MEASURES = ("level", "growth_rate", "share", "ratio", "count")
+BETTER = ("higher", "lower", "band")
+TARGET_KINDS = ("value_in_year", "average_growth", "annual_value", "cumulative", "change")
+BOUNDS = ("range", "at_least", "at_most", "point", "about")
+STATUSES = ("official", "preliminary", "estimate", "plan_estimate")
+# Higher number = more authoritative. Used by the best-available rule.
+STATUS_RANK = {"plan_estimate": 0, "estimate": 1, "preliminary": 2, "official": 3}
+VALUE_KINDS = ("exact", "approx", "range_midpoint", "lower_bound", "upper_bound")
+SUBPERIODS = ("year", "H1", "Q1", "Q2", "Q3", "Q4", "9M", "Jan", "unclear")
+RELIABILITY = ("normal", "low")
+NUMBER_FORMATS = ("vi", "en")
+YEAR_MIN, YEAR_MAX = 1990, 2060

@@ -1,0 +1,31 @@
+"""Shared fixtures: the bundled catalogue (loaded once) and helpers for tiny CSV files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cantho_analysis.catalog import load_catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+
+ACTUAL_HEADER = "indicator_id,locality,period_start,period_end,value,status,published,source_url,quote\n"
+GOOD_ACTUAL = "grdp_growth,can_tho_merged,2026,2026,9.1,estimate,2027-01,https://example.org/a,\"tăng 9,1%\"\n"
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return load_catalog(include_user_dir=False)
+
+
+@pytest.fixture
+def write_csv(tmp_path):
+    def _write(name: str, text: str | bytes) -> Path:
+        p = tmp_path / name
+        if isinstance(text, bytes):
+            p.write_bytes(text)
+        else:
+            p.write_text(text, encoding="utf-8")
+        return p
+    return _write

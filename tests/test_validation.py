@@ -1,0 +1,161 @@
+"""Each class of bad input gives a clear problem naming file, row and field; nothing is modified."""
+
+import hashlib
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from cantho_analysis.cli import main
+from cantho_analysis.validation import read_table
+
+from conftest import ACTUAL_HEADER, GOOD_ACTUAL
+
+
+@pytest.fixture(scope="module")
+def indicators(catalog):
+    return catalog.indicators
+
+
+def problems_of(path, indicators, kind="actuals"):
+    _, probs = read_table(path, kind, indicators, label=path.name)
+    return probs
+
+
+def test_good_file_has_no_problem(write_csv, indicators):
+    p = write_csv("ok.csv", ACTUAL_HEADER + GOOD_ACTUAL)
+    df, probs = read_table(p, "actuals", indicators)
+    assert probs == []
+    assert df["value"].iloc[0] == 9.1
+    assert str(df["period_start"].dtype) == "Int64"
+
+
+def test_misspelt_column(write_csv, indicators):
+    p = write_csv("a.csv", ACTUAL_HEADER.replace("value", "valeu") + GOOD_ACTUAL)
+    probs = problems_of(p, indicators)
+    assert len(probs) == 1
+    assert probs[0].field == "value" and "valeu" in probs[0].message and probs[0].row is None
+
+
+def test_text_in_number_field(write_csv, indicators):
+    p = write_csv("a.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace("9.1", "about nine"))
+    [prob] = problems_of(p, indicators)
+    assert (prob.row, prob.field) == (1, "value")
+    assert "not a plain decimal number" in prob.message
+
+
+def test_decimal_comma(write_csv, indicators):
+    p = write_csv("a.csv", ACTUAL_HEADER + GOOD_ACTUAL + GOOD_ACTUAL.replace("9.1", '"9,5"'))
+    [prob] = problems_of(p, indicators)
+    assert (prob.row, prob.field) == (2, "value")
+    assert "decimal comma" in prob.message and "9.5" in prob.message
+
+
+def test_thousands_separator(write_csv, indicators):
+    p = write_csv("a.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace("9.1", "43.000"))
+    # 43.000 is a valid plain decimal (43.0): Vietnamese thousands can't be told apart here,
+    # so a value like '43.000' is accepted as 43; '1.234.567' is rejected.
+    assert problems_of(p, indicators) == []
+    p = write_csv("b.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace("9.1", "1.234.567"))
+    [prob] = problems_of(p, indicators)
+    assert "thousands separator" in prob.message
+
+
+def test_unknown_indicator(write_csv, indicators):
+    p = write_csv("a.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace("grdp_growth", "grdp_grwth"))
+    [prob] = problems_of(p, indicators)
+    assert (prob.row, prob.field) == (1, "indicator_id") and "unknown indicator_id" in prob.message
+
+
+def test_duplicate_id(write_csv, indicators):
+    text = "actual_id," + ACTUAL_HEADER + "x1," + GOOD_ACTUAL + "x1," + GOOD_ACTUAL
+    [prob] = problems_of(write_csv("a.csv", text), indicators)
+    assert (prob.row, prob.field) == (2, "actual_id") and "duplicate" in prob.message
+
+
+def test_duplicate_target_id_and_low_gt_high(tmp_path, catalog):
+    t = catalog.targets.head(3).copy()
+    t.loc[t.index[1], "target_id"] = t.loc[t.index[0], "target_id"]
+    t.loc[t.index[2], ["low", "high"]] = [10, 5]
+    p = tmp_path / "targets.csv"
+    t.to_csv(p, index=False)
+    probs = problems_of(p, catalog.indicators, kind="targets")
+    where = {(x.row, x.field) for x in probs}
+    assert (2, "target_id") in where
+    assert (3, "high") in where and any("low is greater than high" in x.message for x in probs)
+
+
+def test_impossible_year(write_csv, indicators):
+    p = write_csv("a.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace("2026,2026", "2026,3026"))
+    [prob] = problems_of(p, indicators)
+    assert (prob.row, prob.field) == (1, "period_end") and "year outside" in prob.message
+
+
+def test_year_not_a_year(write_csv, indicators):
+    p = write_csv("a.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace("2026,2026", "26,2026"))
+    [prob] = problems_of(p, indicators)
+    assert (prob.row, prob.field) == (1, "period_start")
+
+
+def test_empty_file(write_csv, indicators):
+    [prob] = problems_of(write_csv("a.csv", ""), indicators)
+    assert "empty" in prob.message
+    [prob] = problems_of(write_csv("b.csv", ACTUAL_HEADER), indicators)
+    assert "no rows" in prob.message
+
+
+def test_non_utf8_file(write_csv, indicators):
+    data = (ACTUAL_HEADER + GOOD_ACTUAL + GOOD_ACTUAL).encode("utf-8")
+    data = data.replace("tăng".encode("utf-8"), "tăng".encode("cp1258"), 2)
+    [prob] = problems_of(write_csv("a.csv", data), indicators)
+    assert "UTF-8" in prob.message and prob.row == 1
+
+
+def test_not_allowed_status_and_missing_source(write_csv, indicators):
+    bad = GOOD_ACTUAL.replace("estimate", "guess").replace("https://example.org/a", "")
+    probs = problems_of(write_csv("a.csv", ACTUAL_HEADER + bad), indicators)
+    fields = {p.field for p in probs}
+    assert {"status", "source_url"} <= fields
+
+
+def test_unit_must_match_indicator(write_csv, indicators):
+    p = write_csv("a.csv", "unit," + ACTUAL_HEADER + "%," + GOOD_ACTUAL + "USD," + GOOD_ACTUAL)
+    [prob] = problems_of(p, indicators)
+    assert (prob.row, prob.field) == (2, "unit")
+
+
+class TestCommand:
+    def test_bad_input_lines_and_exit_status(self, write_csv, capsys):
+        p = write_csv("new.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace("9.1", '"9,1"')
+                      + GOOD_ACTUAL.replace("grdp_growth", "nope"))
+        before = hashlib.sha256(p.read_bytes()).hexdigest()
+        assert main(["validate", str(p)]) == 1
+        out = capsys.readouterr().out.strip().splitlines()
+        assert out[0].endswith("row 1, field 'value': decimal comma in '9,1': write plain decimals with a point (9.1)")
+        assert "row 2, field 'indicator_id'" in out[1]
+        assert hashlib.sha256(p.read_bytes()).hexdigest() == before
+
+    def test_good_input_summary(self, write_csv, capsys):
+        p = write_csv("new.csv", ACTUAL_HEADER + GOOD_ACTUAL)
+        assert main(["validate", str(p)]) == 0
+        out = capsys.readouterr().out.strip().splitlines()
+        assert len(out) == 1 and out[0].startswith("OK: ") and "1 extra file" in out[0]
+
+    def test_no_traceback_on_garbage(self, write_csv):
+        p = write_csv("junk.csv", b"\x00\xff\xfe garbage,\n\"unclosed")
+        r = subprocess.run([sys.executable, "-m", "cantho_analysis.cli", "validate", str(p)],
+                           capture_output=True, text=True)
+        assert r.returncode == 1
+        assert "Traceback" not in r.stdout + r.stderr
+        assert "junk.csv" in r.stdout
+
+    def test_missing_file(self, tmp_path, capsys):
+        assert main(["validate", str(tmp_path / "nope.csv")]) == 1
+        assert "file not found" in capsys.readouterr().out
+
+
+def test_unquoted_comma_shifts_fields(write_csv, indicators):
+    p = write_csv("a.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace('"tăng 9,1%"', "tăng 9,1%"))
+    [prob] = problems_of(p, indicators)
+    assert prob.row == 1 and "fields but the header has" in prob.message
