@@ -100,6 +100,34 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+STATUS_COLUMNS = ["target_id", "indicator_id", "locality", "plan", "period_start", "period_end", "low", "high",
+                  "latest_year", "latest_value", "status", "observed_rate", "required_rate", "doc_verdict"]
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .progress import scorecard
+
+    cat = _load(args)
+    targets = cat.targets
+    if args.locality:
+        if args.locality not in config.LOCALITIES:
+            print(f"unknown locality {args.locality!r}; use one of: {', '.join(config.LOCALITIES)}", file=sys.stderr)
+            return 2
+        targets = targets[targets["locality"] == args.locality]
+    card = scorecard(targets, cat.indicators, cat.best())
+    if args.format == "csv":
+        print(card.to_csv(index=False), end="")
+    elif args.format == "json":
+        recs = json.loads(card.to_json(orient="records", force_ascii=False))
+        print(json.dumps(recs, ensure_ascii=False, indent=1))
+    else:
+        with pd.option_context("display.max_rows", None, "display.width", 250, "display.max_colwidth", 48):
+            print(card[STATUS_COLUMNS].to_string(index=False, na_rep=""))
+        counts = card["status"].value_counts()
+        print("\n" + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cantho-analysis", description="Cần Thơ policy analysis workbook.")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -114,6 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--actuals", action="append", metavar="FILE", help="extra outcome file (repeatable)")
     c.set_defaults(func=cmd_catalog)
 
+    st = sub.add_parser("status", help="scorecard: one row per target with its status or verdict")
+    st.add_argument("--locality", help="only this locality (" + ", ".join(config.LOCALITIES) + ")")
+    st.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    st.add_argument("--actuals", action="append", metavar="FILE", help="extra outcome file (repeatable)")
+    st.set_defaults(func=cmd_status)
+
+    from . import batch
+
+    batch.register(sub)
     return p
 
 
@@ -130,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head`, say
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -245,7 +245,8 @@ class Assessment:
     progress_ratio: float | None = None
     required_remaining: float | None = None
     outturn: float | None = None
-    outturn_source: str | None = None
+    outturn_source: str | None = None  # annual | growth_index | period_average | period_total
+    outturn_status: str | None = None
     verdict: str | None = None
     gap: float | None = None
     gap_pct: float | None = None
@@ -277,7 +278,24 @@ def _gap(value: float, better: str, low: float | None, high: float | None) -> tu
     return gap, (gap / abs(ref) * 100 if ref else None)
 
 
-def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame) -> Assessment:
+_BEST_COLS = ["indicator_id", "locality", "period_start", "period_end", "value", "status", "published",
+              "value_kind", "n_versions", "n_values", "actual_id"]
+
+
+def slim_best(best: pd.DataFrame) -> pd.DataFrame:
+    """The columns the engine needs, with plain dtypes (much faster to filter)."""
+    b = best[[c for c in _BEST_COLS if c in best.columns]].copy()
+    for c in ("period_start", "period_end"):
+        b[c] = b[c].astype("int64")
+    b["value"] = b["value"].astype("float64")
+    for c in ("indicator_id", "locality", "status", "published", "value_kind", "actual_id"):
+        if c in b:
+            b[c] = b[c].astype(object)
+    return b
+
+
+def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame,
+                  series: pd.DataFrame | None = None, periods: pd.DataFrame | None = None) -> Assessment:
     """Assess one target against the best available outcomes.
 
     Parameters
@@ -301,8 +319,10 @@ def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame) -> As
     a = Assessment(str(target["target_id"]), str(target["indicator_id"]), str(target["locality"]),
                    str(target["plan"]), int(target["period_start"]), t_end, kind, low, high, base_year=base_year,
                    doc_verdict=doc, doc_verdict_en=DOC_VERDICTS.get(doc) if doc else None)
-    series = annual_series(best, a.indicator_id, a.locality)
-    periods = period_values(best, a.indicator_id, a.locality)
+    if series is None:
+        series = annual_series(best, a.indicator_id, a.locality)
+    if periods is None:
+        periods = period_values(best, a.indicator_id, a.locality)
     a.rate_unit = "%/yr" if (geometric or kind == "average_growth") else "points/yr"
 
     if kind == "average_growth":
@@ -317,9 +337,9 @@ def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame) -> As
     return a
 
 
-def _close(a: Assessment, value: float, better: str, source: str) -> None:
+def _close(a: Assessment, value: float, better: str, source: str, status: str | None = None) -> None:
     a.period_state = "closed"
-    a.outturn, a.outturn_source = value, source
+    a.outturn, a.outturn_source, a.outturn_status = value, source, status
     a.verdict = verdict(value, better, a.low, a.high)
     a.status = a.verdict
     a.gap, a.gap_pct = _gap(value, better, a.low, a.high)
@@ -339,7 +359,7 @@ def _assess_value(a: Assessment, series: pd.DataFrame, better: str, geometric: b
     a.latest_year, a.latest_value = int(last["year"]), float(last["value"])
     a.latest_status = str(last.get("status"))
     if a.latest_year == a.period_end:
-        _close(a, a.latest_value, better, f"{a.latest_year} ({a.latest_status})")
+        _close(a, a.latest_value, better, "annual", a.latest_status)
         return
     # open period
     if meets(a.latest_value, better, a.low, a.high):
@@ -378,7 +398,9 @@ def _assess_growth(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, b
     a.required_remaining = gp["required_remaining"]
     if gp["complete"]:
         a.latest_year, a.latest_value = a.period_end, gp["avg_so_far"]
-        _close(a, gp["avg_so_far"], better, f"geometric mean of annual growth {a.base_year + 1}-{a.period_end}")
+        worst = series[(series["year"] > a.base_year) & (series["year"] <= a.period_end)]["status"]
+        st = min(worst, key=lambda x: {"plan_estimate": 0, "estimate": 1, "preliminary": 2, "official": 3}.get(x, 0))
+        _close(a, gp["avg_so_far"], better, "growth_index", st)
         a.observed_rate = gp["avg_so_far"]
         return
     # a published period average for exactly the target's growth years closes the period too
@@ -388,8 +410,7 @@ def _assess_growth(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, b
         a.latest_year, a.latest_value = a.period_end, float(row["value"])
         a.latest_status = str(row.get("status"))
         a.observed_rate = float(row["value"])
-        _close(a, float(row["value"]), better,
-               f"published average {a.base_year + 1}-{a.period_end} ({row.get('status')}, {row.get('published')})")
+        _close(a, float(row["value"]), better, "period_average", str(row.get("status")))
         if gp["years_observed"]:
             a.notes.append(f"{gp['years_observed']} of {a.period_end - a.base_year} annual growth figures are known; "
                            f"their average is {gp['avg_so_far']:.2f}%/yr.")
@@ -414,13 +435,13 @@ def _assess_total(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, be
             m = series[series["year"] == pe]
             if not m.empty:
                 a.latest_year, a.latest_value = pe, float(m.iloc[-1]["value"])
-                _close(a, a.latest_value, better, f"{pe} ({m.iloc[-1].get('status')})")
+                _close(a, a.latest_value, better, "annual", str(m.iloc[-1].get("status")))
                 return
         m = periods[(periods["period_start"] == ps) & (periods["period_end"] == pe)]
         if not m.empty:
             a.latest_year, a.latest_value = pe, float(m.iloc[-1]["value"])
             a.latest_status = str(m.iloc[-1].get("status"))
-            _close(a, a.latest_value, better, f"total {ps}-{pe} ({a.latest_status})")
+            _close(a, a.latest_value, better, "period_total", a.latest_status)
             return
     a.status = "no_data"
     a.notes.append("A cumulative or change target needs a figure for the whole period; none is available.")
@@ -431,13 +452,21 @@ SCORECARD_COLUMNS = ["target_id", "indicator_id", "locality", "plan", "period_st
                      "latest_year", "latest_value", "status", "observed_rate", "required_rate", "doc_verdict",
                      "period_state", "verdict", "gap", "gap_pct", "progress_ratio", "required_remaining",
                      "baseline_year", "baseline_value", "target_kind", "rate_unit", "doc_verdict_en",
-                     "doc_agrees", "outturn_source", "notes"]
+                     "doc_agrees", "outturn_source", "outturn_status", "notes"]
 
 
 def scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
     """One row per target, in the order of ``targets`` (stable), with every assessment field."""
-    ind = indicators.set_index("indicator_id")
-    recs = [assess_target(t, ind.loc[t["indicator_id"]], best).record() for t in targets.to_dict("records")]
+    ind = {k: v for k, v in indicators.set_index("indicator_id").to_dict("index").items()}
+    b = slim_best(best)
+    cache: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+    recs = []
+    for t in targets.to_dict("records"):
+        key = (t["indicator_id"], t["locality"])
+        if key not in cache:
+            cache[key] = (annual_series(b, *key), period_values(b, *key))
+        series, periods = cache[key]
+        recs.append(assess_target(t, ind[key[0]], b, series, periods).record())
     df = pd.DataFrame(recs)
     for c in ("latest_year", "baseline_year", "period_start", "period_end"):
         df[c] = df[c].astype("Int64")

@@ -139,6 +139,7 @@ TABLES: dict[str, TableSpec] = {
             "name_vi": F("text"),
             "name_en": F("text"),
             "unit": F("text"),
+            "unit_vi": F("text", required=False),
             "measure": F("enum", values=config.MEASURES),
             "better": F("enum", values=config.BETTER),
             "domain": F("text", required=False),

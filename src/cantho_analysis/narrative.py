@@ -1,0 +1,269 @@
+"""Narrative text generated from the numbers, in Vietnamese (``vi``) and English (``en``).
+
+Nothing here is written for a particular indicator: every sentence is a template filled
+from the catalogue and the progress engine. Numbers follow each language's convention
+(``9,5`` in Vietnamese, ``9.5`` in English).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Mapping
+
+import pandas as pd
+
+from . import config
+from .numbers import format_number
+
+__all__ = ["LANGS", "T", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs",
+           "caveats", "indicator_summary", "status_label"]
+
+LANGS = ("vi", "en")
+
+_STATUS = {
+    "en": {"on_track": "on track", "needs_acceleration": "needs acceleration", "limited_progress": "limited progress",
+           "regressing": "regressing", "achieved": "achieved", "no_data": "no data", "exceeded": "exceeded",
+           "not_achieved": "not achieved"},
+    "vi": {"on_track": "đúng tiến độ", "needs_acceleration": "cần tăng tốc", "limited_progress": "tiến triển hạn chế",
+           "regressing": "đi lùi", "achieved": "đạt", "no_data": "chưa có số liệu", "exceeded": "vượt",
+           "not_achieved": "không đạt"},
+}
+_FIG_STATUS = {
+    "en": {"official": "official", "preliminary": "preliminary", "estimate": "estimate", "plan_estimate": "estimate in a planning document"},
+    "vi": {"official": "chính thức", "preliminary": "sơ bộ", "estimate": "ước tính", "plan_estimate": "ước thực hiện trong văn kiện"},
+}
+T = {
+    "en": {
+        "kind": {"value_in_year": "to reach by {end}", "annual_value": "in {period}", "annual_value_multi": "in each year of {period}", "average_growth": "as average growth over {start}–{end} (from the {base} base)",
+                 "cumulative": "as a total over {period}", "change": "as a change over {period}"},
+        "bound": {"range": "{low}–{high}", "at_least": "at least {low}", "at_most": "below {high}", "point": "{low}", "about": "about {low}"},
+        "set": "{plan} set {name} for {loc} at {value} {unit}, {kind}.",
+        "asp": " The target is aspirational (“phấn đấu”).",
+        "source": "Source: {file}, line {line}: “{quote}”",
+        "closed": "The outturn is {value} {unit} ({how}): {verdict}, {gap} {gunit} ({gap_pct} % of the target) {side} it.",
+        "closed_zero": "The outturn is {value} {unit} ({how}): {verdict}, exactly at the target.",
+        "how": {"annual": "{year}, {status}", "growth_index": "average of the annual growth rates {start}–{end}, {status}",
+                "period_average": "published average {start}–{end}, {status}", "period_total": "total {start}–{end}, {status}"},
+        "above": "above", "below": "below",
+        "doc_agree": " The document's own assessment is “{doc}” ({doc_en}), in agreement.",
+        "doc_disagree": " The document's own assessment is “{doc}” ({doc_en}); the engine's rule gives “{verdict}”: the two disagree.",
+        "doc_only": " The document's own assessment is “{doc}” ({doc_en}); no outturn figure is available to check it.",
+        "open": "Latest figure: {value} {unit} in {year}. From {x0} in {y0} it moved {obs} per year, against {req} per year required to reach the target by {end}: {status} (progress ratio {r}).",
+        "open_growth": "Growth averaged {obs} %/yr over {k} year(s) since {base}, against a target average of {req} %/yr: {status} (progress ratio {r}). The remaining {left} year(s) need {rem} %/yr.",
+        "achieved_open": "Latest figure: {value} {unit} in {year}: the target is already met ({end} is still to come).",
+        "regressing_base": "Latest figure: {value} {unit} in {year}: the {y0} baseline ({x0}) met the target, the latest figure no longer does (regressing).",
+        "no_data": "No outcome after the {base} baseline is available: the status cannot be assessed yet.",
+        "no_data_growth": "No annual growth figure after {base} is available yet. To reach the target average, growth must average {rem} %/yr over {start}–{end}.",
+        "pts": "points", "pct_yr": "%",
+        "cav_estimate": "Figures for {years} are estimates or preliminary and may be revised.",
+        "cav_versions": "Sources disagree for {years}: {n} versions are kept in the catalogue; the figure shown is the best available (latest vintage, then highest status).",
+        "cav_merged": "Figures for the merged city before July 2025 are back-casts on the new boundary, not comparable with the old city's series.",
+        "cav_old": "This series is on the old boundary of {loc}, which ceased to exist on 1 July 2025.",
+        "cav_bound": "Some figures are printed as bounds or ranges (“above”, “about”, a–b); the chart shows the printed value or the midpoint.",
+        "cav_low": "{n} low-reliability figure(s) exist for this series and are never chosen over a better source.",
+        "summary": "{name} ({loc}): {n} target(s) across {plans} plan(s); {counts}.",
+        "none": "No target is set for this indicator in this locality.",
+    },
+    "vi": {
+        "kind": {"value_in_year": "đạt vào năm {end}", "annual_value": "trong năm {period}", "annual_value_multi": "hằng năm trong giai đoạn {period}", "average_growth": "là tốc độ tăng bình quân giai đoạn {start}–{end} (so với năm gốc {base})",
+                 "cumulative": "là tổng cộng cả giai đoạn {period}", "change": "là mức thay đổi trong {period}"},
+        "bound": {"range": "{low}–{high}", "at_least": "từ {low} trở lên", "at_most": "dưới {high}", "point": "{low}", "about": "khoảng {low}"},
+        "set": "{plan} đặt chỉ tiêu {name} của {loc} ở mức {value} {unit}, {kind}.",
+        "asp": " Đây là chỉ tiêu phấn đấu.",
+        "source": "Nguồn: {file}, dòng {line}: “{quote}”",
+        "closed": "Kết quả thực hiện là {value} {unit} ({how}): {verdict}, {side} chỉ tiêu {gap} {gunit} ({gap_pct} % chỉ tiêu).",
+        "closed_zero": "Kết quả thực hiện là {value} {unit} ({how}): {verdict}, đúng bằng chỉ tiêu.",
+        "how": {"annual": "năm {year}, {status}", "growth_index": "bình quân tốc độ tăng các năm {start}–{end}, {status}",
+                "period_average": "số bình quân {start}–{end} được công bố, {status}", "period_total": "tổng {start}–{end}, {status}"},
+        "above": "cao hơn", "below": "thấp hơn",
+        "doc_agree": " Văn kiện tự đánh giá là “{doc}”, trùng với kết quả tính toán.",
+        "doc_disagree": " Văn kiện tự đánh giá là “{doc}”; theo quy tắc của công cụ là “{verdict}”: hai đánh giá khác nhau.",
+        "doc_only": " Văn kiện tự đánh giá là “{doc}”; không có số liệu kết quả để kiểm tra.",
+        "open": "Số liệu mới nhất: {value} {unit} năm {year}. Từ mức {x0} năm {y0}, chỉ tiêu thay đổi {obs} mỗi năm, so với mức cần {req} mỗi năm để đạt chỉ tiêu vào năm {end}: {status} (tỷ số tiến độ {r}).",
+        "open_growth": "Tăng trưởng bình quân {obs} %/năm trong {k} năm kể từ {base}, so với chỉ tiêu bình quân {req} %/năm: {status} (tỷ số tiến độ {r}). {left} năm còn lại cần tăng bình quân {rem} %/năm.",
+        "achieved_open": "Số liệu mới nhất: {value} {unit} năm {year}: chỉ tiêu đã đạt (giai đoạn kéo dài đến {end}).",
+        "regressing_base": "Số liệu mới nhất: {value} {unit} năm {year}: năm gốc {y0} ({x0}) đã đạt chỉ tiêu nhưng số liệu mới nhất thì không (đi lùi).",
+        "no_data": "Chưa có số liệu sau năm gốc {base}: chưa thể đánh giá tiến độ.",
+        "no_data_growth": "Chưa có số liệu tăng trưởng năm nào sau {base}. Để đạt chỉ tiêu, tăng trưởng phải đạt bình quân {rem} %/năm trong giai đoạn {start}–{end}.",
+        "pts": "điểm", "pct_yr": "%",
+        "cav_estimate": "Số liệu các năm {years} là số ước tính hoặc sơ bộ, có thể được điều chỉnh.",
+        "cav_versions": "Các nguồn khác nhau ở các năm {years}: danh mục giữ cả {n} phiên bản; số liệu thể hiện là số tốt nhất hiện có (công bố muộn nhất, rồi trạng thái cao nhất).",
+        "cav_merged": "Số liệu của thành phố sau hợp nhất trước tháng 7/2025 là số tính lại theo địa giới mới, không so sánh được với chuỗi số của thành phố cũ.",
+        "cav_old": "Chuỗi số này theo địa giới cũ của {loc}, đơn vị đã hợp nhất từ ngày 1/7/2025.",
+        "cav_bound": "Một số số liệu được công bố dưới dạng cận hoặc khoảng (“trên”, “khoảng”, a–b); biểu đồ thể hiện số được in hoặc điểm giữa.",
+        "cav_low": "Có {n} số liệu độ tin cậy thấp cho chuỗi này; chúng không bao giờ được chọn thay cho nguồn tốt hơn.",
+        "summary": "{name} ({loc}): {n} chỉ tiêu trong {plans} văn bản; {counts}.",
+        "none": "Không có chỉ tiêu nào cho chỉ số này ở địa phương này.",
+    },
+}
+
+
+def status_label(status: str | None, lang: str = "en") -> str:
+    return _STATUS[lang].get(status or "no_data", str(status))
+
+
+def label(row: Mapping, lang: str, what: str = "name") -> str:
+    """Name of an indicator or plan in the requested language."""
+    return str(row[f"{what}_{lang}"])
+
+
+def fmt(x, lang: str, decimals: int | None = None) -> str:
+    return format_number(None if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA else float(x),
+                         lang, decimals)
+
+
+def _unit(indicator: Mapping, lang: str) -> str:
+    if lang == "vi" and "unit_vi" in indicator and isinstance(indicator["unit_vi"], str) and indicator["unit_vi"]:
+        return str(indicator["unit_vi"])
+    return str(indicator["unit"])
+
+
+def _gap_unit(indicator: Mapping, lang: str) -> str:
+    """Differences of percentages are percentage points."""
+    if str(indicator["unit"]).startswith("%"):
+        return "percentage points" if lang == "en" else "điểm phần trăm"
+    return _unit(indicator, lang)
+
+
+def target_text(target: Mapping, indicator: Mapping, plan_name: str, lang: str) -> str:
+    """One sentence: who set what, for whom, at which level, and how it is measured."""
+    t = T[lang]
+    low, high = target.get("low"), target.get("high")
+    bound = str(target.get("bound") or "range")
+    if bound in ("point", "about") and low is not None and not pd.isna(low) and high is not None and not pd.isna(high) and low != high:
+        bound = "range" if bound == "point" else "about"
+        value = (T[lang]["bound"]["about"].replace("{low}", "{low}–{high}") if bound == "about" else "{low}–{high}")
+    else:
+        value = t["bound"][bound]
+    value = value.format(low=fmt(low, lang), high=fmt(high, lang))
+    start, end = int(target["period_start"]), int(target["period_end"])
+    period = str(start) if start == end else f"{start}–{end}"
+    kind_key = str(target["target_kind"])
+    if kind_key == "annual_value" and start != end:
+        kind_key = "annual_value_multi"
+    kind = t["kind"][kind_key].format(end=end, start=start, period=period,
+                                                          base=int(target["base_year"]) if not pd.isna(target.get("base_year")) else start - 1)
+    loc = config.LOCALITY_NAMES[str(target["locality"])][lang]
+    s = t["set"].format(plan=plan_name, name=_lower_first(label(indicator, lang)),
+                        loc=loc, value=value, unit=_unit(indicator, lang), kind=kind)
+    if str(target.get("aspirational")) == "yes":
+        s += t["asp"]
+    return s
+
+
+def _lower_first(name: str) -> str:
+    """'Real GRDP growth' -> 'real GRDP growth' (keeps acronyms)."""
+    return name[:1].lower() + name[1:] if len(name) > 1 and not name[1].isupper() else name
+
+
+def source_text(target: Mapping, lang: str) -> str:
+    return T[lang]["source"].format(file=target["source_file"], line=int(target["source_line"]), quote=target["quote"])
+
+
+def status_paragraph(a: Mapping, indicator: Mapping, lang: str) -> str:
+    """Where the indicator stands for one target, from a scorecard row."""
+    t = T[lang]
+    unit = _unit(indicator, lang)
+    st = str(a["status"])
+    if a["period_state"] == "closed":
+        src = str(a.get("outturn_source") or "annual")
+        start = int(a["baseline_year"]) + 1 if a["target_kind"] == "average_growth" and not pd.isna(a.get("baseline_year")) else a["period_start"]
+        how = t["how"].get(src, "{status}").format(year=a["latest_year"], start=start, end=a["period_end"],
+                                                   status=_FIG_STATUS[lang].get(str(a.get("outturn_status")), str(a.get("outturn_status"))))
+        gap = a.get("gap")
+        if gap is None or pd.isna(gap) or abs(float(gap)) < 1e-9:
+            s = t["closed_zero"].format(value=fmt(a["latest_value"], lang), unit=unit, how=how, verdict=status_label(st, lang))
+        else:
+            s = t["closed"].format(value=fmt(a["latest_value"], lang), unit=unit, how=how, verdict=status_label(st, lang),
+                                   gap=fmt(abs(float(gap)), lang), gunit=_gap_unit(indicator, lang),
+                                   gap_pct=fmt(abs(float(a["gap_pct"])), lang, 1) if not pd.isna(a.get("gap_pct")) else "—",
+                                   side=t["above"] if float(gap) > 0 else t["below"])
+    elif st == "no_data":
+        if a["target_kind"] == "average_growth":
+            s = t["no_data_growth"].format(base=a["baseline_year"], rem=fmt(a["required_remaining"], lang),
+                                           start=int(a["baseline_year"]) + 1, end=a["period_end"])
+        else:
+            base = a["baseline_year"] if not pd.isna(a.get("baseline_year")) else int(a["period_start"]) - 1
+            s = t["no_data"].format(base=base)
+    elif a["target_kind"] == "average_growth":
+        k = int(a["latest_year"]) - int(a["baseline_year"])
+        s = t["open_growth"].format(obs=fmt(a["observed_rate"], lang), k=k, base=a["baseline_year"],
+                                    req=fmt(a["required_rate"], lang), status=status_label(st, lang),
+                                    r=fmt(a["progress_ratio"], lang), left=int(a["period_end"]) - int(a["latest_year"]),
+                                    rem=fmt(a["required_remaining"], lang))
+    elif st == "achieved":
+        s = t["achieved_open"].format(value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"], end=a["period_end"])
+    elif st == "regressing" and (a.get("progress_ratio") == -1.0):
+        s = t["regressing_base"].format(value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
+                                        y0=a["baseline_year"], x0=fmt(a["baseline_value"], lang))
+    else:
+        rate_unit = "%" if a.get("rate_unit") == "%/yr" else t["pts"]
+        s = t["open"].format(value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
+                             x0=fmt(a["baseline_value"], lang), y0=a["baseline_year"],
+                             obs=f"{fmt(a['observed_rate'], lang)} {rate_unit}", req=f"{fmt(a['required_rate'], lang)} {rate_unit}",
+                             end=a["period_end"], status=status_label(st, lang), r=fmt(a["progress_ratio"], lang))
+    doc = a.get("doc_verdict")
+    if doc:
+        doc_en = _STATUS["en"].get(a.get("doc_verdict_en") or "", "")
+        if a.get("verdict"):
+            key = "doc_agree" if a.get("doc_agrees") else "doc_disagree"
+            s += t[key].format(doc=doc, doc_en=doc_en, verdict=status_label(a["verdict"], lang))
+        else:
+            s += t["doc_only"].format(doc=doc, doc_en=doc_en)
+    return s
+
+
+def target_paragraphs(card_rows: pd.DataFrame, targets: pd.DataFrame, indicator: Mapping, plans: pd.DataFrame,
+                      lang: str) -> list[dict]:
+    """For each target of one indicator: the target sentence, its source and its status paragraph."""
+    pl = plans.set_index("plan") if not plans.empty else None
+    out = []
+    tg = targets.set_index("target_id")
+    for a in card_rows.to_dict("records"):
+        t = tg.loc[a["target_id"]]
+        plan_name = str(pl.loc[t["plan"], f"name_{lang}"]) if pl is not None and t["plan"] in pl.index else str(t["plan"])
+        out.append({"target_id": a["target_id"], "target": target_text(t, indicator, plan_name, lang),
+                    "source": source_text(t, lang), "status": status_paragraph(a, indicator, lang),
+                    "status_code": a["status"]})
+    return out
+
+
+def caveats(actuals: pd.DataFrame, best: pd.DataFrame, indicator_id: str, locality: str, lang: str) -> list[str]:
+    """Caveats about the figures behind one series: estimates, revisions, boundaries, bounds."""
+    t = T[lang]
+    out = []
+    b = best[(best["indicator_id"] == indicator_id) & (best["locality"] == locality)]
+    a = actuals[(actuals["indicator_id"] == indicator_id) & (actuals["locality"] == locality)]
+    yrs = lambda df: ", ".join(sorted({str(int(s)) if s == e else f"{int(s)}–{int(e)}" for s, e in zip(df["period_start"], df["period_end"])}))
+    est = b[b["status"].isin(["estimate", "plan_estimate", "preliminary"])]
+    if len(est):
+        out.append(t["cav_estimate"].format(years=yrs(est)))
+    multi = b[b["n_values"] > 1]
+    if len(multi):
+        out.append(t["cav_versions"].format(years=yrs(multi), n=int(multi["n_versions"].sum())))
+    if locality == "can_tho_merged" and (b["period_start"] < 2025).any():
+        out.append(t["cav_merged"])
+    if locality in ("can_tho_old", "soc_trang", "hau_giang"):
+        out.append(t["cav_old"].format(loc=config.LOCALITY_NAMES[locality][lang]))
+    if b["value_kind"].isin(["lower_bound", "upper_bound", "range_midpoint", "approx"]).any():
+        out.append(t["cav_bound"])
+    low = a[a["reliability"] == "low"]
+    if len(low):
+        out.append(t["cav_low"].format(n=len(low)))
+    return out
+
+
+def indicator_summary(card_rows: pd.DataFrame, indicator: Mapping, locality: str, lang: str) -> str:
+    t = T[lang]
+    if card_rows.empty:
+        return t["none"]
+    counts = card_rows["status"].value_counts()
+    counts_txt = ", ".join(f"{status_label(k, lang)}: {v}" for k, v in counts.items())
+    return t["summary"].format(name=label(indicator, lang), loc=config.LOCALITY_NAMES[locality][lang],
+                               n=len(card_rows), plans=card_rows["plan"].nunique(), counts=counts_txt)
+
+
+def escape(text: str) -> str:
+    """HTML-escape text that comes from the data (names, quotes)."""
+    return html.escape(str(text), quote=True)

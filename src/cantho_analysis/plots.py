@@ -1,0 +1,121 @@
+"""Charts (seaborn on matplotlib). Each function returns a Figure and touches no file."""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from . import config  # noqa: E402
+from .narrative import label, status_label  # noqa: E402
+from .progress import trajectory  # noqa: E402
+
+__all__ = ["indicator_chart", "status_heatmap", "STATUS_ORDER", "STATUS_COLORS"]
+
+STATUS_ORDER = ["exceeded", "achieved", "on_track", "needs_acceleration", "limited_progress", "regressing",
+                "not_achieved", "no_data"]
+STATUS_COLORS = {"exceeded": "#1a9850", "achieved": "#91cf60", "on_track": "#d9ef8b", "needs_acceleration": "#fee08b",
+                 "limited_progress": "#fc8d59", "regressing": "#d73027", "not_achieved": "#a50026", "no_data": "#bdbdbd"}
+FIG_STATUS_ORDER = ["official", "preliminary", "estimate", "plan_estimate"]
+_TXT = {
+    "en": {"year": "Year", "target": "target", "path": "target path", "period": "period average", "vintage": "vintage",
+           "status": "figure status", "index": "index (base year = 100)", "avg": "target average growth"},
+    "vi": {"year": "Năm", "target": "chỉ tiêu", "path": "lộ trình chỉ tiêu", "period": "bình quân giai đoạn",
+           "vintage": "năm công bố", "status": "loại số liệu", "index": "chỉ số (năm gốc = 100)",
+           "avg": "chỉ tiêu tăng bình quân"},
+}
+
+
+def _vintage(published: pd.Series) -> pd.Series:
+    return published.fillna("").astype(str).str[:4].replace("", "?")
+
+
+def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, best: pd.DataFrame,
+                    targets: pd.DataFrame, card: pd.DataFrame, lang: str = "en") -> plt.Figure:
+    """Outcomes, target bands and target paths of one indicator in one locality.
+
+    Every annual version of a figure is drawn, coloured by its status and shaped by its
+    vintage (year published); the best-available series is joined by a line. Each target
+    is a vertical bar (low to high) at its end year, with its path from the baseline as a
+    dashed line; period averages are horizontal segments over their years.
+    """
+    sns.set_theme(style="whitegrid", context="notebook")
+    txt = _TXT[lang]
+    iid = indicator["indicator_id"]
+    fig, ax = plt.subplots(figsize=(9, 5))
+    a = actuals[(actuals["indicator_id"] == iid) & (actuals["locality"] == locality)
+                & (actuals["subperiod"].fillna("year") == "year")
+                & (actuals["reliability"].fillna("normal") != "low")].copy()
+    annual = a[a["period_start"] == a["period_end"]].copy()
+    if not annual.empty:
+        annual["year"] = annual["period_start"].astype(int)
+        annual[txt["status"]] = annual["status"]
+        annual[txt["vintage"]] = _vintage(annual["published"])
+        sns.scatterplot(data=annual, x="year", y="value", hue=txt["status"], style=txt["vintage"],
+                        hue_order=[s for s in FIG_STATUS_ORDER if s in set(annual["status"])],
+                        style_order=sorted(set(annual[txt["vintage"]])), s=70, ax=ax, zorder=3)
+    b = best[(best["indicator_id"] == iid) & (best["locality"] == locality) & (best["period_start"] == best["period_end"])]
+    if not b.empty:
+        ax.plot(b["period_start"].astype(int), b["value"].astype(float), color="#333333", lw=1.2, zorder=2)
+    periods = a[a["period_start"] < a["period_end"]]
+    for _, r in periods.iterrows():
+        ax.hlines(float(r["value"]), int(r["period_start"]) - 0.4, int(r["period_end"]) + 0.4, color="#6a51a3",
+                  lw=1.5, alpha=0.6, zorder=2)
+    if len(periods):
+        ax.plot([], [], color="#6a51a3", lw=1.5, alpha=0.6, label=txt["period"])
+    cards = card.set_index("target_id")
+    tg = targets[(targets["indicator_id"] == iid) & (targets["locality"] == locality)]
+    palette = sns.color_palette("tab10", n_colors=max(3, len(tg)))
+    for i, (_, t) in enumerate(tg.iterrows()):
+        c = cards.loc[t["target_id"]] if t["target_id"] in cards.index else None
+        low, high = t["low"], t["high"]
+        lo = float(low) if not pd.isna(low) else float(high)
+        hi = float(high) if not pd.isna(high) else float(low)
+        end = int(t["period_end"])
+        color = palette[i % len(palette)]
+        if t["target_kind"] == "average_growth":
+            ax.fill_between([int(t["base_year"]) + 0.6, end + 0.4], lo, hi if hi > lo else lo + 0.05, color=color, alpha=0.18)
+            ax.hlines([lo, hi], int(t["base_year"]) + 0.6, end + 0.4, color=color, lw=1, ls="--",
+                      label=f"{t['plan']} ({txt['avg']})")
+            continue
+        ax.errorbar([end], [(lo + hi) / 2], yerr=[[(hi - lo) / 2], [(hi - lo) / 2]], fmt="D", color=color, capsize=6,
+                    ms=6, label=f"{t['plan']} ({txt['target']} {end})", zorder=4)
+        if c is not None and not pd.isna(c["baseline_year"]) and indicator["measure"] != "growth_rate":
+            tr = trajectory(t, indicator["measure"], int(c["baseline_year"]), float(c["baseline_value"]))
+            if not tr.empty:
+                ax.plot(tr["year"], tr["path_low"], ls=":", color=color, lw=1.2)
+                if not np.allclose(tr["path_low"], tr["path_high"], equal_nan=True):
+                    ax.plot(tr["year"], tr["path_high"], ls=":", color=color, lw=1.2)
+    if locality == "can_tho_merged" or locality in ("can_tho_old", "soc_trang", "hau_giang"):
+        ax.axvline(2025.5, color="#999999", lw=0.8, ls="-.")
+    ax.set_xlabel(txt["year"])
+    unit = indicator["unit_vi"] if lang == "vi" and "unit_vi" in indicator else indicator["unit"]
+    ax.set_ylabel(str(unit))
+    ax.set_title(f"{label(indicator, lang)}\n{config.LOCALITY_NAMES[locality][lang]}", fontsize=11)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def status_heatmap(card: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> plt.Figure:
+    """Number of targets by plan (rows) and status (columns)."""
+    sns.set_theme(style="white", context="notebook")
+    counts = card.groupby(["plan", "status"]).size().unstack(fill_value=0)
+    cols = [s for s in STATUS_ORDER if s in counts.columns]
+    counts = counts.reindex(columns=cols)
+    order = [p for p in plans["plan"] if p in counts.index] if not plans.empty else list(counts.index)
+    counts = counts.reindex(order)
+    counts.columns = [status_label(s, lang) for s in counts.columns]
+    fig, ax = plt.subplots(figsize=(1.2 * len(cols) + 3, 0.5 * len(counts) + 1.5))
+    sns.heatmap(counts, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, ax=ax)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title("Targets by plan and status" if lang == "en" else "Chỉ tiêu theo văn bản và tình trạng", fontsize=11)
+    plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,79 @@
+"""The batch runner end to end, state isolation between reports, and failure handling."""
+
+import json
+import os
+from pathlib import Path
+
+import nbformat as nbf
+import pytest
+
+from cantho_analysis.batch import Job, plan_jobs, run_batch, run_jobs
+from cantho_analysis.cli import main
+
+
+def _nb(path: Path, *sources: str) -> str:
+    nb = nbf.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbf.v4.new_code_cell(s) for s in sources]
+    nbf.write(nb, path)
+    return str(path)
+
+
+def test_reports_do_not_leak_state(tmp_path):
+    """Two notebooks in the same warm kernel: the second sees nothing the first defined."""
+    a = _nb(tmp_path / "a.ipynb", "import os\nleaked = 42\nimport json as leaked_module\nprint(os.getpid())")
+    b = _nb(tmp_path / "b.ipynb", "import os\nassert 'leaked' not in globals(), 'state leaked'\n"
+                                  "assert 'leaked_module' not in globals()\nprint(os.getpid())")
+    jobs = [Job("test", a, {}, "a", "en"), Job("test", b, {}, "b", "en")]
+    results = run_jobs(jobs, tmp_path / "out", n_workers=1, progress=False)
+    assert [r.ok for r in results] == [True, True], [r.error for r in results]
+    pids = []
+    for stem in ("a", "b"):
+        nb = nbf.read(tmp_path / "out" / "notebooks" / f"{stem}.ipynb", as_version=4)
+        pids.append(nb.cells[-1].outputs[0]["text"].strip())
+    assert pids[0] == pids[1], "both notebooks must have run in the same (warm) kernel"
+
+
+def test_one_failure_does_not_stop_the_others(tmp_path):
+    bad = _nb(tmp_path / "bad.ipynb", "raise ValueError('boom')")
+    good = _nb(tmp_path / "good.ipynb", "x = 1")
+    results = run_jobs([Job("test", bad, {}, "bad", "en"), Job("test", good, {}, "good", "en")],
+                       tmp_path / "out", n_workers=1, progress=False)
+    assert [r.ok for r in results] == [False, True]
+    assert "boom" in results[0].error
+    assert (tmp_path / "out" / "good.html").exists()
+
+
+def test_plan_jobs():
+    jobs = plan_jobs(["vi", "en"], only=["grdp_growth"], include_feasibility=False)
+    kinds = [j.kind for j in jobs]
+    assert kinds.count("overview") == 2
+    ind = [j for j in jobs if j.kind == "indicator"]
+    assert {j.locality for j in ind} == {"can_tho_old", "soc_trang", "hau_giang", "can_tho_merged"}
+    assert len(ind) == 8 and {j.lang for j in ind} == {"vi", "en"}
+    with pytest.raises(ValueError):
+        plan_jobs(["en"], only=["no_such_indicator"])
+
+
+def test_batch_end_to_end_two_indicators(tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "README.md").write_text("kept")
+    (out / "indicators").mkdir()
+    (out / "indicators" / "stale.html").write_text("from a previous run")
+    rc = main(["reports", "--out", str(out), "--only", "grdp_growth,poverty_rate", "--jobs", "2",
+               "--lang", "vi,en", "--quiet"])
+    assert rc == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["ok"] == summary["total"] and summary["failed"] == []
+    html = (out / "indicators" / "can_tho_old" / "grdp_growth.vi.html").read_text()
+    assert "Tốc độ tăng trưởng GRDP" in html and "display_indicator_report" not in html  # no code cells
+    assert "data:image/png;base64" in html  # the chart
+    en = (out / "indicators" / "can_tho_old" / "grdp_growth.en.html").read_text()
+    assert "not achieved" in en and "000_97179f6eee211bbe.txt, line 53" in en
+    index = (out / "index.html").read_text()
+    for loc in ("can_tho_old", "soc_trang", "hau_giang", "can_tho_merged"):
+        assert f"indicators/{loc}/grdp_growth.en.html" in index
+    assert (out / "README.md").read_text() == "kept"
+    assert not (out / "indicators" / "stale.html").exists()  # replaced, not merged
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports.staging")]

@@ -1,0 +1,198 @@
+"""Hand-checkable cases for the progress engine: every status, both directions, ranges,
+growth-rate targets, open and closed periods, missing data."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from cantho_analysis.progress import (assess_target, classify_ratio, growth_progress, planning_realism,
+                                      realism_summary, scorecard, trajectory, verdict)
+
+HIGHER = {"measure": "share", "better": "higher"}
+LOWER = {"measure": "share", "better": "lower"}
+LEVEL = {"measure": "level", "better": "higher"}
+BAND = {"measure": "share", "better": "band"}
+GROWTH = {"measure": "growth_rate", "better": "higher"}
+
+
+def best(points, ind="x", loc="l"):
+    """Best-available frame from {year: value} or {(start, end): value}."""
+    rows = []
+    for k, v in points.items():
+        a, b = k if isinstance(k, tuple) else (k, k)
+        rows.append(dict(indicator_id=ind, locality=loc, period_start=a, period_end=b, value=v,
+                         status="official", published="2025", value_kind="exact", n_versions=1, n_values=1,
+                         actual_id=f"{a}-{b}"))
+    return pd.DataFrame(rows, columns=["indicator_id", "locality", "period_start", "period_end", "value", "status",
+                                       "published", "value_kind", "n_versions", "n_values", "actual_id"])
+
+
+def target(low, high, kind="value_in_year", start=2021, end=2025, base=2020, **kw):
+    t = dict(target_id="t", indicator_id="x", locality="l", plan="p", period_start=start, period_end=end,
+             base_year=base, target_kind=kind, low=low, high=high, doc_verdict="")
+    t.update(kw)
+    return t
+
+
+class TestClassify:
+    @pytest.mark.parametrize("r,status", [(1.2, "on_track"), (0.95, "on_track"), (0.94, "needs_acceleration"),
+                                          (0.6, "needs_acceleration"), (0.59, "limited_progress"),
+                                          (0.0, "limited_progress"), (-0.1, "regressing"), (None, "no_data")])
+    def test_thresholds(self, r, status):
+        assert classify_ratio(r) == status
+
+
+class TestOpenPeriod:
+    # linear share: baseline 50 in 2020, target 60 in 2025 -> required 2 points/yr
+    def test_on_track(self):
+        a = assess_target(target(60, None), HIGHER, best({2020: 50, 2023: 56}))
+        assert a.period_state == "open" and a.status == "on_track"
+        assert a.observed_rate == pytest.approx(2.0) and a.required_rate == pytest.approx(2.0)
+
+    def test_needs_acceleration(self):
+        a = assess_target(target(60, None), HIGHER, best({2020: 50, 2023: 54.5}))  # 1.5/2 = 0.75
+        assert a.status == "needs_acceleration" and a.progress_ratio == pytest.approx(0.75)
+
+    def test_limited_progress(self):
+        a = assess_target(target(60, None), HIGHER, best({2020: 50, 2023: 51.5}))  # 0.25
+        assert a.status == "limited_progress"
+
+    def test_regressing(self):
+        a = assess_target(target(60, None), HIGHER, best({2020: 50, 2023: 48}))
+        assert a.status == "regressing" and a.progress_ratio < 0
+
+    def test_achieved_before_the_end(self):
+        a = assess_target(target(60, None), HIGHER, best({2020: 50, 2023: 61}))
+        assert a.status == "achieved" and a.period_state == "open"
+
+    def test_lower_is_better(self):
+        # poverty 2.0 -> target at most 1.0 by 2025: required -0.2/yr; observed -0.2/yr
+        a = assess_target(target(None, 1.0, bound="at_most"), LOWER, best({2020: 2.0, 2022: 1.6}))
+        assert a.status == "on_track" and a.progress_ratio == pytest.approx(1.0)
+        a = assess_target(target(None, 1.0), LOWER, best({2020: 2.0, 2022: 2.4}))
+        assert a.status == "regressing"
+
+    def test_level_uses_compound_rates(self):
+        # 100 -> 161.051 in 5 years is 10 %/yr; 121 after 2 years is also 10 %/yr
+        a = assess_target(target(161.051, 161.051), LEVEL, best({2020: 100, 2022: 121}))
+        assert a.observed_rate == pytest.approx(10.0) and a.required_rate == pytest.approx(10.0, abs=1e-6)
+        assert a.rate_unit == "%/yr" and a.status == "on_track"
+
+    def test_range_uses_low_end(self):
+        a = assess_target(target(58, 62), HIGHER, best({2020: 50, 2023: 58.5}))
+        assert a.status == "achieved"
+
+    def test_band_outside_above(self):
+        # structure share should fall into 5.6-5.9 from 9.0: observed falling 0.5/yr, required (5.9-9)/5
+        a = assess_target(target(5.6, 5.9), BAND, best({2020: 9.0, 2022: 8.0}))
+        assert a.required_rate == pytest.approx(-0.62) and a.observed_rate == pytest.approx(-0.5)
+        assert a.status == "needs_acceleration"
+
+    def test_no_data(self):
+        a = assess_target(target(60, None), HIGHER, best({2020: 50}))
+        assert a.status == "no_data" and a.latest_year is None
+        a = assess_target(target(60, None), HIGHER, best({}, ind="other"))
+        assert a.status == "no_data" and a.baseline_year is None
+
+    def test_baseline_falls_back_to_earlier_year(self):
+        a = assess_target(target(60, None), HIGHER, best({2019: 50, 2023: 56}))
+        assert a.baseline_year == 2019 and "2019" in " ".join(a.notes)
+
+    def test_slipping_from_a_met_baseline(self):
+        a = assess_target(target(60, None), HIGHER, best({2020: 62, 2023: 59}))
+        assert a.status == "regressing"
+
+
+class TestClosedPeriod:
+    @pytest.mark.parametrize("value,low,high,expected", [
+        (7.0, 7.5, 8.0, "not_achieved"), (7.5, 7.5, 8.0, "achieved"), (7.9, 7.5, 8.0, "achieved"),
+        (8.0, 7.5, 8.0, "exceeded"), (17, 17, 17, "achieved"), (18.03, 17, 17, "exceeded"),
+        (90, 90, None, "achieved"), (91, 90, None, "exceeded"),
+    ])
+    def test_verdict_higher(self, value, low, high, expected):
+        assert verdict(value, "higher", low, high) == expected
+
+    @pytest.mark.parametrize("value,expected", [(0.6, "not_achieved"), (0.5, "achieved"), (0.05, "exceeded")])
+    def test_verdict_lower(self, value, expected):
+        assert verdict(value, "lower", None, 0.5) == expected
+
+    def test_verdict_band(self):
+        assert verdict(5.7, "band", 5.6, 5.9) == "achieved"
+        assert verdict(9.3, "band", 5.6, 5.9) == "not_achieved"
+
+    def test_closed_with_gap_and_doc_verdict(self):
+        a = assess_target(target(145, 160, doc_verdict="Không đạt"), LEVEL, best({2020: 72.41, 2025: 118.16}))
+        assert a.period_state == "closed" and a.verdict == "not_achieved"
+        assert a.gap == pytest.approx(-26.84) and a.gap_pct == pytest.approx(-26.84 / 145 * 100)
+        assert a.doc_verdict_en == "not_achieved" and a.doc_agrees is True
+
+    def test_disagreement_is_flagged(self):
+        a = assess_target(target(95, 95, doc_verdict="Vượt"), HIGHER, best({2020: 90, 2025: 95}))
+        assert a.verdict == "achieved" and a.doc_agrees is False
+
+
+class TestGrowthTargets:
+    def test_growth_progress_index(self):
+        gp = growth_progress({2021: 10.0, 2022: 10.0}, 2020, 2025, 10.0)
+        assert gp["years_observed"] == 2 and gp["avg_so_far"] == pytest.approx(10.0)
+        assert gp["required_remaining"] == pytest.approx(10.0)
+        gp = growth_progress({2021: 5.0}, 2020, 2022, 10.0)
+        # (1.1^2 / 1.05) - 1 = 15.238 %
+        assert gp["required_remaining"] == pytest.approx((1.21 / 1.05 - 1) * 100)
+
+    def test_open_growth_target(self):
+        a = assess_target(target(10, 10.5, kind="average_growth", start=2025, end=2030, base=2025), GROWTH,
+                          best({2024: 7.0, 2025: 7.23, 2026: 8.0}))
+        assert a.period_state == "open" and a.latest_year == 2026
+        assert a.observed_rate == pytest.approx(8.0) and a.progress_ratio == pytest.approx(0.8)
+        assert a.status == "needs_acceleration"
+        assert a.required_remaining == pytest.approx(((1.1 ** 5 / 1.08) ** 0.25 - 1) * 100)
+
+    def test_closed_from_annual_figures(self):
+        g = {2021: 2.0, 2022: 8.0, 2023: 6.0, 2024: 7.0, 2025: 7.0}
+        a = assess_target(target(7.5, 8.0, kind="average_growth"), GROWTH, best(g))
+        expected = (math.prod(1 + v / 100 for v in g.values()) ** 0.2 - 1) * 100
+        assert a.period_state == "closed" and a.outturn == pytest.approx(expected)
+        assert a.verdict == "not_achieved" and a.gap == pytest.approx(expected - 7.5)
+
+    def test_closed_from_published_average(self):
+        a = assess_target(target(6.5, 7.0, kind="average_growth"), GROWTH, best({(2021, 2025): 9.24, 2021: 3.0}))
+        assert a.verdict == "exceeded" and a.outturn == pytest.approx(9.24)
+
+    def test_no_growth_data(self):
+        a = assess_target(target(10, 10.5, kind="average_growth", start=2025, end=2030, base=2025), GROWTH, best({}))
+        assert a.status == "no_data" and a.required_remaining == pytest.approx(10.0)
+
+
+class TestTrajectory:
+    def test_geometric_for_levels(self):
+        tr = trajectory(target(200, 200), "level", 2020, 100.0)
+        assert tr["path_low"].iloc[-1] == pytest.approx(200)
+        assert tr["path_low"].iloc[1] == pytest.approx(100 * 2 ** 0.2)
+
+    def test_linear_for_shares_and_two_paths_for_ranges(self):
+        tr = trajectory(target(60, 70), "share", 2020, 50.0)
+        assert list(tr["year"]) == [2020, 2021, 2022, 2023, 2024, 2025]
+        assert tr["path_low"].iloc[1] == pytest.approx(52) and tr["path_high"].iloc[1] == pytest.approx(54)
+
+    def test_growth_index(self):
+        tr = trajectory(target(10, 10.5, kind="average_growth", end=2030, base=2025), "growth_rate", None, None)
+        assert tr["path_low"].iloc[-1] == pytest.approx(100 * 1.1 ** 5)
+
+    def test_no_baseline(self):
+        assert trajectory(target(60, None), "share", None, None).empty
+
+
+def test_scorecard_on_bundled_data(catalog):
+    card = scorecard(catalog.targets, catalog.indicators, catalog.best())
+    assert len(card) == len(catalog.targets) and card["target_id"].tolist() == catalog.targets["target_id"].tolist()
+    again = scorecard(catalog.targets, catalog.indicators, catalog.best())
+    pd.testing.assert_frame_equal(card, again)
+    ct = card.set_index("target_id")
+    assert ct.loc["dh_xiv_ct_2020_2025.1.grdp_growth", "verdict"] == "not_achieved"
+    assert ct.loc["dh_xiv_hg_2020_2025.4.grdp_growth", "verdict"] == "exceeded"
+    realism = planning_realism(card, catalog.indicators)
+    summ = realism_summary(realism)
+    assert (realism["met"] == realism["verdict"].isin(["achieved", "exceeded"])).all()
+    assert summ.iloc[-1]["plan"] == "all" and summ.iloc[-1]["targets_with_outturn"] == len(realism)

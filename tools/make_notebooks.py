@@ -1,0 +1,48 @@
+"""Write the project's notebooks (without outputs) from the cell sources below.
+
+Run `python tools/make_notebooks.py` after changing a notebook's cells here; the
+notebooks stay thin: parameters, one import, calls into the package.
+"""
+
+from pathlib import Path
+
+import nbformat as nbf
+
+NB = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def notebook(cells, params=None):
+    nb = nbf.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    out = []
+    if params:
+        c = nbf.v4.new_code_cell(params)
+        c.metadata["tags"] = ["parameters"]
+        out.append(c)
+    for kind, src in cells:
+        out.append(nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src))
+    nb.cells = out
+    return nb
+
+
+INDICATOR = notebook([
+    ("md", "# Indicator report / Báo cáo chỉ tiêu\n\nGenerated from the bundled catalogue by `cantho_analysis`; "
+           "every number links back to its source document and line."),
+    ("code", "from cantho_analysis.report import display_indicator_report\n\n"
+             "report = display_indicator_report(indicator_id, locality, lang)"),
+], params='indicator_id: str = "grdp_growth"  # indicator to report on (see data/indicators.csv)\n'
+          'locality: str = "can_tho_old"  # can_tho_old, soc_trang, hau_giang or can_tho_merged\n'
+          'lang: str = "en"  # "vi" or "en"\n')
+
+OVERVIEW = notebook([
+    ("md", "# Overview scorecard / Tổng quan\n\nEvery target of every plan, its status or verdict, and how "
+           "realistic past targets were."),
+    ("code", "from cantho_analysis.report import display_overview\n\noverview = display_overview(lang)"),
+], params='lang: str = "en"  # "vi" or "en"\n')
+
+if __name__ == "__main__":
+    NB.mkdir(exist_ok=True)
+    for name, nb in (("indicator_report", INDICATOR), ("overview", OVERVIEW)):
+        nbf.write(nb, NB / f"{name}.ipynb")
+        print("wrote", NB / f"{name}.ipynb")
