@@ -1,0 +1,146 @@
+"""Annual real GRDP growth series for the feasibility study, "as known through year Y".
+
+The merged city (Cần Thơ + Sóc Trăng + Hậu Giang) has published growth figures only from
+2023. Earlier years are derived from the three old units' growth rates, weighted by their
+shares of GRDP in the previous year:
+
+    g_merged(t) = sum_u w_u(t-1) * g_u(t),   w_u(t-1) = GRDP_u(t-1) / sum_v GRDP_v(t-1)
+
+Shares are taken from current-price GRDP (the constant-price levels are not published
+for all units), which assumes similar deflators across the three units. Where a unit's
+level is missing in t-1 but the merged total and the two other units are known, the
+unit's level is the residual; where no year t-1 has all three levels, the nearest year
+that has them is used. Every derived value records its inputs, weights and the weight
+year, and is marked ``derived``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["UNITS", "GrowthSeries", "unit_levels", "derive_merged_growth", "merged_growth_series",
+           "locality_growth_series", "period_checks", "series_as_of"]
+
+UNITS = ("can_tho_old", "soc_trang", "hau_giang")
+
+
+@dataclass
+class GrowthSeries:
+    """Annual growth (% per year) by year, with where each value comes from."""
+
+    name: str
+    frame: pd.DataFrame  # year, value, source (published|derived), status, detail
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.frame["year"].to_numpy(int)
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.frame["value"].to_numpy(float)
+
+    def through(self, year: int) -> "GrowthSeries":
+        return GrowthSeries(self.name, self.frame[self.frame["year"] <= year].reset_index(drop=True))
+
+
+def _annual(best: pd.DataFrame, indicator: str, locality: str) -> pd.DataFrame:
+    b = best[(best["indicator_id"] == indicator) & (best["locality"] == locality) & (best["period_start"] == best["period_end"])]
+    return b.assign(year=b["period_start"].astype(int), value=b["value"].astype(float))[
+        ["year", "value", "status", "published", "actual_id"]].sort_values("year").reset_index(drop=True)
+
+
+def unit_levels(best: pd.DataFrame) -> pd.DataFrame:
+    """Current-price GRDP by year for the three units and the merged total; residuals filled and flagged."""
+    tab = {}
+    for loc in UNITS + ("can_tho_merged",):
+        for r in _annual(best, "grdp_current", loc).itertuples():
+            tab.setdefault(r.year, {})[loc] = float(r.value)
+    rows = []
+    for y in sorted(tab):
+        d = dict(tab[y])
+        filled = ""
+        missing = [u for u in UNITS if u not in d]
+        if len(missing) == 1 and "can_tho_merged" in d:
+            u = missing[0]
+            d[u] = d["can_tho_merged"] - sum(d[v] for v in UNITS if v != u)
+            filled = u
+        rows.append({"year": y, **{u: d.get(u, np.nan) for u in UNITS}, "merged": d.get("can_tho_merged", np.nan),
+                     "residual": filled})
+    return pd.DataFrame(rows)
+
+
+def derive_merged_growth(best: pd.DataFrame) -> pd.DataFrame:
+    """Derived merged-city growth for every year where the three units' growth is known."""
+    levels = unit_levels(best)
+    complete = levels.dropna(subset=list(UNITS))
+    growth = {u: dict(zip(*_annual(best, "grdp_growth", u)[["year", "value"]].T.values)) for u in UNITS}
+    years = sorted(set.intersection(*(set(int(y) for y in g) for g in growth.values())))
+    rows = []
+    for t in years:
+        if complete.empty:
+            break
+        if (t - 1) in set(complete["year"]):
+            wy = t - 1
+        else:
+            wy = int(complete.iloc[(complete["year"] - (t - 1)).abs().argsort().iloc[0]]["year"])
+        lv = complete[complete["year"] == wy].iloc[0]
+        tot = sum(lv[u] for u in UNITS)
+        w = {u: lv[u] / tot for u in UNITS}
+        g = sum(w[u] * growth[u][t] for u in UNITS)
+        detail = (f"weights from {wy} current-price GRDP"
+                  + (f" ({lv['residual']} as residual of the merged total)" if lv["residual"] else "")
+                  + "; " + ", ".join(f"{u} {growth[u][t]:g}% x {w[u]:.3f}" for u in UNITS))
+        rows.append({"year": t, "value": g, "source": "derived", "status": "derived", "weights_year": wy,
+                     **{f"w_{u}": w[u] for u in UNITS}, **{f"g_{u}": growth[u][t] for u in UNITS}, "detail": detail})
+    return pd.DataFrame(rows)
+
+
+def merged_growth_series(best: pd.DataFrame) -> GrowthSeries:
+    """Published merged growth where it exists, derived growth before that."""
+    pub = _annual(best, "grdp_growth", "can_tho_merged")
+    der = derive_merged_growth(best)
+    rows = {int(r.year): {"year": int(r.year), "value": float(r.value), "source": "derived", "status": "derived",
+                          "detail": r.detail} for r in der.itertuples()}
+    for r in pub.itertuples():
+        rows[int(r.year)] = {"year": int(r.year), "value": float(r.value), "source": "published", "status": r.status,
+                             "detail": f"{r.actual_id} ({r.status}, published {r.published})"}
+    frame = pd.DataFrame([rows[y] for y in sorted(rows)])
+    return GrowthSeries("can_tho_merged", frame)
+
+
+def locality_growth_series(best: pd.DataFrame, locality: str) -> GrowthSeries:
+    a = _annual(best, "grdp_growth", locality)
+    frame = a.assign(source="published", detail=a["actual_id"] + " (" + a["status"] + ")")[
+        ["year", "value", "source", "status", "detail"]]
+    return GrowthSeries(locality, frame)
+
+
+def series_as_of(best: pd.DataFrame, locality: str, year: int) -> GrowthSeries:
+    """The growth series of a locality using outcomes for years up to ``year`` only.
+
+    Note: this truncates the best-available (latest-vintage) series; the real-time
+    vintages known in ``year`` are mostly not available, so backtests are pseudo
+    out-of-sample.
+    """
+    s = merged_growth_series(best) if locality == "can_tho_merged" else locality_growth_series(best, locality)
+    return s.through(year)
+
+
+def period_checks(series: GrowthSeries, best: pd.DataFrame) -> pd.DataFrame:
+    """Published period averages next to the geometric mean of the annual series over the same years."""
+    b = best[(best["indicator_id"] == "grdp_growth") & (best["locality"] == series.name)
+             & (best["period_start"] < best["period_end"])]
+    rows = []
+    s = dict(zip(series.years, series.values))
+    for r in b.itertuples():
+        years = list(range(int(r.period_start), int(r.period_end) + 1))
+        have = [y for y in years if y in s]
+        avg = (np.prod([1 + s[y] / 100 for y in have]) ** (1 / len(have)) - 1) * 100 if have else np.nan
+        rows.append({"period": f"{int(r.period_start)}-{int(r.period_end)}", "published_average": float(r.value),
+                     "status": r.status, "annual_years_available": len(have), "years_in_period": len(years),
+                     "annual_average": avg if len(have) == len(years) else np.nan,
+                     "difference_pp": (float(r.value) - avg) if len(have) == len(years) else np.nan})
+    return pd.DataFrame(rows)
