@@ -41,8 +41,22 @@ OVERVIEW = notebook([
     ("code", "from cantho_analysis.report import display_overview\n\noverview = display_overview(lang)"),
 ], params='lang: str = "en"  # "vi" or "en"\n')
 
+FEASIBILITY = notebook([
+    ("md", "# Growth feasibility / Khả năng đạt mục tiêu tăng trưởng\n\nHow likely is the 2025–2030 average growth target "
+           "of the merged city? Six statsmodels models with simulated paths, backtests, base rates and structural cross-checks."),
+    ("code", "from cantho_analysis.feasibility_report import display_feasibility\n\n"
+             "result = display_feasibility(target_low, target_high, start_year, end_year, data_through, n_paths, seed, lang)"),
+], params='target_low: float = 10.0  # lower end of the target average growth, %/yr\n'
+          'target_high: float = 10.5  # upper end, %/yr\n'
+          'start_year: int = 2025  # base year (growth years start the year after)\n'
+          'end_year: int = 2030  # last year of the period\n'
+          'data_through = None  # use outcomes up to this year only (None: all)\n'
+          'n_paths: int = 10000  # simulated paths per model\n'
+          'seed: int = 20251  # random seed\n'
+          'lang: str = "en"  # "vi" or "en"\n')
+
 if __name__ == "__main__":
     NB.mkdir(exist_ok=True)
-    for name, nb in (("indicator_report", INDICATOR), ("overview", OVERVIEW)):
+    for name, nb in (("indicator_report", INDICATOR), ("overview", OVERVIEW), ("growth_feasibility", FEASIBILITY)):
         nbf.write(nb, NB / f"{name}.ipynb")
         print("wrote", NB / f"{name}.ipynb")

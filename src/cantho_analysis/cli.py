@@ -148,9 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--actuals", action="append", metavar="FILE", help="extra outcome file (repeatable)")
     st.set_defaults(func=cmd_status)
 
-    from . import batch
+    from . import batch, feasibility_report
 
     batch.register(sub)
+    feasibility_report.register(sub)
     return p
 
 
