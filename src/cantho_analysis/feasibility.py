@@ -224,13 +224,15 @@ class Forecast:
 
 
 def run_models(y: np.ndarray, observed_in_period: list[float], h: int, n_paths: int, seed: int,
-               models: tuple[str, ...] = MODELS) -> list[Forecast]:
+               models: tuple[str, ...] = MODELS, skip: int = 0) -> list[Forecast]:
+    """Simulate ``h`` years after the data with every model; the first ``skip`` simulated years
+    fall before the period (at or before its base year) and do not enter the average."""
     out = []
     for i, name in enumerate(models):
         rng = np.random.default_rng([seed, i])
         try:
             paths, label = simulate_model(name, y, h, n_paths, rng) if h > 0 else (np.zeros((n_paths, 0)), name)
-            out.append(Forecast(name, label, paths, period_average(observed_in_period, paths), []))
+            out.append(Forecast(name, label, paths, period_average(observed_in_period, paths[:, skip:]), []))
         except Exception as e:
             log.warning("model %s failed: %s", name, e)
             out.append(Forecast(name, name, np.zeros((0, h)), np.zeros(0), [], error=f"{type(e).__name__}: {e}"))
@@ -628,9 +630,10 @@ def _feasibility(ctx, target_low, target_high, start_year, end_year, data_throug
         data_through = last
     hist = full.through(data_through).frame
     observed = [float(v) for y, v in zip(hist["year"], hist["value"]) if start_year < y <= end_year]
-    h = end_year - max(start_year, data_through)
+    h = max(end_year - data_through, 0)  # simulated years: data_through + 1 ... end_year
+    skip = max(start_year - data_through, 0)  # of which these are not growth years of the period
     y = hist["value"].to_numpy(float)
-    forecasts = run_models(y, observed, max(h, 0), n_paths, seed)
+    forecasts = run_models(y, observed, h, n_paths, seed, skip=skip)
     # backtests on the merged series and the three old units (and Vietnam for context)
     bt_series = {"can_tho_merged": (hist["year"].to_numpy(int), y)}
     for loc in ("can_tho_old", "soc_trang", "hau_giang", "vietnam"):
