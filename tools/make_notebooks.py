@@ -55,8 +55,19 @@ FEASIBILITY = notebook([
           'seed: int = 20251  # random seed\n'
           'lang: str = "en"  # "vi" or "en"\n')
 
+EXPLORER = notebook([
+    ("md", "# Explorer / Khám phá\n\nPick a locality, plan and indicator: the chart, status, numbers and narrative update "
+           "in place. Below, the 2026–2030 scenario calculator: move the sliders to see GRDP in 2030, GRDP per person and "
+           "the period's average growth against the targets of the 2025–2030 resolution, over the feasibility study's fan.\n\n"
+           "Open with `make lab`. Run all cells (Run → Run All Cells)."),
+    ("code", "from cantho_analysis.explorer import show_explorer, show_scenarios\n\nexplorer = show_explorer(lang)"),
+    ("md", "## Scenario calculator / Tính toán kịch bản 2026–2030"),
+    ("code", "calculator = show_scenarios(lang)"),
+], params='lang: str = "en"  # "vi" or "en"\n')
+
 if __name__ == "__main__":
     NB.mkdir(exist_ok=True)
-    for name, nb in (("indicator_report", INDICATOR), ("overview", OVERVIEW), ("growth_feasibility", FEASIBILITY)):
+    for name, nb in (("indicator_report", INDICATOR), ("overview", OVERVIEW), ("growth_feasibility", FEASIBILITY),
+                     ("explorer", EXPLORER)):
         nbf.write(nb, NB / f"{name}.ipynb")
         print("wrote", NB / f"{name}.ipynb")

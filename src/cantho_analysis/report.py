@@ -109,7 +109,7 @@ def _table(card: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def indicator_report(indicator_id: str, locality: str, lang: str = "en", ctx: Context | None = None,
-                     with_figure: bool = True) -> IndicatorReport:
+                     with_figure: bool = True, fast_figure: bool = False) -> IndicatorReport:
     """Everything one indicator report shows, for one locality, in one language."""
     if lang not in narrative.LANGS:
         raise ValueError(f"lang must be one of {narrative.LANGS}, not {lang!r}")
@@ -125,7 +125,7 @@ def indicator_report(indicator_id: str, locality: str, lang: str = "en", ctx: Co
     fig = None
     if with_figure:
         from .plots import indicator_chart
-        fig = indicator_chart(ind, locality, cat.actuals, ctx.best, cat.targets, card, lang)
+        fig = indicator_chart(ind, locality, cat.actuals, ctx.best, cat.targets, card, lang, fast=fast_figure)
     return IndicatorReport(indicator_id, locality, lang, title, narrative.indicator_summary(card, ind, locality, lang),
                            paragraphs, cav, card, _table(card, lang), fig, overall_status(card["status"].tolist()))
 

@@ -1,0 +1,339 @@
+"""Interactive exploration: the indicator explorer and the 2026–2030 scenario calculator.
+
+All logic is here and unit-tested without a browser: ``explorer_options`` (which plans and
+indicators can be picked), ``scenario`` (from control values to results) and the two
+classes whose ``update`` methods turn control values into numbers and a figure. The
+notebook only wires ipywidgets to them.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from . import config, narrative
+from .numbers import format_number
+
+__all__ = ["explorer_options", "ScenarioInputs", "ScenarioResult", "scenario", "scenario_defaults", "feasibility_fan",
+           "ScenarioCalculator", "IndicatorExplorer"]
+
+ALL = "(all)"
+
+
+# --------------------------------------------------------------------------- selection logic
+def explorer_options(card: pd.DataFrame, indicators: pd.DataFrame, locality: str | None = None,
+                     plan: str | None = None, lang: str = "en") -> dict:
+    """What can be picked: localities with targets; plans of the chosen locality; indicators of
+    the chosen locality and plan (all plans when ``plan`` is None or ``"(all)"``).
+
+    Returns ``{"localities": [...], "plans": [...], "indicators": [(label, id), ...]}``, each
+    sorted stably; a choice that is no longer valid falls back to the first option.
+    """
+    locs = [l for l in config.LOCALITIES if (card["locality"] == l).any()]
+    loc = locality if locality in locs else (locs[0] if locs else None)
+    c = card[card["locality"] == loc]
+    plans = [ALL] + sorted(c["plan"].unique())
+    pl = plan if plan in plans else ALL
+    if pl != ALL:
+        c = c[c["plan"] == pl]
+    names = indicators.set_index("indicator_id")[f"name_{lang}"]
+    ids = sorted(c["indicator_id"].unique(), key=lambda i: (names.get(i, i).lower(), i))
+    return {"localities": locs, "locality": loc, "plans": plans, "plan": pl,
+            "indicators": [(str(names.get(i, i)), i) for i in ids]}
+
+
+# --------------------------------------------------------------------------- scenario calculator
+@dataclass(frozen=True)
+class ScenarioInputs:
+    growth: tuple[float, ...]  # real growth % for each year after the base year
+    deflator: float  # GDP deflator, % per year
+    population_growth: float  # % per year
+    base_year: int = 2025
+    base_grdp: float = 316932.0  # billion VND, current prices, in the base year
+    base_population: float = 3222000.0
+
+
+@dataclass
+class ScenarioResult:
+    years: list[int]
+    real_index: np.ndarray  # base year = 1
+    grdp_current: np.ndarray  # billion VND
+    population: np.ndarray
+    per_capita: np.ndarray  # million VND
+    average_growth: float
+    grdp_2030: float
+    per_capita_2030: float
+    targets: dict
+    met: dict
+    target_index_path: np.ndarray  # real index at the target's low average growth
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def scenario(inputs: ScenarioInputs, targets: dict | None = None) -> ScenarioResult:
+    """Implied GRDP, per-capita GRDP and average growth of a growth path, against the targets.
+
+    Compounding: ``GRDP_t = GRDP_{t-1} x (1 + g_t) x (1 + deflator)``; population grows at a
+    constant rate; the average growth is the geometric mean of the annual real rates.
+    """
+    t = {"avg_growth_low": 10.0, "avg_growth_high": 10.5, "grdp_2030": 717000.0, "per_capita_2030": 215.0}
+    t.update(targets or {})
+    g = np.asarray(inputs.growth, dtype=float) / 100
+    n = len(g)
+    years = [inputs.base_year + i for i in range(n + 1)]
+    real = np.concatenate([[1.0], np.cumprod(1 + g)])
+    nominal = inputs.base_grdp * real * (1 + inputs.deflator / 100) ** np.arange(n + 1)
+    pop = inputs.base_population * (1 + inputs.population_growth / 100) ** np.arange(n + 1)
+    pc = nominal / pop * 1000  # billion VND / persons -> million VND per person
+    avg = (real[-1] ** (1 / n) - 1) * 100 if n else float("nan")
+    met = {"avg_growth_low": avg >= t["avg_growth_low"] - 1e-9, "avg_growth_high": avg >= t["avg_growth_high"] - 1e-9,
+           "grdp_2030": nominal[-1] >= t["grdp_2030"] - 1e-6, "per_capita_2030": pc[-1] >= t["per_capita_2030"] - 1e-9}
+    target_path = (1 + t["avg_growth_low"] / 100) ** np.arange(n + 1)
+    table = pd.DataFrame({"year": years, "real_growth_pct": [np.nan] + list(g * 100), "real_index": real,
+                          "grdp_current_bn": nominal, "population": pop, "grdp_per_capita_mn": pc})
+    return ScenarioResult(years, real, nominal, pop, pc, avg, float(nominal[-1]), float(pc[-1]), t, met, target_path, table)
+
+
+def scenario_defaults(ctx=None) -> dict:
+    """Default control values from the data: the latest growth outcome for every year, the
+    recent implied deflator, the planning population growth, the base-year levels."""
+    from .growth_series import merged_growth_series
+    from .report import get_context
+
+    ctx = ctx or get_context()
+    cat = ctx.catalog
+    s = merged_growth_series(ctx.best)
+    latest_year, latest = int(s.years[-1]), float(s.values[-1])
+    a = cat.actuals
+    lv = a[(a["indicator_id"] == "grdp_current") & (a["locality"] == "can_tho_merged") & (a["source_line"] == 893)]
+    levels = dict(zip(lv["period_start"].astype(int), lv["value"].astype(float)))
+    real = dict(zip(s.years, s.values))
+    defl = [((levels[y] / levels[y - 1]) / (1 + real[y] / 100) - 1) * 100 for y in (2022, 2023, 2024, 2025)
+            if y in levels and y - 1 in levels and y in real]
+    popg = cat.actuals[(cat.actuals["indicator_id"] == "population_growth") & (cat.actuals["locality"] == "can_tho_merged")]
+    pop = cat.actuals[(cat.actuals["indicator_id"] == "population") & (cat.actuals["locality"] == "can_tho_merged")
+                      & (cat.actuals["period_start"] == 2025)]
+    bases = a[(a["indicator_id"] == "grdp_current") & (a["locality"] == "can_tho_merged") & (a["period_start"] == 2025)]
+    return {"latest_year": latest_year, "latest_growth": round(latest, 2),
+            "deflator": round(float(np.mean(defl)), 2) if defl else 4.5,
+            "deflator_years": [2022, 2025],
+            "population_growth": float(popg.iloc[0]["value"]) if len(popg) else 0.93,
+            "base_population": float(pop.iloc[0]["value"]) if len(pop) else 3222000.0,
+            "base_grdp_options": {f"{float(r.value):,.0f} ({r.actual_id})": float(r.value) for r in bases.itertuples()},
+            "base_grdp": levels.get(2025, float(bases.iloc[0]["value"]) if len(bases) else 316932.0)}
+
+
+_TXT = {
+    "en": {"avg": "Average real growth {s}–{e}", "grdp": "GRDP {e} at current prices", "pc": "GRDP per person {e}",
+           "met": "met", "missed": "missed", "target": "target", "path": "your path", "tpath": "path at {x} %/yr",
+           "title": "Real GRDP index (base {s} = 100)", "year": "Year", "fan": "feasibility study: 80 % / 95 % of paths",
+           "bn": "billion VND", "mn": "million VND"},
+    "vi": {"avg": "Tăng trưởng bình quân {s}–{e}", "grdp": "GRDP năm {e} (giá hiện hành)", "pc": "GRDP bình quân đầu người {e}",
+           "met": "đạt", "missed": "không đạt", "target": "chỉ tiêu", "path": "kịch bản của bạn", "tpath": "lộ trình {x} %/năm",
+           "title": "Chỉ số GRDP giá so sánh (năm {s} = 100)", "year": "Năm", "fan": "nghiên cứu khả thi: 80 % / 95 % số đường mô phỏng",
+           "bn": "tỷ đồng", "mn": "triệu đồng"},
+}
+
+
+class ScenarioCalculator:
+    """Control values in, numbers and an updated figure out. The figure is created once and
+    its artists are updated in place, so an update costs one redraw (see benchmarks/)."""
+
+    def __init__(self, lang: str = "en", ctx=None, fan=None, defaults: dict | None = None, start: int = 2025, end: int = 2030):
+        self.lang, self.start, self.end = lang, start, end
+        self.defaults = defaults or scenario_defaults(ctx)
+        self.fan = fan  # (years, q2.5, q10, q90, q97.5) of the real index, or None
+        self._fig = None
+
+    def inputs(self, growth=None, deflator=None, population_growth=None, base_grdp=None) -> ScenarioInputs:
+        d = self.defaults
+        n = self.end - self.start
+        g = tuple(growth) if growth is not None else (d["latest_growth"],) * n
+        if len(g) != n:
+            raise ValueError(f"need {n} growth values ({self.start + 1}-{self.end}), got {len(g)}")
+        return ScenarioInputs(g, d["deflator"] if deflator is None else float(deflator),
+                              d["population_growth"] if population_growth is None else float(population_growth),
+                              self.start, d["base_grdp"] if base_grdp is None else float(base_grdp), d["base_population"])
+
+    def _build(self, res: ScenarioResult) -> None:
+        t = _TXT[self.lang]
+        fig, ax = plt.subplots(figsize=(8, 4.2))
+        if self.fan is not None:
+            yrs, q025, q10, q90, q975 = self.fan
+            ax.fill_between(yrs, q025, q975, color="#c6dbef", alpha=0.6, lw=0)
+            ax.fill_between(yrs, q10, q90, color="#9ecae1", alpha=0.8, lw=0, label=t["fan"])
+        (self._l_path,) = ax.plot(res.years, res.real_index * 100, "o-", color="#08519c", lw=2, label=t["path"])
+        (self._l_target,) = ax.plot(res.years, res.target_index_path * 100, "--", color="#d62728", lw=1.5,
+                                    label=t["tpath"].format(x=format_number(res.targets["avg_growth_low"], self.lang)))
+        ax.set_xlabel(t["year"])
+        ax.set_title(t["title"].format(s=self.start), fontsize=11)
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        ax.set_xticks(res.years)
+        fig.tight_layout()
+        self._fig, self._ax = fig, ax
+
+    def update(self, **controls) -> tuple[ScenarioResult, str]:
+        """Recompute for the given controls, update the figure; returns the result and an HTML summary."""
+        res = scenario(self.inputs(**controls))
+        if self._fig is None:
+            self._build(res)
+        else:
+            self._l_path.set_ydata(res.real_index * 100)
+        top = max(float(np.max(res.real_index * 100)), float(np.max(res.target_index_path * 100)),
+                  float(self.fan[4][-1]) if self.fan is not None else 0)
+        self._ax.set_ylim(min(90, float(np.min(res.real_index * 100)) - 5), top + 5)
+        return res, self.summary_html(res)
+
+    @property
+    def figure(self):
+        return self._fig
+
+    def png(self) -> bytes:
+        buf = io.BytesIO()
+        self._fig.savefig(buf, format="png", dpi=80)
+        return buf.getvalue()
+
+    def summary_html(self, res: ScenarioResult) -> str:
+        t, L = _TXT[self.lang], self.lang
+        f = lambda x, d=1: format_number(x, L, d)
+        mark = lambda ok: (f"<b style='color:#1a9850'>{t['met']}</b>" if ok else f"<b style='color:#a50026'>{t['missed']}</b>")
+        rows = [
+            (t["avg"].format(s=self.start, e=self.end), f"{f(res.average_growth, 2)} %",
+             f"{f(res.targets['avg_growth_low'])}–{f(res.targets['avg_growth_high'])} %",
+             f"{mark(res.met['avg_growth_low'])} / {mark(res.met['avg_growth_high'])}"),
+            (t["grdp"].format(e=self.end), f"{f(res.grdp_2030, 0)} {t['bn']}", f"≥ {f(res.targets['grdp_2030'], 0)}", mark(res.met["grdp_2030"])),
+            (t["pc"].format(e=self.end), f"{f(res.per_capita_2030)} {t['mn']}", f"≈ {f(res.targets['per_capita_2030'], 0)}",
+             mark(res.met["per_capita_2030"])),
+        ]
+        body = "".join(f"<tr><td>{html.escape(a)}</td><td>{b}</td><td>{html.escape(c)}</td><td>{d}</td></tr>" for a, b, c, d in rows)
+        return f"<table><tr><th></th><th></th><th>{t['target']}</th><th></th></tr>{body}</table>"
+
+
+@lru_cache(maxsize=4)
+def feasibility_fan(n_paths: int = 2000, seed: int = 20251) -> tuple:
+    """The ensemble fan of the real GRDP index (base 2025 = 100), from the feasibility study."""
+    from .feasibility import feasibility
+
+    r = feasibility(n_paths=n_paths, seed=seed, backtest_paths=500)
+    paths = r.ensemble.paths
+    base = r.params["data_through"]
+    idx = np.cumprod(1 + paths / 100, axis=1) * 100
+    years = np.arange(base, base + paths.shape[1] + 1)
+    idx = np.concatenate([np.full((idx.shape[0], 1), 100.0), idx], axis=1)
+    q = np.percentile(idx, [2.5, 10, 90, 97.5], axis=0)
+    return (years, q[0], q[1], q[2], q[3])
+
+
+# --------------------------------------------------------------------------- indicator explorer
+class IndicatorExplorer:
+    """Selection in, report parts out (reusing ``report.indicator_report``); rendered figures are
+    cached per selection so returning to one is instant."""
+
+    def __init__(self, lang: str = "en", ctx=None):
+        from .report import get_context
+
+        self.lang = lang
+        self.ctx = ctx or get_context()
+        self._png: dict[tuple, bytes] = {}
+
+    def options(self, locality=None, plan=None) -> dict:
+        return explorer_options(self.ctx.card, self.ctx.catalog.indicators, locality, plan, self.lang)
+
+    def render(self, indicator_id: str, locality: str, plan: str | None = None) -> tuple[str, bytes]:
+        """HTML (summary, status table, narrative, caveats) and the chart as PNG bytes."""
+        from .report import indicator_report, table_html
+
+        key = (indicator_id, locality)
+        rep = indicator_report(indicator_id, locality, self.lang, self.ctx, with_figure=key not in self._png,
+                               fast_figure=True)
+        if rep.figure is not None:
+            buf = io.BytesIO()
+            rep.figure.savefig(buf, format="png", dpi=64)
+            plt.close(rep.figure)
+            self._png[key] = buf.getvalue()
+        paras = rep.paragraphs
+        if plan and plan != ALL:
+            keep = set(rep.card.loc[rep.card["plan"] == plan, "target_id"])
+            paras = [p for p in paras if p["target_id"] in keep]
+        e = html.escape
+        body = (f"<h3>{e(rep.title)}</h3><p><b>{e(rep.summary)}</b></p>" + table_html(rep.table)
+                + "".join(f"<p>{e(p['target'])}<br><small>{e(p['source'])}</small><br>{e(p['status'])}</p>" for p in paras)
+                + ("<ul>" + "".join(f"<li>{e(c)}</li>" for c in rep.caveats) + "</ul>" if rep.caveats else ""))
+        return body, self._png[key]
+
+
+def show_explorer(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested
+    """Wire ipywidgets to the explorer and the scenario calculator (used by notebooks/explorer.ipynb)."""
+    import ipywidgets as W
+    from IPython.display import display
+
+    ex = IndicatorExplorer(lang)
+    opts = ex.options()
+    loc_w = W.Dropdown(options=[(config.LOCALITY_NAMES[l][lang], l) for l in opts["localities"]], value=opts["locality"],
+                       description="Locality" if lang == "en" else "Địa phương", style={"description_width": "initial"})
+    plan_w = W.Dropdown(options=opts["plans"], value=opts["plan"], description="Plan" if lang == "en" else "Văn bản")
+    ind_w = W.Dropdown(options=opts["indicators"], description="Indicator" if lang == "en" else "Chỉ số",
+                       layout=W.Layout(width="60%"))
+    img = W.Image(format="png", layout=W.Layout(max_width="900px"))
+    out = W.HTML()
+    timing = W.HTML()
+
+    def refresh(*_):
+        t0 = time.perf_counter()
+        o = ex.options(loc_w.value, plan_w.value)
+        if list(plan_w.options) != o["plans"]:
+            plan_w.options = o["plans"]
+            plan_w.value = o["plan"]
+        if list(ind_w.options) != o["indicators"]:
+            cur = ind_w.value
+            ind_w.options = o["indicators"]
+            ind_w.value = cur if cur in [i for _, i in o["indicators"]] else (o["indicators"][0][1] if o["indicators"] else None)
+        if ind_w.value:
+            body, png = ex.render(ind_w.value, loc_w.value, plan_w.value)
+            out.value, img.value = body, png
+        timing.value = f"<small>{(time.perf_counter() - t0) * 1000:.0f} ms</small>"
+
+    for w in (loc_w, plan_w, ind_w):
+        w.observe(refresh, names="value")
+    refresh()
+    display(W.VBox([W.HBox([loc_w, plan_w]), ind_w, img, out, timing]))
+    return ex
+
+
+def show_scenarios(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested
+    import ipywidgets as W
+    from IPython.display import display
+
+    calc = ScenarioCalculator(lang, fan=feasibility_fan())
+    d = calc.defaults
+    sliders = [W.FloatSlider(value=d["latest_growth"], min=-5, max=20, step=0.1, description=str(y),
+                             continuous_update=False, readout_format=".1f") for y in range(calc.start + 1, calc.end + 1)]
+    defl = W.FloatSlider(value=d["deflator"], min=0, max=12, step=0.1, description="Deflator %" if lang == "en" else "Chỉ số giảm phát %",
+                         continuous_update=False, style={"description_width": "initial"})
+    popg = W.FloatSlider(value=d["population_growth"], min=-1, max=3, step=0.01, readout_format=".2f",
+                         description="Population %" if lang == "en" else "Tăng dân số %", continuous_update=False,
+                         style={"description_width": "initial"})
+    base = W.Dropdown(options=list(d["base_grdp_options"].items()), value=d["base_grdp"],
+                      description=f"GRDP {calc.start}", style={"description_width": "initial"})
+    img, out, timing = W.Image(format="png"), W.HTML(), W.HTML()
+
+    def refresh(*_):
+        t0 = time.perf_counter()
+        res, summary = calc.update(growth=[s.value for s in sliders], deflator=defl.value, population_growth=popg.value,
+                                   base_grdp=base.value)
+        img.value, out.value = calc.png(), summary
+        timing.value = f"<small>{(time.perf_counter() - t0) * 1000:.0f} ms</small>"
+
+    for w in sliders + [defl, popg, base]:
+        w.observe(refresh, names="value")
+    refresh()
+    display(W.HBox([W.VBox(sliders + [defl, popg, base]), W.VBox([out, img, timing])]))
+    return calc
