@@ -211,10 +211,17 @@ def execute_job(job: Job, out_dir: str, engine: str = WARM_ENGINE) -> Result:
                   str(ipynb.relative_to(out)) if ipynb.exists() else "")
 
 
+# The batch parallelises over processes; threaded BLAS inside each kernel would fight the
+# other workers for the same cores (measured: the feasibility notebook ran 8x slower).
+SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def _worker_init() -> None:
     import atexit
 
     os.environ.setdefault("MPLBACKEND", "Agg")
+    for k, v in SINGLE_THREAD.items():
+        os.environ.setdefault(k, v)
     register_engine()
     atexit.register(_shutdown_kernels)
 
