@@ -68,7 +68,11 @@ def test_batch_end_to_end_two_indicators(tmp_path):
     assert summary["ok"] == summary["total"] and summary["failed"] == []
     html = (out / "indicators" / "can_tho_old" / "grdp_growth.vi.html").read_text()
     assert "Tốc độ tăng trưởng GRDP" in html and "display_indicator_report" not in html  # no code cells
-    assert "data:image/png;base64" in html  # the chart
+    for stem in ("indicators/can_tho_old/grdp_growth.vi", "overview/overview.en"):
+        nb = nbf.read(out / "notebooks" / f"{stem}.ipynb", as_version=4)
+        images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert images, f"{stem}: the chart is missing"
+    assert html.count("data:image/png;base64") >= 2  # the chart, besides the page's own icon
     en = (out / "indicators" / "can_tho_old" / "grdp_growth.en.html").read_text()
     assert "not achieved" in en and "000_97179f6eee211bbe.txt, line 53" in en
     index = (out / "index.html").read_text()

@@ -196,3 +196,9 @@ def test_scorecard_on_bundled_data(catalog):
     summ = realism_summary(realism)
     assert (realism["met"] == realism["verdict"].isin(["achieved", "exceeded"])).all()
     assert summ.iloc[-1]["plan"] == "all" and summ.iloc[-1]["targets_with_outturn"] == len(realism)
+
+
+def test_annual_value_closed_by_a_period_average():
+    # "reduce poverty by 2-3 points each year", reported only as the 2021-2025 average (1.5)
+    a = assess_target(target(2, 3, kind="annual_value"), HIGHER, best({(2021, 2025): 1.5}))
+    assert a.period_state == "closed" and a.verdict == "not_achieved" and a.outturn_source == "period_average"

@@ -325,6 +325,18 @@ def _publish(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Staging folders left by a batch that was killed (its process no longer exists)."""
+    for p in list(out_dir.parent.glob(f".{out_dir.name}.staging-*")) + list(out_dir.glob(".old-*")):
+        try:
+            pid = int(p.name.rsplit("-", 1)[1])
+            os.kill(pid, 0)
+        except (ValueError, ProcessLookupError):
+            shutil.rmtree(p, ignore_errors=True)
+        except PermissionError:  # pragma: no cover - someone else's live process
+            pass
+
+
 @dataclass
 class BatchSummary:
     total: int
@@ -345,6 +357,7 @@ def run_batch(out_dir: Path, langs: list[str], jobs_n: int = 2, only: list[str] 
 
     get_context()  # validate the data once, before starting any worker
     out_dir = Path(out_dir).resolve()
+    _remove_stale_staging(out_dir)
     staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

@@ -180,7 +180,7 @@ def display_feasibility(target_low=10.0, target_high=10.5, start_year=2025, end_
     """Run the study and show it in a notebook."""
     from IPython.display import HTML, display
 
-    from .report import table_html
+    from .report import show_figure, table_html
 
     r = feasibility(target_low, target_high, start_year, end_year, data_through, n_paths, seed)
     en = lang == "en"
@@ -189,8 +189,7 @@ def display_feasibility(target_low=10.0, target_high=10.5, start_year=2025, end_
                  + "".join(f"<p>{e(p)}</p>" for p in verdict_text(r, lang))
                  + f"<p><small>{e(r.to_json()['convention'])}. " + " ".join(e(n) for n in r.notes) + "</small></p>"))
     for fig in (fan_chart(r, lang), distribution_chart(r, lang)):
-        display(fig)
-        plt.close(fig)
+        show_figure(fig)
     mt = r.model_table()
     display(HTML(f"<h3>{'Models: the period average' if en else 'Các mô hình: tăng trưởng bình quân cả giai đoạn'}</h3>" + table_html(mt)))
     display(HTML(f"<h3>{'First year after the data' if en else 'Năm đầu tiên sau số liệu'}</h3>" + table_html(r.first_year_table())))

@@ -330,7 +330,7 @@ def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame,
     elif kind in ("cumulative", "change"):
         _assess_total(a, series, periods, better)
     else:
-        _assess_value(a, series, better, geometric)
+        _assess_value(a, series, better, geometric, periods)
 
     if a.doc_verdict_en and a.verdict:
         a.doc_agrees = a.doc_verdict_en == a.verdict
@@ -345,11 +345,21 @@ def _close(a: Assessment, value: float, better: str, source: str, status: str | 
     a.gap, a.gap_pct = _gap(value, better, a.low, a.high)
 
 
-def _assess_value(a: Assessment, series: pd.DataFrame, better: str, geometric: bool) -> None:
+def _assess_value(a: Assessment, series: pd.DataFrame, better: str, geometric: bool,
+                  periods: pd.DataFrame | None = None) -> None:
     a.baseline_year, a.baseline_value = baseline(series, a.base_year)
     if a.baseline_year is not None and a.baseline_year != a.base_year:
         a.notes.append(f"Baseline taken from {a.baseline_year} (no figure for {a.base_year}).")
     after = series[(series["year"] > a.base_year) & (series["year"] <= a.period_end)]
+    if after.empty and periods is not None and a.target_kind == "annual_value" and a.period_start < a.period_end:
+        # a value to hold each year, reported only as an average over the whole period
+        m = periods[periods["period_end"] == a.period_end]
+        m = m[m["period_start"].isin([a.period_start, a.base_year + 1])]
+        if not m.empty:
+            row = m.iloc[-1]
+            a.latest_year, a.latest_value, a.latest_status = a.period_end, float(row["value"]), str(row.get("status"))
+            _close(a, a.latest_value, better, "period_average", a.latest_status)
+            return
     if after.empty:
         a.status = "no_data"
         if a.baseline_year is None:
@@ -497,11 +507,15 @@ def realism_summary(realism: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for plan, g in realism.groupby("plan", sort=True):
         growth = g[g["measure"] == "growth_rate"]
+        grdp = g[g["indicator_id"] == "grdp_growth"]
         rows.append({"plan": plan, "targets_with_outturn": len(g), "share_met": round(g["met"].mean(), 4),
                      "growth_targets": len(growth),
-                     "mean_gap_growth_pp": round(growth["gap"].mean(), 4) if len(growth) else np.nan})
+                     "mean_gap_growth_pp": round(growth["gap"].mean(), 4) if len(growth) else np.nan,
+                     "gap_grdp_growth_pp": round(grdp["gap"].mean(), 4) if len(grdp) else np.nan})
     allg = realism[realism["measure"] == "growth_rate"]
+    allgr = realism[realism["indicator_id"] == "grdp_growth"]
     rows.append({"plan": "all", "targets_with_outturn": len(realism), "share_met": round(realism["met"].mean(), 4)
                  if len(realism) else np.nan, "growth_targets": len(allg),
-                 "mean_gap_growth_pp": round(allg["gap"].mean(), 4) if len(allg) else np.nan})
+                 "mean_gap_growth_pp": round(allg["gap"].mean(), 4) if len(allg) else np.nan,
+                 "gap_grdp_growth_pp": round(allgr["gap"].mean(), 4) if len(allgr) else np.nan})
     return pd.DataFrame(rows)

@@ -145,6 +145,19 @@ def table_html(df: pd.DataFrame) -> str:
     return df.to_html(index=False, escape=True, na_rep="—", border=0, classes="dataframe")
 
 
+def show_figure(fig, dpi: int = 96) -> None:
+    """Display a matplotlib figure as a PNG image, whatever the backend, and close it."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png"))
+
+
 def _md_escape(text: str) -> str:
     return html.escape(str(text), quote=False)
 
@@ -160,9 +173,7 @@ def display_indicator_report(indicator_id: str, locality: str, lang: str = "en")
     parts = [f"<h2>{e(rep.title)}</h2>", f"<p><b>{e(rep.summary)}</b></p>"]
     display(HTML("".join(parts)))
     if rep.figure is not None:
-        display(rep.figure)
-        import matplotlib.pyplot as plt
-        plt.close(rep.figure)
+        show_figure(rep.figure)
     display(HTML(f"<h3>{head}</h3>" + table_html(rep.table)))
     body = []
     for p in rep.paragraphs:
@@ -176,7 +187,6 @@ def display_indicator_report(indicator_id: str, locality: str, lang: str = "en")
 def display_overview(lang: str = "en") -> dict:
     """Show the overview scorecard in a notebook."""
     from IPython.display import HTML, display
-    import matplotlib.pyplot as plt
 
     from .plots import status_heatmap
 
@@ -184,9 +194,7 @@ def display_overview(lang: str = "en") -> dict:
     ov = overview(lang, ctx)
     en = lang == "en"
     display(HTML(f"<h2>{'Scorecard of all targets' if en else 'Bảng theo dõi toàn bộ chỉ tiêu'}</h2>"))
-    fig = status_heatmap(ctx.card, ctx.catalog.plans, lang)
-    display(fig)
-    plt.close(fig)
+    show_figure(status_heatmap(ctx.card, ctx.catalog.plans, lang))
     summ = ov["realism_summary"].copy()
     display(HTML(f"<h3>{'Planning realism: past targets against outturns' if en else 'Tính thực tế của kế hoạch: chỉ tiêu đã qua so với kết quả'}</h3>"
                  + table_html(summ)))
