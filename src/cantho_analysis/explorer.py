@@ -164,8 +164,15 @@ class ScenarioCalculator:
                               self.start, d["base_grdp"] if base_grdp is None else float(base_grdp), d["base_population"])
 
     def _build(self, res: ScenarioResult) -> None:
+        # A figure outside pyplot: Jupyter's inline backend neither shows nor closes it behind
+        # the widget's back, and it renders the same in any kernel.
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
         t = _TXT[self.lang]
-        fig, ax = plt.subplots(figsize=(8, 4.2))
+        fig = Figure(figsize=(8, 4.2))
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
         if self.fan is not None:
             yrs, q025, q10, q90, q975 = self.fan
             ax.fill_between(yrs, q025, q975, color="#c6dbef", alpha=0.6, lw=0)

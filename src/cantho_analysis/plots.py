@@ -97,6 +97,9 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
                     ax.plot(tr["year"], tr["path_high"], ls=":", color=color, lw=1.2)
     if locality == "can_tho_merged" or locality in ("can_tho_old", "soc_trang", "hau_giang"):
         ax.axvline(2025.5, color="#999999", lw=0.8, ls="-.")
+    years = list(a["period_start"].astype(int)) + list(a["period_end"].astype(int)) + list(tg["period_end"].astype(int))
+    if years:  # one data point must not stretch the axis over two centuries
+        ax.set_xlim(min(years) - 1, max(max(years) + 1, min(years) + 4))
     ax.set_xlabel(txt["year"])
     unit = indicator["unit_vi"] if lang == "vi" and "unit_vi" in indicator else indicator["unit"]
     ax.set_ylabel(str(unit))
