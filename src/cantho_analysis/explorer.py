@@ -250,6 +250,7 @@ class IndicatorExplorer:
         self.lang = lang
         self.ctx = ctx or get_context()
         self._png: dict[tuple, bytes] = {}
+        self._legend: dict[tuple, str] = {}
 
     def options(self, locality=None, plan=None) -> dict:
         return explorer_options(self.ctx.card, self.ctx.catalog.indicators, locality, plan, self.lang)
@@ -265,13 +266,16 @@ class IndicatorExplorer:
             buf = io.BytesIO()
             rep.figure.savefig(buf, format="png", dpi=64)
             plt.close(rep.figure)
+            legend = getattr(rep.figure, "legend_entries", [])
+            self._legend[key] = "".join(f"<span style='color:{c}'>&#9679;</span> {html.escape(l)} &nbsp; " for l, c in legend)
             self._png[key] = buf.getvalue()
         paras = rep.paragraphs
         if plan and plan != ALL:
             keep = set(rep.card.loc[rep.card["plan"] == plan, "target_id"])
             paras = [p for p in paras if p["target_id"] in keep]
         e = html.escape
-        body = (f"<h3>{e(rep.title)}</h3><p><b>{e(rep.summary)}</b></p>" + table_html(rep.table)
+        body = (f"<p><small>{self._legend.get(key, '')}</small></p>"
+                f"<h3>{e(rep.title)}</h3><p><b>{e(rep.summary)}</b></p>" + table_html(rep.table)
                 + "".join(f"<p>{e(p['target'])}<br><small>{e(p['source'])}</small><br>{e(p['status'])}</p>" for p in paras)
                 + ("<ul>" + "".join(f"<li>{e(c)}</li>" for c in rep.caveats) + "</ul>" if rep.caveats else ""))
         return body, self._png[key]

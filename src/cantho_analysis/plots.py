@@ -18,6 +18,7 @@ STATUS_ORDER = ["exceeded", "achieved", "on_track", "needs_acceleration", "limit
                 "not_achieved", "no_data"]
 STATUS_COLORS = {"exceeded": "#1a9850", "achieved": "#91cf60", "on_track": "#d9ef8b", "needs_acceleration": "#fee08b",
                  "limited_progress": "#fc8d59", "regressing": "#d73027", "not_achieved": "#a50026", "no_data": "#bdbdbd"}
+_THEMED: list = []
 FIG_STATUS_ORDER = ["official", "preliminary", "estimate", "plan_estimate"]
 _TXT = {
     "en": {"year": "Year", "target": "target", "path": "target path", "period": "period average", "vintage": "vintage",
@@ -43,7 +44,9 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     (the interactive explorer) marks status by colour only and uses a fixed layout, which
     draws several times faster.
     """
-    sns.set_theme(style="whitegrid", context="notebook")
+    if not fast or not _THEMED:
+        sns.set_theme(style="whitegrid", context="notebook")
+        _THEMED.append(True)
     txt = _TXT[lang]
     iid = indicator["indicator_id"]
     fig, ax = plt.subplots(figsize=(8, 4.2) if fast else (9, 5))
@@ -106,13 +109,31 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     ax.set_title(f"{label(indicator, lang)}\n{config.LOCALITY_NAMES[locality][lang]}", fontsize=11)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     if fast:
-        fig.subplots_adjust(left=0.09, right=0.66, top=0.88, bottom=0.12)
-    else:
+        # the explorer shows the legend as HTML: drawing it costs as much as the rest of the chart
+        fig.legend_entries = [(lab, matplotlib.colors.to_hex(_handle_color(h))) for h, lab in zip(handles, labels)]
+        fig.subplots_adjust(left=0.09, right=0.97, top=0.88, bottom=0.12)
+    elif handles:
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    if not fast:
         fig.tight_layout()
     return fig
+
+
+def _handle_color(h):
+    """The colour of a legend handle (line, collection or error-bar container)."""
+    for getter in ("get_color", "get_facecolor", "get_edgecolor"):
+        obj = h[0] if isinstance(h, tuple) or h.__class__.__name__ == "ErrorbarContainer" else h
+        f = getattr(obj, getter, None)
+        if f is not None:
+            c = f()
+            if hasattr(c, "__len__") and len(c) and not isinstance(c, str) and hasattr(c[0], "__len__"):
+                c = c[0]
+            try:
+                return matplotlib.colors.to_rgba(c)
+            except (ValueError, TypeError):
+                continue
+    return (0.5, 0.5, 0.5, 1)
 
 
 def status_heatmap(card: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> plt.Figure:
