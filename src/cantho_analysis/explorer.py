@@ -274,8 +274,8 @@ class IndicatorExplorer:
             keep = set(rep.card.loc[rep.card["plan"] == plan, "target_id"])
             paras = [p for p in paras if p["target_id"] in keep]
         e = html.escape
-        body = (f"<p><small>{self._legend.get(key, '')}</small></p>"
-                f"<h3>{e(rep.title)}</h3><p><b>{e(rep.summary)}</b></p>" + table_html(rep.table)
+        body = (f"<h3>{e(rep.title)}</h3><p><small>{self._legend.get(key, '')}</small></p>"
+                f"<p><b>{e(rep.summary)}</b></p>" + table_html(rep.table)
                 + "".join(f"<p>{e(p['target'])}<br><small>{e(p['source'])}</small><br>{e(p['status'])}</p>" for p in paras)
                 + ("<ul>" + "".join(f"<li>{e(c)}</li>" for c in rep.caveats) + "</ul>" if rep.caveats else ""))
         return body, self._png[key]
