@@ -28,6 +28,7 @@ reports: setup ## produce every report from the bundled data into reports/
 	$(BIN)/cantho-analysis reports --out reports --jobs $(JOBS) --lang $(LANGS)
 
 test: setup ## run the whole test suite: pytest plus nbval on every notebook
+	$(BIN)/python -m ruff check --select F,E9 src tests tools benchmarks
 	$(BIN)/python -m pytest -q tests
 	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks
 

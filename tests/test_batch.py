@@ -1,13 +1,12 @@
 """The batch runner end to end, state isolation between reports, and failure handling."""
 
 import json
-import os
 from pathlib import Path
 
 import nbformat as nbf
 import pytest
 
-from cantho_analysis.batch import Job, plan_jobs, run_batch, run_jobs
+from cantho_analysis.batch import Job, plan_jobs, run_jobs
 from cantho_analysis.cli import main
 
 

@@ -9,7 +9,7 @@ from cantho_analysis import config
 from cantho_analysis.catalog import best_available, load_catalog, published_key
 from cantho_analysis.validation import ValidationError
 
-from conftest import ACTUAL_HEADER, GOOD_ACTUAL, ROOT
+from conftest import ACTUAL_HEADER, GOOD_ACTUAL
 
 SEEDS = ["000_97179f6eee211bbe.txt", "001_a04d0207a54e2226.txt", "002_6049075492e409e7.txt",
          "003_713141632c665098.txt", "004_b50851294415a046.txt"]

@@ -2,7 +2,6 @@
 explorer's selection logic, without a browser."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from cantho_analysis.explorer import (ALL, IndicatorExplorer, ScenarioCalculator, ScenarioInputs, explorer_options,

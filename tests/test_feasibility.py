@@ -2,7 +2,6 @@
 and cross-checks on hand-checkable numbers."""
 
 import json
-import math
 
 import numpy as np
 import pandas as pd

@@ -1,6 +1,5 @@
 """Every row taken from a seed or from public-statistics.md is faithful to its source."""
 
-import pandas as pd
 
 from cantho_analysis.fidelity import check_catalog, check_rows
 

@@ -1,7 +1,6 @@
 """The notebooks are committed thin and without outputs, and match their generator."""
 
 import ast
-import json
 from pathlib import Path
 
 import nbformat

@@ -4,7 +4,6 @@ import hashlib
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
 from cantho_analysis.cli import main

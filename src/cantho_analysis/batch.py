@@ -20,7 +20,6 @@ import shutil
 import sys
 import tempfile
 import time
-import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path

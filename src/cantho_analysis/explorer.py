@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import html
 import io
-import math
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import config, narrative
+from . import config
 from .numbers import format_number
 
 __all__ = ["explorer_options", "ScenarioInputs", "ScenarioResult", "scenario", "scenario_defaults", "feasibility_fan",

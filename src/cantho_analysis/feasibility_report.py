@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .feasibility import FeasibilityResult, feasibility, required_growth
+from .feasibility import FeasibilityResult, feasibility
 from .numbers import format_number
 
 __all__ = ["likelihood_words", "verdict_text", "fan_chart", "distribution_chart", "display_feasibility", "register"]

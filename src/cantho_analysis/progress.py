@@ -26,6 +26,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .config import STATUS_RANK
+
 __all__ = [
     "ON_TRACK", "ACCELERATE", "OPEN_STATUSES", "VERDICTS", "DOC_VERDICTS",
     "Assessment", "annual_series", "period_values", "baseline", "trajectory", "growth_progress",
@@ -409,7 +411,7 @@ def _assess_growth(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, b
     if gp["complete"]:
         a.latest_year, a.latest_value = a.period_end, gp["avg_so_far"]
         worst = series[(series["year"] > a.base_year) & (series["year"] <= a.period_end)]["status"]
-        st = min(worst, key=lambda x: {"plan_estimate": 0, "estimate": 1, "preliminary": 2, "official": 3}.get(x, 0))
+        st = min(worst, key=lambda x: STATUS_RANK.get(x, 0))  # the weakest status among the years used
         _close(a, gp["avg_so_far"], better, "growth_index", st)
         a.observed_rate = gp["avg_so_far"]
         return

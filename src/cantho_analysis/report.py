@@ -11,7 +11,6 @@ import html
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
