@@ -68,6 +68,31 @@ def _label(path: Path) -> str:
         return str(path)
 
 
+BUNDLED = ("indicators", "targets", "actuals", "scenarios", "base_rates")
+
+
+def read_files(extra: Iterable[tuple[Path, str]] = (), data_dir: Path | None = None
+               ) -> tuple[dict[str, list[tuple[str, pd.DataFrame]]], list[Problem]]:
+    """Read and validate the bundled tables, then extra ``(path, kind)`` files, without raising.
+
+    Returns the frames by kind, each a list of ``(label, frame)`` with the bundled file
+    first, and every problem found. References to indicators are checked against the
+    bundled ``indicators.csv``.
+    """
+    d = Path(data_dir) if data_dir else config.data_dir()
+    files = [(d / f"{k}.csv", k) for k in BUNDLED] + [(Path(p), k) for p, k in extra]
+    tables: dict[str, list[tuple[str, pd.DataFrame]]] = {}
+    problems: list[Problem] = []
+    ind = None
+    for path, kind in files:
+        df, p = read_table(path, kind, None if kind == "indicators" else ind, label=_label(path))
+        if ind is None and kind == "indicators":
+            ind = df
+        tables.setdefault(kind, []).append((_label(path), df))
+        problems += p
+    return tables, problems
+
+
 def load_catalog(extra_actuals: Iterable[str | Path] = (), data_dir: str | Path | None = None,
                  include_user_dir: bool = True) -> Catalog:
     """Load and validate the bundled dataset and any extra outcome files.
@@ -88,24 +113,17 @@ def load_catalog(extra_actuals: Iterable[str | Path] = (), data_dir: str | Path 
         With every problem found (file, row, field), if any file is invalid.
     """
     d = Path(data_dir) if data_dir else config.data_dir()
-    problems: list[Problem] = []
-    ind, p = read_table(d / "indicators.csv", "indicators", label=_label(d / "indicators.csv"))
-    problems += p
-    frames = {}
-    for kind in ("targets", "actuals", "scenarios", "base_rates"):
-        path = d / f"{kind}.csv"
-        frames[kind], p = read_table(path, kind, ind, label=_label(path))
-        problems += p
     extra = list(extra_actuals) + (user_actual_files() if include_user_dir and data_dir is None else [])
+    tables, problems = read_files([(Path(p), "actuals") for p in extra], d)
+    (_, ind), = tables["indicators"]
+    frames = {kind: tables[kind][0][1] for kind in BUNDLED}
     parts = [frames["actuals"].assign(origin="bundled")]
-    for path in extra:
-        path = Path(path)
-        df, p = read_table(path, "actuals", ind, label=_label(path))
-        problems += p
+    for label, df in tables["actuals"][1:]:
         if "actual_id" in df:
             missing = df["actual_id"].isna() | (df["actual_id"] == "")
-            df.loc[missing, "actual_id"] = [f"user:{path.name}:{i + 1}" for i in df.index[missing]]
-        parts.append(df.assign(origin=_label(path)))
+            name = Path(label).name
+            df.loc[missing, "actual_id"] = [f"user:{name}:{i + 1}" for i in df.index[missing]]
+        parts.append(df.assign(origin=label))
     if problems:
         raise ValidationError(problems)
     actuals = pd.concat(parts, ignore_index=True)

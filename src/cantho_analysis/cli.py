@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .catalog import load_catalog, user_actual_files
-from .validation import Problem, ValidationError, read_table
+from .catalog import load_catalog, read_files, user_actual_files
+from .validation import ValidationError
 
 log = logging.getLogger("cantho_analysis")
 
@@ -35,27 +35,17 @@ def _kind_of(path: Path) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    d = config.data_dir()
-    files = [(d / f"{k}.csv", k) for k in ("indicators", "targets", "actuals", "scenarios", "base_rates")]
-    files += [(p, "actuals") for p in user_actual_files()]
-    files += [(Path(f), _kind_of(Path(f))) for f in args.files]
-    problems: list[Problem] = []
-    ind, p = read_table(files[0][0], "indicators", label=_rel(files[0][0]))
-    problems += p
-    counts: dict[str, int] = {}
-    for path, kind in files[1:]:
-        df, p = read_table(path, kind, ind if not p or kind != "indicators" else None, label=_rel(path))
-        problems += p
-        counts[kind] = counts.get(kind, 0) + (0 if p and df.empty else len(df))
+    extra = [(p, "actuals") for p in user_actual_files()] + [(Path(f), _kind_of(Path(f))) for f in args.files]
+    tables, problems = read_files(extra)
     if problems:
         for prob in problems:
             print(prob)
         print(f"{len(problems)} problem(s) found; nothing was changed.", file=sys.stderr)
         return 1
-    extra = len(files) - 5
-    print(f"OK: {len(ind)} indicators, {counts.get('targets', 0)} targets, {counts.get('actuals', 0)} actuals, "
-          f"{counts.get('scenarios', 0)} scenarios, {counts.get('base_rates', 0)} base rates"
-          + (f" ({extra} extra file(s) included)" if extra else "") + "; no problems.")
+    n = {kind: sum(len(df) for _, df in frames) for kind, frames in tables.items()}
+    print(f"OK: {n.get('indicators', 0)} indicators, {n.get('targets', 0)} targets, {n.get('actuals', 0)} actuals, "
+          f"{n.get('scenarios', 0)} scenarios, {n.get('base_rates', 0)} base rates"
+          + (f" ({len(extra)} extra file(s) included)" if extra else "") + "; no problems.")
     return 0
 
 

@@ -103,7 +103,7 @@ def scenario(inputs: ScenarioInputs, targets: dict | None = None) -> ScenarioRes
 def scenario_defaults(ctx=None) -> dict:
     """Default control values from the data: the latest growth outcome for every year, the
     recent implied deflator, the planning population growth, the base-year levels."""
-    from .growth_series import merged_growth_series
+    from .growth_series import implied_deflators, merged_current_levels, merged_growth_series
     from .report import get_context
 
     ctx = ctx or get_context()
@@ -111,18 +111,15 @@ def scenario_defaults(ctx=None) -> dict:
     s = merged_growth_series(ctx.best)
     latest_year, latest = int(s.years[-1]), float(s.values[-1])
     a = cat.actuals
-    lv = a[(a["indicator_id"] == "grdp_current") & (a["locality"] == "can_tho_merged") & (a["source_line"] == 893)]
-    levels = dict(zip(lv["period_start"].astype(int), lv["value"].astype(float)))
-    real = dict(zip(s.years, s.values))
-    defl = [((levels[y] / levels[y - 1]) / (1 + real[y] / 100) - 1) * 100 for y in (2022, 2023, 2024, 2025)
-            if y in levels and y - 1 in levels and y in real]
+    levels = merged_current_levels(a)
+    defl = implied_deflators(levels, dict(zip(s.years, s.values)))
     popg = cat.actuals[(cat.actuals["indicator_id"] == "population_growth") & (cat.actuals["locality"] == "can_tho_merged")]
     pop = cat.actuals[(cat.actuals["indicator_id"] == "population") & (cat.actuals["locality"] == "can_tho_merged")
                       & (cat.actuals["period_start"] == 2025)]
     bases = a[(a["indicator_id"] == "grdp_current") & (a["locality"] == "can_tho_merged") & (a["period_start"] == 2025)]
     return {"latest_year": latest_year, "latest_growth": round(latest, 2),
-            "deflator": round(float(np.mean(defl)), 2) if defl else 4.5,
-            "deflator_years": [2022, 2025],
+            "deflator": round(float(np.mean(list(defl.values()))), 2) if defl else 4.5,
+            "deflator_years": [min(defl), max(defl)] if defl else [],
             "population_growth": float(popg.iloc[0]["value"]) if len(popg) else 0.93,
             "base_population": float(pop.iloc[0]["value"]) if len(pop) else 3222000.0,
             "base_grdp_options": {f"{float(r.value):,.0f} ({r.actual_id})": float(r.value) for r in bases.itertuples()},
@@ -255,7 +252,7 @@ class IndicatorExplorer:
 
     def render(self, indicator_id: str, locality: str, plan: str | None = None) -> tuple[str, bytes]:
         """HTML (summary, status table, narrative, caveats) and the chart as PNG bytes."""
-        from .report import indicator_report, table_html
+        from .report import indicator_report, paragraphs_html, table_html
 
         key = (indicator_id, locality)
         rep = indicator_report(indicator_id, locality, self.lang, self.ctx, with_figure=key not in self._png,
@@ -273,9 +270,7 @@ class IndicatorExplorer:
             paras = [p for p in paras if p["target_id"] in keep]
         e = html.escape
         body = (f"<h3>{e(rep.title)}</h3><p><small>{self._legend.get(key, '')}</small></p>"
-                f"<p><b>{e(rep.summary)}</b></p>" + table_html(rep.table)
-                + "".join(f"<p>{e(p['target'])}<br><small>{e(p['source'])}</small><br>{e(p['status'])}</p>" for p in paras)
-                + ("<ul>" + "".join(f"<li>{e(c)}</li>" for c in rep.caveats) + "</ul>" if rep.caveats else ""))
+                f"<p><b>{e(rep.summary)}</b></p>" + table_html(rep.table) + paragraphs_html(paras, rep.caveats, self.lang))
         return body, self._png[key]
 
 

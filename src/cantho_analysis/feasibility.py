@@ -409,16 +409,9 @@ def structural_checks(cat, best: pd.DataFrame, target_low: float, target_high: f
     versions = cat.actuals[(cat.actuals["indicator_id"] == "grdp_current") & (cat.actuals["locality"] == loc)
                            & (cat.actuals["period_start"] == start)]
     bases = {r.actual_id: float(r.value) for r in versions.itertuples()}
-    # the merged current-price series of appendix 8 (one consistent source, 2020-2025)
-    hist_levels = cat.actuals[(cat.actuals["indicator_id"] == "grdp_current") & (cat.actuals["locality"] == loc)
-                              & (cat.actuals["source_file"] == "004_b50851294415a046.txt")
-                              & (cat.actuals["source_line"] == 893)].set_index("period_start")["value"]
-    real = dict(zip(history["year"], history["value"]))
-    defl = {}
-    for y in (2022, 2023, 2024, 2025):
-        if y in hist_levels.index and (y - 1) in hist_levels.index and y in real:
-            nom = float(hist_levels[y]) / float(hist_levels[y - 1]) - 1
-            defl[y] = round(((1 + nom) / (1 + real[y] / 100) - 1) * 100, 2)
+    from .growth_series import implied_deflators, merged_current_levels
+
+    defl = implied_deflators(merged_current_levels(cat.actuals), dict(zip(history["year"], history["value"])))
     if g_t and bases:
         rows = {}
         for aid, base in bases.items():

@@ -33,6 +33,22 @@ def _pct(p: float, lang: str) -> str:
     return format_number(round(p * 100), lang, 0) + " %"
 
 
+_BASE_RATE = {
+    "en": ("Base rates: ", "in {p}, {c} of {n} provinces grew more than 10 % in the year",
+           "over {p} only {c} of {n} provinces averaged more than 10 % a year"),
+    "vi": ("Tần suất tham chiếu: ", "năm {p} có {c}/{n} tỉnh, thành tăng trưởng trên 10 %",
+           "giai đoạn {p} chỉ {c}/{n} địa phương tăng bình quân trên 10 %/năm"),
+}
+
+
+def _base_rate_sentence(single_year: pd.DataFrame, period: pd.DataFrame, lang: str) -> str:
+    """One sentence on how often provinces reached 10 %: one year, and a period average."""
+    head, one, avg = _BASE_RATE[lang]
+    parts = [tmpl.format(p=str(r["period"]).replace("-", "–"), c=int(r["count"]), n=int(r["n_provinces"]))
+             for df, tmpl in ((single_year, one), (period, avg)) if len(df) for r in [df.iloc[0]]]
+    return head + "; ".join(parts) + "." if parts else ""
+
+
 def verdict_text(r: FeasibilityResult, lang: str = "en") -> list[str]:
     """Plain-language paragraphs, every number taken from the result."""
     f = lambda x, d=1: format_number(x, lang, d)
@@ -73,13 +89,9 @@ def verdict_text(r: FeasibilityResult, lang: str = "en") -> list[str]:
             + (f"; their 80 % intervals for the average covered {_pct(cov80, lang)} of outturns" if cov80 is not None else "")
             + (f". The plans' own growth targets, used as forecasts, missed by {f(plan_mae, 2)} points on average." if plan_mae is not None else "."),
         ]
-        if len(b2025) or len(b1521):
-            s = "Base rates: "
-            if len(b2025):
-                s += f"in 2025, {int(b2025.iloc[0]['count'])} of {int(b2025.iloc[0]['n_provinces'])} provinces grew more than 10 % in the year"
-            if len(b1521):
-                s += f"; over 2015–2021 only {int(b1521.iloc[0]['count'])} of {int(b1521.iloc[0]['n_provinces'])} provinces averaged more than 10 % a year"
-            out.append(s + ".")
+        base = _base_rate_sentence(b2025, b1521, lang)
+        if base:
+            out.append(base)
         flagged = [c["finding"] for c in r.checks if c["flag"] and c["check"] != "required_path"]
         if flagged:
             out.append("Structural cross-checks: " + " ".join(flagged))
@@ -101,13 +113,9 @@ def verdict_text(r: FeasibilityResult, lang: str = "en") -> list[str]:
             + (f". Bản thân các chỉ tiêu tăng trưởng trong kế hoạch, nếu coi là dự báo, sai lệch bình quân {f(plan_mae, 2)} điểm phần trăm."
                if plan_mae is not None else "."),
         ]
-        if len(b2025) or len(b1521):
-            s = "Tần suất tham chiếu: "
-            if len(b2025):
-                s += f"năm 2025 có {int(b2025.iloc[0]['count'])}/{int(b2025.iloc[0]['n_provinces'])} tỉnh, thành tăng trưởng trên 10 %"
-            if len(b1521):
-                s += f"; giai đoạn 2015–2021 chỉ {int(b1521.iloc[0]['count'])}/{int(b1521.iloc[0]['n_provinces'])} địa phương tăng bình quân trên 10 %/năm"
-            out.append(s + ".")
+        base = _base_rate_sentence(b2025, b1521, lang)
+        if base:
+            out.append(base)
         n_flag = sum(1 for c in r.checks if c["flag"])
         out.append(f"Kiểm tra cấu trúc: {n_flag}/{len(r.checks)} phép kiểm tra cho thấy điểm không nhất quán hoặc thách thức lớn "
                    "(chi tiết trong bảng dưới, bằng tiếng Anh kèm số liệu).")

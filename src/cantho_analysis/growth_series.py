@@ -21,10 +21,29 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["UNITS", "GrowthSeries", "unit_levels", "derive_merged_growth", "merged_growth_series",
+__all__ = ["UNITS", "APPENDIX8_SERIES", "merged_current_levels", "implied_deflators", "GrowthSeries", "unit_levels", "derive_merged_growth", "merged_growth_series",
            "locality_growth_series", "period_checks", "series_as_of"]
 
 UNITS = ("can_tho_old", "soc_trang", "hau_giang")
+# The merged city's current-price GRDP 2020-2025 as one consistent series (004, appendix 8).
+APPENDIX8_SERIES = ("004_b50851294415a046.txt", 893)
+# Years whose implied deflator is reported: the post-Covid years, 2021 being a rebound base.
+DEFLATOR_YEARS = (2022, 2023, 2024, 2025)
+
+
+def merged_current_levels(actuals: pd.DataFrame) -> dict[int, float]:
+    """Current-price GRDP of the merged area by year, from appendix 8's single series."""
+    f, line = APPENDIX8_SERIES
+    a = actuals[(actuals["indicator_id"] == "grdp_current") & (actuals["locality"] == "can_tho_merged")
+                & (actuals["source_file"] == f) & (actuals["source_line"] == line)]
+    return dict(zip(a["period_start"].astype(int), a["value"].astype(float)))
+
+
+def implied_deflators(levels: dict[int, float], real_growth: dict[int, float],
+                      years=DEFLATOR_YEARS) -> dict[int, float]:
+    """GDP deflator (%) implied by nominal level growth and real growth, for each year both exist."""
+    return {y: round(((levels[y] / levels[y - 1]) / (1 + real_growth[y] / 100) - 1) * 100, 2)
+            for y in years if y in levels and y - 1 in levels and y in real_growth}
 
 
 @dataclass

@@ -347,6 +347,19 @@ def _close(a: Assessment, value: float, better: str, source: str, status: str | 
     a.gap, a.gap_pct = _gap(value, better, a.low, a.high)
 
 
+def _close_on_period(a: Assessment, periods: pd.DataFrame, starts: tuple[int, ...], better: str, source: str) -> bool:
+    """Close the period on a published multi-year figure ending in ``period_end`` and starting in
+    one of ``starts`` (tried in order); False when there is none."""
+    for ps in starts:
+        m = periods[(periods["period_start"] == ps) & (periods["period_end"] == a.period_end)]
+        if not m.empty:
+            row = m.iloc[-1]
+            a.latest_year, a.latest_value, a.latest_status = a.period_end, float(row["value"]), str(row.get("status"))
+            _close(a, a.latest_value, better, source, a.latest_status)
+            return True
+    return False
+
+
 def _assess_value(a: Assessment, series: pd.DataFrame, better: str, geometric: bool,
                   periods: pd.DataFrame | None = None) -> None:
     a.baseline_year, a.baseline_value = baseline(series, a.base_year)
@@ -355,12 +368,7 @@ def _assess_value(a: Assessment, series: pd.DataFrame, better: str, geometric: b
     after = series[(series["year"] > a.base_year) & (series["year"] <= a.period_end)]
     if after.empty and periods is not None and a.target_kind == "annual_value" and a.period_start < a.period_end:
         # a value to hold each year, reported only as an average over the whole period
-        m = periods[periods["period_end"] == a.period_end]
-        m = m[m["period_start"].isin([a.period_start, a.base_year + 1])]
-        if not m.empty:
-            row = m.iloc[-1]
-            a.latest_year, a.latest_value, a.latest_status = a.period_end, float(row["value"]), str(row.get("status"))
-            _close(a, a.latest_value, better, "period_average", a.latest_status)
+        if _close_on_period(a, periods, (a.period_start, a.base_year + 1), better, "period_average"):
             return
     if after.empty:
         a.status = "no_data"
@@ -416,13 +424,8 @@ def _assess_growth(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, b
         a.observed_rate = gp["avg_so_far"]
         return
     # a published period average for exactly the target's growth years closes the period too
-    match = periods[(periods["period_start"] == a.base_year + 1) & (periods["period_end"] == a.period_end)]
-    if not match.empty:
-        row = match.iloc[-1]
-        a.latest_year, a.latest_value = a.period_end, float(row["value"])
-        a.latest_status = str(row.get("status"))
-        a.observed_rate = float(row["value"])
-        _close(a, float(row["value"]), better, "period_average", str(row.get("status")))
+    if _close_on_period(a, periods, (a.base_year + 1,), better, "period_average"):
+        a.observed_rate = a.outturn
         if gp["years_observed"]:
             a.notes.append(f"{gp['years_observed']} of {a.period_end - a.base_year} annual growth figures are known; "
                            f"their average is {gp['avg_so_far']:.2f}%/yr.")
@@ -449,11 +452,7 @@ def _assess_total(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, be
                 a.latest_year, a.latest_value = pe, float(m.iloc[-1]["value"])
                 _close(a, a.latest_value, better, "annual", str(m.iloc[-1].get("status")))
                 return
-        m = periods[(periods["period_start"] == ps) & (periods["period_end"] == pe)]
-        if not m.empty:
-            a.latest_year, a.latest_value = pe, float(m.iloc[-1]["value"])
-            a.latest_status = str(m.iloc[-1].get("status"))
-            _close(a, a.latest_value, better, "period_total", a.latest_status)
+        if _close_on_period(a, periods, (ps,), better, "period_total"):
             return
     a.status = "no_data"
     a.notes.append("A cumulative or change target needs a figure for the whole period; none is available.")

@@ -157,6 +157,16 @@ def show_figure(fig, dpi: int = 96) -> None:
     display(Image(data=buf.getvalue(), format="png"))
 
 
+def paragraphs_html(paragraphs: list[dict], caveats: list[str], lang: str) -> str:
+    """The narrative of a report as HTML: each target, its source and status; then the caveats."""
+    e = _md_escape
+    body = "".join(f"<p>{e(p['target'])}<br><small>{e(p['source'])}</small><br>{e(p['status'])}</p>" for p in paragraphs)
+    if caveats:
+        body += (f"<h3>{'Caveats' if lang == 'en' else 'Lưu ý'}</h3><ul>"
+                 + "".join(f"<li>{e(c)}</li>" for c in caveats) + "</ul>")
+    return body
+
+
 def _md_escape(text: str) -> str:
     return html.escape(str(text), quote=False)
 
@@ -168,18 +178,12 @@ def display_indicator_report(indicator_id: str, locality: str, lang: str = "en")
     rep = indicator_report(indicator_id, locality, lang)
     e = _md_escape
     head = "Targets and status" if lang == "en" else "Chỉ tiêu và tình trạng"
-    cav_head = "Caveats" if lang == "en" else "Lưu ý"
     parts = [f"<h2>{e(rep.title)}</h2>", f"<p><b>{e(rep.summary)}</b></p>"]
     display(HTML("".join(parts)))
     if rep.figure is not None:
         show_figure(rep.figure)
     display(HTML(f"<h3>{head}</h3>" + table_html(rep.table)))
-    body = []
-    for p in rep.paragraphs:
-        body.append(f"<p>{e(p['target'])}<br><small>{e(p['source'])}</small><br>{e(p['status'])}</p>")
-    if rep.caveats:
-        body.append(f"<h3>{cav_head}</h3><ul>" + "".join(f"<li>{e(c)}</li>" for c in rep.caveats) + "</ul>")
-    display(HTML("".join(body)))
+    display(HTML(paragraphs_html(rep.paragraphs, rep.caveats, lang)))
     return rep
 
 
