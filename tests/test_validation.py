@@ -53,9 +53,9 @@ def test_decimal_comma(write_csv, indicators):
 
 def test_thousands_separator(write_csv, indicators):
     p = write_csv("a.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace("9.1", "43.000"))
-    # 43.000 is a valid plain decimal (43.0): Vietnamese thousands can't be told apart here,
-    # so a value like '43.000' is accepted as 43; '1.234.567' is rejected.
-    assert problems_of(p, indicators) == []
+    # 43.000 parses as 43.0 but is the Vietnamese way of writing 43000: rejected with a hint
+    [prob] = problems_of(p, indicators)
+    assert (prob.row, prob.field) == (1, "value") and "use 43000" in prob.message
     p = write_csv("b.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace("9.1", "1.234.567"))
     [prob] = problems_of(p, indicators)
     assert "thousands separator" in prob.message

@@ -34,7 +34,14 @@ class Context:
 def _stamp() -> tuple:
     d = config.data_dir()
     files = sorted(d.glob("*.csv")) + user_actual_files()
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+    def key(p):
+        try:
+            st = p.stat()
+            return (str(p), st.st_mtime_ns, st.st_size)
+        except OSError:  # a dangling link: reading it reports the problem
+            return (str(p), None, None)
+    return tuple(key(p) for p in files)
 
 
 @lru_cache(maxsize=2)
