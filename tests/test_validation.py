@@ -69,8 +69,11 @@ def test_unknown_indicator(write_csv, indicators):
 
 def test_duplicate_id(write_csv, indicators):
     text = "actual_id," + ACTUAL_HEADER + "x1," + GOOD_ACTUAL + "x1," + GOOD_ACTUAL
-    [prob] = problems_of(write_csv("a.csv", text), indicators)
+    probs = problems_of(write_csv("a.csv", text), indicators)
+    [prob] = [p for p in probs if p.is_error]
     assert (prob.row, prob.field) == (2, "actual_id") and "duplicate" in prob.message
+    [warn] = [p for p in probs if not p.is_error]  # the rows are the same figure twice
+    assert warn.row == 2 and "repeats row 1" in warn.message
 
 
 def test_duplicate_target_id_and_low_gt_high(tmp_path, catalog):
