@@ -85,7 +85,7 @@ def rows_004(fname: str, lines: list[str], first: int, last: int):
         if len(cells) != 6:
             raise SystemExit(f"{fname}:{i + 1}: expected 6 cells, found {len(cells)}")
         num, title, lead, coord, deadline, funds = (T.clean_cell(c) for c in cells)
-        yield int(num), num.zfill(3), section, title, lead, coord, deadline, funds, i + 1
+        yield int(num), num, section, title, lead, coord, deadline, funds, i + 1
 
 
 def rows_001(fname: str, lines: list[str], first: int, last: int):
@@ -125,7 +125,7 @@ def build() -> list[dict]:
             if T.unmatched_text(coord, agencies):
                 raise SystemExit(f"{where}: coordinating text not read: {T.unmatched_text(coord, agencies)!r}")
             advisory, rest = T.split_coordinating(coord)
-            tid = f"{plan}.{printed}"
+            tid = f"{plan}.{printed.zfill(3) if reader is rows_004 else printed}"
             out.append({
                 "task_id": tid, "plan": plan, "section": section, "title": title, "lead": lead,
                 "coordinating": coord, "deadline_text": d.text, "deadline_start": d.start or "",
