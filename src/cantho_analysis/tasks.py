@@ -451,7 +451,7 @@ def build_register(tasks: pd.DataFrame, status: pd.DataFrame | None = None, as_o
     latest = latest_status(status if status is not None else pd.DataFrame(), as_of)
     reg = tasks.merge(latest, on="task_id", how="left")
     reg["state"] = reg["state"].astype(object).where(reg["state"].notna(), NO_STATE)
-    reg["n_reports"] = reg["n_reports"].fillna(0).astype(int)
+    reg["n_reports"] = pd.to_numeric(reg["n_reports"], errors="coerce").fillna(0).astype(int)
     end = reg["deadline_end"].astype(object)
     reg["deadline_year"] = pd.array([int(str(v)[:4]) if isinstance(v, str) and v else pd.NA for v in end],
                                     dtype="Int64")
