@@ -142,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     batch.register(sub)
     feasibility_report.register(sub)
+    __import__("cantho_analysis.tasks", fromlist=["register"]).register(sub)  # the task register (issue 11)
     return p
 
 

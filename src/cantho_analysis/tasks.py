@@ -579,7 +579,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     else:
         names = dict(zip(agencies["agency"], agencies["name_en"]))
         view = pd.DataFrame({
-            "task": out["task_id"], "lead": out["lead_agency"].map(names).str.slice(0, 40),
+            "task": out["task_id"], "lead": out["lead_agency"].map(names).str.slice(0, 48),
             "deadline": out["deadline_text"].str.slice(0, 34), "funding": out["funding_kind"].fillna("—"),
             "state": out["state"], "flag": out["flag"].replace("", "—"), "title": out["title"].str.slice(0, 60)})
         with pd.option_context("display.max_rows", None, "display.width", 250, "display.max_colwidth", 70):
