@@ -1,7 +1,8 @@
 """Every row taken from a seed or from public-statistics.md is faithful to its source."""
 
 
-from cantho_analysis.fidelity import check_catalog, check_rows
+from cantho_analysis.fidelity import check_catalog, check_rows, check_tasks
+from cantho_analysis.tasks import load_tasks
 
 
 def test_every_sourced_row_is_faithful(catalog):
@@ -31,3 +32,12 @@ def test_scale_and_format_are_applied(catalog):
     assert row["quote_scale"].iloc[0] == 1000
     assert check_rows(row, "actuals") == []
     assert check_rows(row.assign(quote_scale=1.0), "actuals") != []
+
+
+def test_every_task_row_is_faithful():
+    """tasks.csv: quote at its line, and every printed cell (title, lead, coordinating, deadline,
+    funding) in the row's block of the source."""
+    tasks = load_tasks()
+    assert len(tasks) > 0
+    problems = check_tasks(tasks)
+    assert problems == [], "\n".join(map(str, problems[:20]))

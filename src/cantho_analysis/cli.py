@@ -154,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     batch.register(sub)
     feasibility_report.register(sub)
+    from . import tasks
+
+    tasks.register(sub)
     for sp in sub.choices.values():  # --debug also after the sub-command
         sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the full traceback of an unexpected error")

@@ -320,6 +320,104 @@ TABLES: dict[str, TableSpec] = {
     ),
 }
 
+
+# --------------------------------------------------------------------------- the task register
+# (data/tasks.csv, data/agencies.csv and users' data/user/*task_status.csv; see cantho_analysis.tasks)
+YEAR_MONTH = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+FULL_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    return s.isna() | (s.astype(str).str.strip() == "")
+
+
+def _year_month(col: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda df: _blank(df[col]) | df[col].astype(str).str.match(YEAR_MONTH).fillna(False).astype(bool)
+
+
+def _deadline_order(df: pd.DataFrame) -> pd.Series:
+    a, b = df["deadline_start"].astype(str), df["deadline_end"].astype(str)
+    return _blank(df["deadline_start"]) | _blank(df["deadline_end"]) | (a <= b)
+
+
+def _dated_kind_has_end(df: pd.DataFrame) -> pd.Series:
+    return ~df["deadline_kind"].isin(["by_date", "period", "milestones"]) | ~_blank(df["deadline_end"])
+
+
+def _funding_kind_given(df: pd.DataFrame) -> pd.Series:
+    return _blank(df["funding_text"]) | ~_blank(df["funding_kind"])
+
+
+def _full_date(df: pd.DataFrame) -> pd.Series:
+    return _blank(df["as_of"]) | df["as_of"].astype(str).str.match(FULL_DATE).fillna(False).astype(bool)
+
+
+def _agency_list(col: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda df: _blank(df[col]) | df[col].astype(str).str.match(r"^[a-z][a-z0-9_]*(;[a-z][a-z0-9_]*)*$")
+
+
+TABLES.update({
+    "agencies": TableSpec(
+        "agencies",
+        {
+            "agency": F("id", unique=True),
+            "name_vi": F("text"),
+            "name_en": F("text"),
+            "kind": F("enum", values=("party", "government", "front", "central")),
+            "spellings": F("text"),
+        },
+        ("agency", "name_vi", "name_en", "kind", "spellings"),
+    ),
+    "tasks": TableSpec(
+        "tasks",
+        {
+            "task_id": F("text", unique=True),
+            "plan": F("id"),
+            "section": F("text"),
+            "title": F("text"),
+            "lead": F("text"),
+            "coordinating": F("text", required=False),
+            "deadline_text": F("text"),
+            "deadline_start": F("text", required=False),
+            "deadline_end": F("text", required=False),
+            "deadline_kind": F("enum", values=("by_date", "period", "recurring", "conditional", "milestones")),
+            "funding_text": F("text", required=False),
+            "funding_kind": F("enum", required=False, values=("state_budget", "non_budget", "mixed", "other")),
+            "source_file": F("text"),
+            "source_line": F("int"),
+            "quote": F("text"),
+            "lead_agency": F("id"),
+            "advisory_agencies": F("text", required=False),
+            "coordinating_agencies": F("text", required=False),
+            "note": F("text", required=False),
+        },
+        ("task_id", "plan", "section", "title", "lead", "coordinating", "deadline_text", "deadline_start",
+         "deadline_end", "deadline_kind", "funding_text", "funding_kind", "source_file", "source_line", "quote",
+         "lead_agency"),
+        (
+            ("deadline_year_month:start", "deadline_start", _year_month("deadline_start")),
+            ("deadline_year_month:end", "deadline_end", _year_month("deadline_end")),
+            ("deadline_start_le_end", "deadline_end", _deadline_order),
+            ("dated_deadline_needs_end", "deadline_end", _dated_kind_has_end),
+            ("funding_kind_given", "funding_kind", _funding_kind_given),
+            ("agency_list:advisory", "advisory_agencies", _agency_list("advisory_agencies")),
+            ("agency_list:coordinating", "coordinating_agencies", _agency_list("coordinating_agencies")),
+        ),
+    ),
+    "task_status": TableSpec(
+        "task_status",
+        {
+            "task_id": F("text"),
+            "as_of": F("date"),
+            "state": F("enum", values=("not_started", "in_progress", "done", "cancelled")),
+            "note": F("text", required=False),
+            "source": F("text"),
+        },
+        ("task_id", "as_of", "state", "source"),
+        (("as_of_full_date", "as_of", _full_date),),
+    ),
+})
+
 _MESSAGES = {
     "number": "not a plain decimal number",
     "year": f"not a year (four digits, {config.YEAR_MIN}-{config.YEAR_MAX})",
@@ -345,6 +443,18 @@ _MESSAGES = {
     "unit_consistent": "unit differs from the indicator's unit in indicators.csv",
     "year_range": f"year outside {config.YEAR_MIN}-{config.YEAR_MAX}",
 }
+
+
+_MESSAGES.update({
+    "deadline_year_month:start": "is not a year or year-month (YYYY or YYYY-MM)",
+    "deadline_year_month:end": "is not a year or year-month (YYYY or YYYY-MM)",
+    "deadline_start_le_end": "deadline_end is before deadline_start",
+    "dated_deadline_needs_end": "a by_date, period or milestones deadline needs deadline_end",
+    "funding_kind_given": "funding_text is given without funding_kind",
+    "agency_list:advisory": "not a list of agency ids separated by ';'",
+    "agency_list:coordinating": "not a list of agency ids separated by ';'",
+    "as_of_full_date": "as_of must be a full date YYYY-MM-DD",
+})
 
 
 def _number_message(value: str) -> str:
