@@ -17,18 +17,18 @@ versions and whether they disagree are reported beside the chosen value.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 
 from . import config
-from .validation import Problem, ValidationError, read_table
+from .validation import TABLES, Problem, ValidationError, read_table
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Catalog", "load_catalog", "best_available", "published_key", "user_actual_files"]
+__all__ = ["Catalog", "load_catalog", "best_available", "published_key", "user_actual_files", "empty_tallies"]
 
 _KIND_RANK = {"exact": 3, "approx": 2, "range_midpoint": 1, "lower_bound": 0, "upper_bound": 0}
 
@@ -43,6 +43,7 @@ class Catalog:
     scenarios: pd.DataFrame
     base_rates: pd.DataFrame
     plans: pd.DataFrame
+    tallies: pd.DataFrame = field(default_factory=lambda: empty_tallies())
 
     def indicator(self, indicator_id: str) -> pd.Series:
         rows = self.indicators[self.indicators["indicator_id"] == indicator_id]
@@ -79,6 +80,15 @@ def _label(path: Path) -> str:
 
 
 BUNDLED = ("indicators", "targets", "actuals", "scenarios", "base_rates")
+# Bundled files that may be absent (then an empty frame with the schema's columns).
+OPTIONAL = ("doc_tallies",)
+
+
+def empty_tallies() -> pd.DataFrame:
+    """An empty ``doc_tallies`` frame with the typed columns of ``data/doc_tallies.csv``."""
+    spec = TABLES["doc_tallies"]
+    types = {"int": "Int64", "year": "Int64", "number": "Float64"}
+    return pd.DataFrame({c: pd.Series(dtype=types.get(f.kind, "string")) for c, f in spec.fields.items()})
 
 
 def read_files(extra: Iterable[tuple[Path, str]] = (), data_dir: Path | None = None, decimal: str | None = None
@@ -91,7 +101,8 @@ def read_files(extra: Iterable[tuple[Path, str]] = (), data_dir: Path | None = N
     the number notation of the extra files (see ``validation.read_table``).
     """
     d = Path(data_dir) if data_dir else config.data_dir()
-    files = [(d / f"{k}.csv", k) for k in BUNDLED] + [(Path(p), k) for p, k in extra]
+    files = ([(d / f"{k}.csv", k) for k in BUNDLED] + [(d / f"{k}.csv", k) for k in OPTIONAL if (d / f"{k}.csv").exists()]
+             + [(Path(p), k) for p, k in extra])
     tables: dict[str, list[tuple[str, pd.DataFrame]]] = {}
     problems: list[Problem] = []
     ind = None
@@ -175,7 +186,8 @@ def load_catalog(extra_actuals: Iterable[str | Path] = (), data_dir: str | Path 
         log.warning("%s", p)
     actuals = pd.concat(parts, ignore_index=True)
     plans = _plans(d)
-    return Catalog(ind, frames["targets"], actuals, frames["scenarios"], frames["base_rates"], plans)
+    tallies = tables["doc_tallies"][0][1] if "doc_tallies" in tables else empty_tallies()
+    return Catalog(ind, frames["targets"], actuals, frames["scenarios"], frames["base_rates"], plans, tallies)
 
 
 def _plans(d: Path) -> pd.DataFrame:

@@ -32,7 +32,7 @@ def _kind_of(path: Path) -> str:
     head = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
     cols = {c.strip() for c in head.replace(";", ",").split(",")}
     for key, kind in (("target_id", "targets"), ("scenario_id", "scenarios"), ("rate_id", "base_rates"),
-                      ("measure", "indicators")):
+                      ("tally_id", "doc_tallies"), ("measure", "indicators")):
         if key in cols:
             return kind
     return "actuals"
@@ -52,7 +52,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     n = {kind: sum(len(df) for _, df in frames) for kind, frames in tables.items()}
     warned = f"; {len(problems)} warning(s) (see above)" if problems else "; no problems"
     print(f"OK: {n.get('indicators', 0)} indicators, {n.get('targets', 0)} targets, {n.get('actuals', 0)} actuals, "
-          f"{n.get('scenarios', 0)} scenarios, {n.get('base_rates', 0)} base rates"
+          f"{n.get('scenarios', 0)} scenarios, {n.get('base_rates', 0)} base rates, "
+          f"{n.get('doc_tallies', 0)} tally rows"
           + (f" ({len(extra)} extra file(s) included)" if extra else "") + f"{warned}.")
     return 0
 

@@ -5,8 +5,8 @@ seed documents and ``public-statistics.md``), check that
 
 * the quote is found, whitespace aside, within ``WINDOW`` lines of ``source_line``;
 * every number stored in the row (``low``/``high`` for targets, ``value`` for actuals
-  and scenarios, or ``value_low``/``value_high`` for range midpoints) appears among the
-  numbers of the quote once the quote's notation (``number_format``) is read and the
+  and scenarios, or ``value_low``/``value_high`` for range midpoints, ``count`` for the
+  documents' own tallies) appears among the numbers of the quote once the quote's notation (``number_format``) is read and the
   row's ``quote_scale`` applied (``3.222 nghìn`` stored as 3,222,000 has scale 1000).
 """
 
@@ -23,7 +23,7 @@ from . import config
 from .numbers import numbers_in_text
 from .validation import Problem
 
-__all__ = ["WINDOW", "check_rows", "check_catalog", "check_tasks", "task_block"]
+__all__ = ["WINDOW", "check_rows", "check_tallies", "check_catalog", "check_tasks", "task_block"]
 
 WINDOW = 3
 _DECLINE = re.compile(r"giảm|decreas|shr[ai]nk|fell|−|-\s*\d", re.IGNORECASE)
@@ -111,8 +111,15 @@ def check_rows(df: pd.DataFrame, kind: str, raw_dir: Path | None = None, label: 
     return out
 
 
+def check_tallies(tallies: pd.DataFrame, raw_dir: Path | None = None) -> list[Problem]:
+    """Every row of ``doc_tallies.csv`` against its quote and line: the count must be in the quote."""
+    if tallies is None or tallies.empty:
+        return []
+    return check_rows(tallies.assign(value=tallies["count"].astype("Float64")), "doc_tallies", raw_dir)
+
+
 def check_catalog(cat, raw_dir: Path | None = None) -> list[Problem]:
-    """Fidelity problems across targets, actuals, scenarios and base rates of a catalogue."""
+    """Fidelity problems across targets, actuals, scenarios, base rates and tallies of a catalogue."""
     probs = []
     probs += check_rows(cat.targets, "targets", raw_dir)
     probs += check_rows(cat.actuals[cat.actuals["origin"] == "bundled"], "actuals", raw_dir)
@@ -122,6 +129,7 @@ def check_catalog(cat, raw_dir: Path | None = None) -> list[Problem]:
     # note) and counts from the figure column are checked for the quote only.
     br = br.assign(value=br["count"].astype("Float64").where(br["count_source"] == "quote"))
     probs += check_rows(br, "base_rates", raw_dir)
+    probs += check_tallies(getattr(cat, "tallies", None), raw_dir)
     return probs
 
 

@@ -176,6 +176,10 @@ def _growth_has_base(df: pd.DataFrame) -> pd.Series:
     return (df["target_kind"] != "average_growth") | df["base_year"].notna()
 
 
+def _one_row_per_tally_category(df: pd.DataFrame) -> pd.Series:
+    return ~df.duplicated(["tally_id", "category"], keep="first")
+
+
 SOURCE_FIELDS = {
     "source_file": F("text", required=False),
     "source_line": F("int", required=False),
@@ -318,6 +322,24 @@ TABLES: dict[str, TableSpec] = {
          "count", "n_provinces", "source_url", "quote"),
         (("period_start_le_end", "period_end", _period_order),),
     ),
+    "doc_tallies": TableSpec(
+        "doc_tallies",
+        {
+            "tally_id": F("text"),
+            "plan": F("id"),
+            "locality": F("enum", values=config.LOCALITIES),
+            "scope": F("text"),
+            "category": F("enum", values=config.TALLY_CATEGORIES),
+            "count": F("int"),
+            "source_file": F("text"),
+            "source_line": F("int"),
+            "quote": F("text"),
+            "number_format": F("enum", required=False, values=config.NUMBER_FORMATS, default="vi"),
+            "note": F("text", required=False),
+        },
+        ("tally_id", "plan", "locality", "scope", "category", "count", "source_file", "source_line", "quote"),
+        (("one_row_per_tally_category", "category", _one_row_per_tally_category),),
+    ),
 }
 
 
@@ -442,6 +464,7 @@ _MESSAGES = {
     "indicator_known": "unknown indicator_id (not in indicators.csv)",
     "unit_consistent": "unit differs from the indicator's unit in indicators.csv",
     "year_range": f"year outside {config.YEAR_MIN}-{config.YEAR_MAX}",
+    "one_row_per_tally_category": "duplicate (tally_id, category): a tally has one row per category",
 }
 
 
@@ -762,7 +785,7 @@ def read_table(path: str | Path, kind: str, indicators: pd.DataFrame | None = No
     path : path-like
         The file: UTF-8 CSV with the header on the first line, comma- or semicolon-separated,
         or an .xlsx workbook (first sheet). Only a regular file of at most 50 MB is read.
-    kind : {"indicators", "targets", "actuals", "scenarios", "base_rates"}
+    kind : {"indicators", "targets", "actuals", "scenarios", "base_rates", "doc_tallies", ...}
     indicators : DataFrame, optional
         The indicator catalogue, to check ``indicator_id`` references, units and measures.
     label : str, optional
