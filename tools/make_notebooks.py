@@ -73,7 +73,7 @@ TASK_REGISTER = notebook([
              "page = display_task_register(plan, lang, as_of)"),
 ], params='plan: str = "dh_i_2025_2030"  # dh_i_2025_2030 (2025-2030 list of 004) or ctr17_2021_2025 (appendix of 001)\n'
           'lang: str = "en"  # "vi" or "en"\n'
-          'as_of: str = ""  # flags and states as of this date, YYYY-MM-DD ("" = today)\n')
+          'as_of: str = ""  # flags and states on this date, YYYY-MM-DD; empty means today\n')
 
 NOTEBOOKS = (("indicator_report", INDICATOR), ("overview", OVERVIEW), ("growth_feasibility", FEASIBILITY),
              ("explorer", EXPLORER), ("task_register", TASK_REGISTER))

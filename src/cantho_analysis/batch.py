@@ -61,13 +61,14 @@ class BatchAborted(Exception):
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # indicator | overview | feasibility
+    kind: str  # indicator | overview | feasibility | tasks
     notebook: str  # file name in notebooks/
     params: dict
     stem: str  # output path without extension, relative to the output folder
     lang: str
     indicator_id: str = ""
     locality: str = ""
+    plan: str = ""  # task registers
 
 
 @dataclass
@@ -172,8 +173,9 @@ def register_engine() -> None:
 
 # --------------------------------------------------------------------------- jobs
 def plan_jobs(langs: list[str], only: list[str] | None = None, include_overview: bool = True,
-              include_feasibility: bool = True) -> list[Job]:
-    """Every report to produce: one per indicator, locality and language, plus the overviews."""
+              include_feasibility: bool = True, include_tasks: bool | None = None) -> list[Job]:
+    """Every report to produce: one per indicator, locality and language, plus the overviews and
+    one task register per plan (not with ``only`` unless ``include_tasks``)."""
     import pandas as pd
 
     targets = pd.read_csv(config.data_dir() / "targets.csv", dtype=str, keep_default_na=False)
@@ -185,6 +187,10 @@ def plan_jobs(langs: list[str], only: list[str] | None = None, include_overview:
         pairs = pairs[pairs["indicator_id"].isin(only)]
     order = {loc: i for i, loc in enumerate(config.LOCALITIES)}
     pairs = sorted(pairs.itertuples(index=False), key=lambda p: (order[p.locality], p.indicator_id))
+    task_file = config.data_dir() / "tasks.csv"
+    task_plans = []
+    if task_file.exists() and (config.notebooks_dir() / "task_register.ipynb").exists():
+        task_plans = list(dict.fromkeys(pd.read_csv(task_file, dtype=str, usecols=["plan"])["plan"]))
     jobs = []
     for lang in langs:
         if include_overview:
@@ -192,6 +198,10 @@ def plan_jobs(langs: list[str], only: list[str] | None = None, include_overview:
         if include_feasibility and (config.notebooks_dir() / "growth_feasibility.ipynb").exists():
             jobs.append(Job("feasibility", "growth_feasibility.ipynb", {"lang": lang},
                             f"feasibility/growth_feasibility.{lang}", lang))
+        if include_tasks if include_tasks is not None else not only:
+            for plan in task_plans:
+                jobs.append(Job("tasks", "task_register.ipynb", {"plan": plan, "lang": lang},
+                                f"tasks/{plan}.{lang}", lang, plan=plan))
         for p in pairs:
             jobs.append(Job("indicator", "indicator_report.ipynb",
                             {"indicator_id": p.indicator_id, "locality": p.locality, "lang": lang},
@@ -361,7 +371,7 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
     e = lambda s: html.escape(str(s), quote=True)
     by_key: dict[tuple, dict[str, Result]] = {}
     for r in results:
-        by_key.setdefault((r.job.kind, r.job.locality, r.job.indicator_id), {})[r.job.lang] = r
+        by_key.setdefault((r.job.kind, r.job.locality or r.job.plan, r.job.indicator_id), {})[r.job.lang] = r
     failed = [r for r in results if not r.ok]
 
     def _link(r: Result, label: str) -> str:
@@ -388,13 +398,23 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                     else "")
             lines.append(f"<li class='failed'>{e(r.job.stem)}: {e(r.error)}{link}.{kept}</li>")
         lines.append("</ul>")
-    general = [(k, v) for k, v in by_key.items() if k[0] != "indicator"]
+    general = [(k, v) for k, v in by_key.items() if k[0] not in ("indicator", "tasks")]
     if general:
         lines.append("<h2>Overview and feasibility / Tổng quan và khả năng đạt mục tiêu</h2><ul>")
         for (kind, _, _), per in sorted(general):
             links = " · ".join(_link(per[l], l)
                                for l in langs if l in per)
             lines.append(f"<li>{e(kind)}: {links}</li>")
+        lines.append("</ul>")
+    registers = sorted(k for k in by_key if k[0] == "tasks")
+    if registers:
+        plan_names = ctx.catalog.plans.set_index("plan") if not ctx.catalog.plans.empty else None
+        lines.append("<h2>Task registers / Danh mục nhiệm vụ</h2><ul>")
+        for key in registers:
+            per, plan = by_key[key], key[1]
+            name = (f"{plan_names.loc[plan, 'name_en']} / {plan_names.loc[plan, 'name_vi']}"
+                    if plan_names is not None and plan in plan_names.index else plan)
+            lines.append(f"<li>{e(name)}: " + " · ".join(_link(per[l], l) for l in langs if l in per) + "</li>")
         lines.append("</ul>")
     for loc in config.LOCALITIES:
         keys = sorted(k for k in by_key if k[0] == "indicator" and k[1] == loc)

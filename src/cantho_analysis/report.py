@@ -215,6 +215,9 @@ def display_overview(lang: str = "en") -> dict:
                  + table_html(ov["realism"][cols])))
     card = ctx.card.copy()
     card["status"] = card["status"].map(lambda s: narrative.status_label(s, lang))
+    from .task_register import overview_html as tasks_overview_html
+
+    display(HTML(tasks_overview_html(lang)))
     display(HTML(f"<h3>{'All targets' if en else 'Toàn bộ chỉ tiêu'}</h3>" + table_html(
         card[["target_id", "locality", "plan", "period_start", "period_end", "low", "high", "latest_year",
               "latest_value", "status", "observed_rate", "required_rate", "doc_verdict"]])))
