@@ -412,7 +412,12 @@ def plan_target_errors(inp: AuditInput) -> tuple[pd.DataFrame, pd.DataFrame]:
                      "period_end": x["period_end"], "low": x["low"], "high": None, "target": x["low"], "outturn": out,
                      "quote": x["quote"], "source_line": x["source_line"]})
     used, excluded, seen = [], [], {}
-    quotes = {}
+    # the first place each quote appears (any target, any locality): a later target with the
+    # same words for another locality rests on copied text
+    first_quote: dict[str, tuple] = {}
+    for q, loc, line in sorted(zip(inp.targets["quote"].fillna(""), inp.targets["locality"],
+                                   inp.targets["source_line"].fillna(0)), key=lambda x: x[2]):
+        first_quote.setdefault(str(q).strip(), (loc, line))
     for r in sorted(rows, key=lambda r: (r["source_line"] or 0)):
         if int(r["period_end"]) > inp.start:
             excluded.append({**r, "reason": "after_base_year"})
@@ -421,10 +426,9 @@ def plan_target_errors(inp: AuditInput) -> tuple[pd.DataFrame, pd.DataFrame]:
             excluded.append({**r, "reason": "no_outturn"})
             continue
         q = str(r["quote"]).strip()
-        if q and q in quotes and quotes[q] != r["locality"]:
-            excluded.append({**r, "reason": "copied_text", "copy_of": quotes[q]})
+        if q and q in first_quote and first_quote[q][0] != r["locality"]:
+            excluded.append({**r, "reason": "copied_text", "copy_of": first_quote[q][0]})
             continue
-        quotes.setdefault(q, r["locality"])
         key = (r["locality"], int(r["period_start"]), int(r["period_end"]), r["low"], r["high"])
         if key in seen:
             excluded.append({**r, "reason": "restated", "same_as": seen[key]})
