@@ -99,6 +99,14 @@ def test_verdict_text_in_both_languages(sj):
         assert check_finding(c, "vi", sj["params"]) and check_finding(c, "en", sj["params"]) != c["finding_key"]
 
 
+def test_reader_tables_are_translated_and_formatted(study):
+    vi = D.table(study.ensemble_backtest, "vi")
+    assert "Độ bao 80 %, bình quân" in vi.columns and "chuỗi địa phương" in set(vi.iloc[:, 0])
+    assert all("," in str(x) or "—" in str(x) for x in vi["CRPS, bình quân"])
+    en = D.table(study.model_table().drop(columns=["label", "status"]), "en")
+    assert "Weight" in en.columns and "random walk" in set(en["Model"])
+
+
 # --------------------------------------------------------------------------- the audit
 def audit(ctx, **kw):
     cat = ctx.catalog

@@ -13,7 +13,8 @@ from ..numbers import format_number
 from ..safetext import terminal_safe
 from . import params as P
 from .study import ParamError, StudyParams, clean_json, run_study
-from .text import check_finding, likelihood_words, model_name, note_text, pct, t, verdict_text, weight_reason
+from .text import (CATALOGUE, check_finding, likelihood_words, model_name, note_text, pct, t, verdict_text,
+                   weight_reason, why_text)
 
 __all__ = ["report_json", "display_feasibility", "cmd_feasibility", "register"]
 
@@ -30,12 +31,51 @@ def report_json(r) -> dict:
     return clean_json(j)
 
 
+_WEIGHT_KEYS = ("undercovers", "crps_too_high", "trend_not_earned", "too_few_backtests", "duplicate", "failed",
+                "not_applicable", "no_backtest", "no_weight")
+_PCT_COLS = ("p_ge_low", "p_ge_high", "weight", "share", "coverage80_1y", "coverage95_1y", "coverage80_avg",
+             "coverage95_avg", "coverage80_avg_full", "coverage95_avg_full", "+0", "-1", "+1", "estimated")
+_MODEL_COLS = ("name", "model", "best_single_model", "without")
+_VALUE_KEYS = {"group": "g.", "case": "case.", "reason": "x.", "check": "chk.", "source": "src."}
+
+
+def _cell(x, col: str, lang: str):
+    if isinstance(x, (list, tuple)):
+        return "–".join(str(_cell(v, col, lang)) for v in x) if all(isinstance(v, (int, float)) or v is None for v in x) \
+            else ", ".join(model_name(v, lang) if col == "models_ok" else str(v) for v in x)
+    if isinstance(x, dict):
+        return ", ".join(f"{model_name(k, lang)} {pct(v, lang)}" for k, v in x.items())
+    if isinstance(x, bool):
+        return t("yes" if x else "no", lang)
+    if isinstance(x, float):
+        if x != x:
+            return "—"
+        if col in _PCT_COLS:
+            return pct(x, lang)
+        if col in ("year", "as_of", "period_start", "period_end", "origin"):
+            return str(int(x))
+        return format_number(x, lang, 2)
+    if x is None:
+        return "—"
+    if col in _MODEL_COLS and isinstance(x, str):
+        return model_name(x, lang)
+    if col in _VALUE_KEYS and isinstance(x, str) and x:
+        key = _VALUE_KEYS[col] + x
+        return t(key, lang) if key in CATALOGUE["en"] else x
+    return x
+
+
+def table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table for readers: names for codes, numbers in the language's format, headers translated."""
+    if df is None or df.empty:
+        return pd.DataFrame()
+    out = pd.DataFrame({c: [_cell(v, c, lang) for v in df[c]] for c in df.columns})
+    return out.rename(columns={c: t(f"col.{c}", lang) if f"col.{c}" in CATALOGUE["en"] else c for c in df.columns})
+
+
 def _weights_table(r, lang: str) -> pd.DataFrame:
     mt = r.model_table()
-    mt["name"] = [model_name(n, lang) for n in mt["name"]]
-    mt["reason"] = [weight_reason(x, lang) if x in ("undercovers", "crps_too_high", "trend_not_earned", "too_few_backtests",
-                                                    "duplicate", "failed", "not_applicable", "no_backtest", "no_weight")
-                    else x for x in mt["reason"].fillna("")]
+    mt["reason"] = [weight_reason(x, lang) if x in _WEIGHT_KEYS else x for x in mt["reason"].fillna("")]
     return mt.drop(columns=["label", "status"])
 
 
@@ -67,41 +107,41 @@ def display_feasibility(target_low=None, target_high=None, start_year=None, end_
         show_figure(fig)
     h3 = lambda en, vi: display(HTML(f"<h3>{e(en if lang == 'en' else vi)}</h3>"))  # noqa: E731
     h3("Models: the period average and the weights", "Các mô hình: bình quân cả giai đoạn và trọng số")
-    display(HTML(table_html(_weights_table(r, lang))))
+    display(HTML(table_html(table(_weights_table(r, lang), lang))))
     h3("The ensemble in the backtest", "Tổ hợp mô hình khi kiểm định lùi")
-    eb = r.ensemble_backtest.copy()
-    display(HTML(table_html(eb.round(3)) if not eb.empty else "<p>—</p>"))
+    display(HTML(table_html(table(r.ensemble_backtest, lang)) if not r.ensemble_backtest.empty else "<p>—</p>"))
     show_figure(charts.coverage_chart(r, lang))
     h3("Backtests by model", "Kiểm định lùi theo mô hình")
-    bs = r.backtest_summary.copy()
-    if not bs.empty:
-        bs["model"] = [model_name(m, lang) for m in bs["model"]]
-    display(HTML(table_html(bs)))
+    display(HTML(table_html(table(r.backtest_summary, lang))))
     h3("Sensitivity", "Độ nhạy")
     show_figure(charts.sensitivity_chart(r, lang))
     sens = r.sensitivity or {}
-    for key in ("covid", "leave_one_out"):
+    for key in ("vietnam_x_gap", "covid", "leave_one_out"):
         if sens.get(key):
-            display(HTML(table_html(pd.DataFrame(sens[key]).astype(str))))
+            display(HTML(table_html(table(pd.DataFrame(sens[key]), lang))))
     h3("How the answer moved", "Kết quả thay đổi qua các năm")
     show_figure(charts.history_chart(r, lang))
     hist = pd.DataFrame(r.history_asof)
     if not hist.empty:
-        hist["p_ge_low"] = [pct(x, lang) for x in hist["p_ge_low"]]
-        hist["p_ge_high"] = [pct(x, lang) for x in hist["p_ge_high"]]
-        display(HTML(table_html(hist[["as_of", "p_ge_low", "p_ge_high", "median", "new_value", "models_ok"]].astype(str))))
+        display(HTML(table_html(table(hist[["as_of", "p_ge_low", "p_ge_high", "median", "new_value", "models_ok",
+                                            "weights"]], lang))))
+        for row in r.history_asof:
+            if row.get("why"):
+                display(HTML(f"<p>{e(why_text(row, lang))}</p>"))
     h3("First year after the data", "Năm đầu tiên sau số liệu")
-    display(HTML(table_html(r.first_year_table())))
+    display(HTML(table_html(table(r.first_year_table(), lang))))
     h3("Plan-consistency audit", "Kiểm tra tính nhất quán của kế hoạch")
-    checks = pd.DataFrame([{"check": c["check"], "flag": "⚑" if c["flag"] else "", "finding": check_finding(c, lang, j["params"])}
+    checks = pd.DataFrame([{"check": c["check"], "flag": bool(c["flag"]), "finding": check_finding(c, lang, j["params"])}
                            for c in j["checks"]])
-    display(HTML(table_html(checks)))
+    display(HTML(table_html(table(checks, lang))))
     h3("Past growth targets used as forecasts", "Chỉ tiêu tăng trưởng trước đây coi như dự báo")
-    display(HTML(table_html(r.plan_errors) + table_html(r.plan_excluded)))
+    display(HTML(table_html(table(r.plan_errors, lang)) + table_html(table(r.plan_excluded, lang))))
     h3("Base rates: provinces growing 10 %+", "Tần suất tham chiếu: các tỉnh tăng trưởng từ 10 %")
-    display(HTML(table_html(r.base_rates)))
+    display(HTML(table_html(table(r.base_rates, lang))))
     h3("The growth series used", "Chuỗi số tăng trưởng sử dụng")
-    display(HTML(table_html(r.history[["year", "value", "source", "status", "detail"]]) + table_html(r.period_checks)))
+    cols = ["year", "value", "source", "status"] + (["detail"] if lang == "en" else [])  # the detail is English
+    display(HTML(table_html(table(r.history[cols], lang))
+                 + table_html(table(r.period_checks, lang))))
     return r
 
 
