@@ -208,6 +208,7 @@ def test_feasibility_json_is_strict(monkeypatch, capsys, study):
     (["--n-paths", "1000000000"], "--n-paths"),
     (["--target-low", "11", "--target-high", "10"], "--target-low"),
     (["--target-low", "nan"], "--target-low"),
+    (["--seed", "-1"], "--seed"),
 ])
 def test_parameters_are_range_checked_with_one_line(capsys, argv, option):
     assert main(["feasibility", *argv]) == 2

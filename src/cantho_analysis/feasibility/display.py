@@ -76,7 +76,8 @@ def table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 def _weights_table(r, lang: str) -> pd.DataFrame:
     mt = r.model_table()
     mt["reason"] = [weight_reason(x, lang) if x in _WEIGHT_KEYS else x for x in mt["reason"].fillna("")]
-    return mt.drop(columns=["label", "status"])
+    # the detail (a fitting error, which model it duplicates) is in English only
+    return mt.drop(columns=["label", "status"] + (["detail"] if lang != "en" else []))
 
 
 def display_feasibility(target_low=None, target_high=None, start_year=None, end_year=None, data_through=None,

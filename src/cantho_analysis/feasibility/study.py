@@ -117,10 +117,10 @@ class StudyResult:
         for m in self.models + [self.ensemble]:
             base = {"name": m.name, "label": m.label, "status": m.status}
             if m.status != "ok" and m.name != "ensemble":
-                rows.append({**base, "weight": 0.0, "reason": m.reason})
+                rows.append({**base, "weight": 0.0, "reason": m.weight_reason or m.status, "detail": m.reason})
                 continue
             rows.append({**base, **summarise(m.averages, lo, hi), "weight": round(m.weight, 4),
-                         "reason": m.weight_reason})
+                         "reason": m.weight_reason, "detail": ""})
         return pd.DataFrame(rows)
 
     def first_year_table(self) -> pd.DataFrame:
@@ -275,6 +275,8 @@ def check_params(p: StudyParams, first_year: int, last_year: int) -> None:
                                            f"{first_year + 1} to {p.end_year} (the end year)")
     if not lim["n_paths_min"] <= p.n_paths <= lim["n_paths_max"]:
         raise ParamError("--n-paths", f"{p.n_paths} must be from {lim['n_paths_min']:,} to {lim['n_paths_max']:,}")
+    if not 0 <= p.seed < 2 ** 63:
+        raise ParamError("--seed", f"{p.seed} must be a whole number from 0 to 2**63 - 1")
     if not 50 <= p.backtest_paths <= lim["n_paths_max"]:
         raise ParamError("--backtest-paths", f"{p.backtest_paths} must be from 50 to {lim['n_paths_max']:,}")
 
