@@ -69,8 +69,10 @@ def test_weights_come_from_the_backtest_and_rejected_models_do_not_drive_the_ver
     assert arima.status in ("duplicate", "failed") or arima.weight == 0
 
 
-def test_ensemble_backtest_reports_local_and_vietnam_apart(study):
-    eb = study.ensemble_backtest.set_index("group")
+@pytest.mark.parametrize("weights", ["final", "known_at_origin"])
+def test_ensemble_backtest_reports_local_and_vietnam_apart(study, weights):
+    eb = study.ensemble_backtest
+    eb = eb[eb["weights"] == weights].set_index("group")
     assert {"local", "vietnam", "all"} <= set(eb.index)
     assert eb.loc["all", "origins"] == eb.loc["local", "origins"] + eb.loc["vietnam", "origins"]
     for col in ("coverage80_1y", "coverage95_1y", "coverage80_avg", "coverage95_avg"):
@@ -100,7 +102,7 @@ def test_verdict_text_in_both_languages(sj):
 
 
 def test_reader_tables_are_translated_and_formatted(study):
-    vi = D.table(study.ensemble_backtest, "vi")
+    vi = D.table(study.ensemble_backtest[study.ensemble_backtest["weights"] == "final"], "vi")
     assert "Độ bao 80 %, bình quân" in vi.columns and "chuỗi địa phương" in set(vi.iloc[:, 0])
     assert all("," in str(x) or "—" in str(x) for x in vi["CRPS, bình quân"])
     en = D.table(study.model_table().drop(columns=["label", "status"]), "en")

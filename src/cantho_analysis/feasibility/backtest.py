@@ -25,7 +25,7 @@ from .models import FitData, NotApplicable, ShockParams, apply_shocks, estimate_
 log = logging.getLogger(__name__)
 
 __all__ = ["Forecasts", "run_backtests", "evaluate", "summary", "model_weights", "mix", "ensemble_rows",
-           "ensemble_table", "crps"]
+           "ensemble_table", "crps", "ensemble_rows_out_of_sample"]
 
 Q = [2.5, 10, 50, 90, 97.5]
 
@@ -44,6 +44,7 @@ class Forecasts:
     paths: dict[tuple[str, int, str], np.ndarray] = field(default_factory=dict)
     errors: dict[tuple[str, int, str], str] = field(default_factory=dict)
     shocks: dict[int, ShockParams] = field(default_factory=dict)
+    scores: dict = field(default_factory=dict)  # (series, origin, model, horizon) -> scores of the models' own paths
 
 
 def origins(years: np.ndarray, values: np.ndarray, covid: tuple[int, ...], min_obs: int) -> list[int]:
@@ -141,8 +142,36 @@ def evaluate(fc: Forecasts, as_of: int | None = None, extra: dict | None = None)
         if np.isfinite(last):  # the naive point forecast: the origin's growth carried forward
             cands["naive_point"] = np.full((1, fc.horizon), last)
         for m, p in cands.items():
-            rows.append({"series": s, "origin": o, "model": m, **_score(p, act)})
+            own = (s, o, m) in fc.paths or m == "naive_point"
+            key = (s, o, m, len(act))
+            if own and key in fc.scores:
+                sc = fc.scores[key]
+            else:
+                sc = _score(p, act)
+                if own:
+                    fc.scores[key] = sc
+            rows.append({"series": s, "origin": o, "model": m, **sc})
     return pd.DataFrame(rows)
+
+
+def ensemble_rows_out_of_sample(fc: Forecasts, candidates: list[str], trend: list[str], rules: dict,
+                                excluded: dict[str, str], n: int) -> tuple[dict, dict]:
+    """The ensemble's backtest forecast at every origin, with weights from the outturns known
+    at that origin only (no look-ahead). Where no model passes the rules yet: equal weights
+    over the non-trend models that ran there. Returns (extra, weights by origin)."""
+    out, used = {}, {}
+    for s, o in sorted(set((s, o) for s, o, _ in fc.paths)):
+        if o not in used:
+            summ = summary(evaluate(fc, as_of=o), fc.horizon)
+            used[o] = model_weights(summ, candidates, trend, rules, excluded)[0] if not summ.empty else {}
+        parts = {m: p for (s2, o2, m), p in fc.paths.items() if s2 == s and o2 == o}
+        ww = {m: x for m, x in used[o].items() if m in parts}
+        if not ww:
+            ok = [m for m in parts if m in candidates and m not in trend and m not in excluded]
+            ww = {m: 1 / len(ok) for m in ok}
+        if ww:
+            out[(s, o)] = {"ensemble": mix(parts, ww, n)}
+    return out, used
 
 
 def summary(ev: pd.DataFrame, horizon: int) -> pd.DataFrame:

@@ -69,6 +69,8 @@ def coverage_chart(r, lang: str = "en"):
     """The ensemble's backtest coverage (80 % and 95 %, one year and period average) by group."""
     sns.set_theme(style="whitegrid", context="notebook")
     eb = r.ensemble_backtest
+    if "weights" in eb.columns:  # the out-of-sample one: weights from what was known at each origin
+        eb = eb[eb["weights"] == "known_at_origin"]
     fig, ax = plt.subplots(figsize=(9, 4))
     if not eb.empty:
         rows = []

@@ -36,7 +36,7 @@ _WEIGHT_KEYS = ("undercovers", "crps_too_high", "trend_not_earned", "too_few_bac
 _PCT_COLS = ("p_ge_low", "p_ge_high", "weight", "share", "coverage80_1y", "coverage95_1y", "coverage80_avg",
              "coverage95_avg", "coverage80_avg_full", "coverage95_avg_full", "+0", "-1", "+1", "estimated")
 _MODEL_COLS = ("name", "model", "best_single_model", "without")
-_VALUE_KEYS = {"group": "g.", "case": "case.", "reason": "x.", "check": "chk.", "source": "src."}
+_VALUE_KEYS = {"group": "g.", "case": "case.", "reason": "x.", "check": "chk.", "source": "src.", "weights": "ew."}
 
 
 def _cell(x, col: str, lang: str):

@@ -491,9 +491,18 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
         ens_bt = pd.DataFrame()
         ev = core.ev
         if fc is not None and core.weights:
+            # the ensemble's backtest, twice: with the final weights (in-sample for the weights) and
+            # with weights from the outturns known at each origin (out of sample)
             extra = B.ensemble_rows(fc, core.weights, p.backtest_paths)
             ev = B.evaluate(fc, as_of=dt, extra=extra)
             ens_bt = B.ensemble_table(ev, CFG["models"]["local_series"], P.DEFAULTS["horizon"])
+            excluded = {r.name: r.weight_reason for r in core.models if r.status != "ok"}
+            oos, _ = B.ensemble_rows_out_of_sample(fc, [r.name for r in core.models], CFG["models"]["trend"],
+                                                   CFG["ensemble"], excluded, p.backtest_paths)
+            t_oos = B.ensemble_table(B.evaluate(fc, as_of=dt, extra=oos), CFG["models"]["local_series"],
+                                     P.DEFAULTS["horizon"])
+            ens_bt = pd.concat([ens_bt.assign(weights="final"), t_oos.assign(weights="known_at_origin")],
+                               ignore_index=True)
         summ = B.summary(ev, P.DEFAULTS["horizon"]) if not ev.empty else pd.DataFrame()
         sens = _sensitivity(series, p, core, fc, dt, covid, rerun, cache) if p.sensitivity else {}
         hist = []

@@ -39,11 +39,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "verdict_complete": "Verdict: the period {s}–{e} is complete on the data through {dt}: the average was {avg} % "
                             "a year, {cmp} the {lo} % target.",
         "cmp.above": "at or above", "cmp.below": "below",
-        "calibration": "How far to trust it: in backtests at every possible origin, the ensemble's 80 % intervals for the "
-                       "average covered {c80} of outturns ({n} origins; {c80f} over full five-year periods, {nf} origins) "
-                       "and its 95 % intervals {c95}; the target is 70–90 % for the 80 % intervals. Its CRPS for the "
-                       "average is {crps} against {bcrps} for the best single model ({best}). {local_n} of the origins "
-                       "are local series, the rest Vietnam's: the local record is too short to judge calibration.",
+        "calibration": "How far to trust it: in backtests at every possible origin, with weights from what was known "
+                       "at each origin, the ensemble's 80 % intervals for the average covered {c80} of outturns ({n} "
+                       "origins; {c80f} over full five-year periods, {nf} origins) and its 95 % intervals {c95}; the "
+                       "target is 70–90 % for the 80 % intervals. Its CRPS for the average is {crps} against {bcrps} "
+                       "for the best single model ({best}); with the final weights, fitted on the same backtest, "
+                       "{c80_fin} and {crps_fin}. {local_n} of the origins are local series, the rest Vietnam's: the "
+                       "local record is too short to judge calibration.",
         "calibration_none": "The backtests could not be run.",
         "covid": "Covid: 2020–2022 are treated as missing observations in every model; tail risk comes from a "
                  "recession component estimated from the bundle ({episodes} episode(s) in {years} years at risk, "
@@ -152,11 +154,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "verdict_complete": "Kết luận: giai đoạn {s}–{e} đã kết thúc theo số liệu đến năm {dt}: tăng trưởng bình quân đạt "
                             "{avg} %/năm, {cmp} chỉ tiêu {lo} %.",
         "cmp.above": "bằng hoặc cao hơn", "cmp.below": "thấp hơn",
-        "calibration": "Mức tin cậy: khi kiểm định lùi ở mọi thời điểm có thể, khoảng 80 % của tổ hợp cho số bình quân "
-                       "bao được {c80} kết quả thực tế ({n} thời điểm; {c80f} với các giai đoạn đủ 5 năm, {nf} thời "
-                       "điểm) và khoảng 95 % bao được {c95}; mục tiêu là 70–90 % cho khoảng 80 %. CRPS của tổ hợp cho "
-                       "số bình quân là {crps}, của mô hình đơn tốt nhất ({best}) là {bcrps}. Chỉ {local_n} thời điểm "
-                       "là của các chuỗi địa phương, còn lại của cả nước: chuỗi địa phương quá ngắn để đánh giá.",
+        "calibration": "Mức tin cậy: khi kiểm định lùi ở mọi thời điểm có thể, với trọng số tính từ thông tin có tại "
+                       "mỗi thời điểm, khoảng 80 % của tổ hợp cho số bình quân bao được {c80} kết quả thực tế ({n} thời "
+                       "điểm; {c80f} với các giai đoạn đủ 5 năm, {nf} thời điểm) và khoảng 95 % bao được {c95}; mục "
+                       "tiêu là 70–90 % cho khoảng 80 %. CRPS của tổ hợp cho số bình quân là {crps}, của mô hình đơn "
+                       "tốt nhất ({best}) là {bcrps}; với trọng số cuối cùng (ước lượng trên chính các lần kiểm định "
+                       "này): {c80_fin} và {crps_fin}. Chỉ {local_n} thời điểm là của các chuỗi địa phương, còn lại "
+                       "của cả nước: chuỗi địa phương quá ngắn để đánh giá.",
         "calibration_none": "Không chạy được kiểm định lùi.",
         "covid": "Covid: các năm 2020–2022 được coi là quan sát thiếu trong mọi mô hình; rủi ro đuôi đến từ một thành phần "
                  "suy thoái ước lượng từ số liệu ({episodes} đợt trong {years} năm, {rate} mỗi năm). Nếu không xử lý "
@@ -457,6 +461,8 @@ _TABLES = {'en': {'col.name': 'Model',
         'chk.population': 'Tăng dân số',
         'chk.plan_targets_as_forecasts': 'Chỉ tiêu kế hoạch coi như dự báo',
         'chk.required_path': 'Tốc độ cần đạt'}}
+_TABLES["en"].update({"ew.final": "final (fitted on this backtest)", "ew.known_at_origin": "known at each origin"})
+_TABLES["vi"].update({"ew.final": "cuối cùng (ước lượng trên chính kiểm định này)", "ew.known_at_origin": "có tại mỗi thời điểm"})
 for _lang, _d in _TABLES.items():
     CATALOGUE[_lang].update(_d)
 
@@ -624,14 +630,18 @@ def verdict_text(j: dict, lang: str = "en") -> list[str]:
                      ph=pct(e["p_ge_high"], lang), pmin=pct(rng[0], lang), pmax=pct(rng[1], lang), med=num(e["median"], lang),
                      a80=num(e["pi80"][0], lang), b80=num(e["pi80"][1], lang), a95=num(e["pi95"][0], lang),
                      b95=num(e["pi95"][1], lang)))
-    eb = {r["group"]: r for r in j.get("ensemble_backtest", [])}
+    rows = j.get("ensemble_backtest", [])
+    eb = {r["group"]: r for r in rows if r.get("weights") == "known_at_origin"}
+    fin = {r["group"]: r for r in rows if r.get("weights") == "final"}
     if "all" in eb:
         a = eb["all"]
         out.append(t("calibration", lang, c80=pct(a["coverage80_avg"], lang), n=a["origins"],
                      c80f=pct(a["coverage80_avg_full"], lang), nf=a["origins_full_horizon"], c95=pct(a["coverage95_avg"], lang),
                      crps=num(a["crps_avg"], lang, 2), bcrps=num(a["best_single_crps_avg"], lang, 2),
                      best=model_name(a["best_single_model"], lang) if a["best_single_model"] else "—",
-                     local_n=eb.get("local", {}).get("origins", 0)))
+                     local_n=eb.get("local", {}).get("origins", 0),
+                     c80_fin=pct(fin.get("all", {}).get("coverage80_avg"), lang),
+                     crps_fin=num(fin.get("all", {}).get("crps_avg"), lang, 2)))
     else:
         out.append(t("calibration_none", lang))
     sens = j.get("sensitivity") or {}
