@@ -40,7 +40,7 @@ import pandas as pd
 # Imported here, not lazily: statsmodels installs "always" warning filters when first
 # imported, which would override the local "ignore" filters if that happened inside them.
 import statsmodels.tools.sm_exceptions  # noqa: F401
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["MODELS", "FitData", "Sim", "ShockParams", "NotApplicable", "simulate", "estimate_shocks",
            "apply_shocks", "period_average", "summarise", "required_growth", "ARIMA_ORDERS"]
@@ -405,6 +405,17 @@ _SIM = {"mean": _sim_mean, "ar1": _sim_ar1, "local_level": _sim_local_level, "na
         "theta": _sim_theta}
 
 
+_THREADS: list = []
+
+
+def one_thread():
+    """A context with one BLAS thread; the libraries are looked up once (reading the process's
+    memory map on every call cost more than the model fits)."""
+    if not _THREADS:
+        _THREADS.append(ThreadpoolController())
+    return _THREADS[0].limit(limits=1)
+
+
 def simulate(name: str, d: FitData, h: int, n: int, rng, **kw) -> Sim:
     """Simulated annual growth paths (``n`` x ``h``, in %) for the ``h`` years after the data."""
     if name not in _SIM:
@@ -413,7 +424,7 @@ def simulate(name: str, d: FitData, h: int, n: int, rng, **kw) -> Sim:
         return Sim(np.zeros((n, 0)), name, (name,))
     # one BLAS thread: these matrices are tiny, and on a shared machine more threads only
     # wait for each other (measured: ETS 0.3 s per fit with the default threads, 0.02 s with one)
-    with _quiet(), threadpool_limits(1), np.errstate(all="ignore"):
+    with _quiet(), one_thread(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         s = _SIM[name](d, h, n, rng, **kw)
     if not np.isfinite(s.paths).all():

@@ -22,13 +22,12 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from . import backtest as B
 from . import checks as C
 from . import params as P
-from .models import (FitData, NotApplicable, apply_shocks, estimate_shocks, period_average, required_growth,
-                     simulate, summarise)
+from .models import (FitData, NotApplicable, apply_shocks, estimate_shocks, one_thread, period_average,
+                     required_growth, simulate, summarise)
 from .series import GrowthSeries, PeriodData, locality_growth_series, merged_growth_series, period_checks, period_data
 
 __all__ = ["StudyParams", "ParamError", "ModelResult", "StudyResult", "run_study", "check_params", "likelihood_term",
@@ -479,7 +478,7 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
         dt = p.end_year
     covid = tuple(CFG["covid"]["years"]) if p.covid_treatment else ()
     models = list(CFG["models"]["order"])
-    with threadpool_limits(1), warnings.catch_warnings(), np.errstate(all="ignore"):
+    with one_thread(), warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         fc = _backtests(series, p, dt, covid, p.shocks, models) if p.run_backtests else None
         cache: dict = {}
