@@ -81,10 +81,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
                           "{lo} % overall ({need_hi} % for {hi} %), against {recent} % in {base}.",
         "c.sector_ok": "With agriculture at {sa} % of GRDP growing 3–4 %, the other sectors must grow {need_lo} %/yr for "
                        "{lo} % overall, which they reached in {base} ({recent} %).",
-        "c.investment_short": "Investment rising from {s0} % of GRDP to {st} % averages {avg} % over the period; at an ICOR "
+        "c.investment_short": "Investment rising from {s0} % of GRDP{src} to {st} % averages {avg} % over the period; at an ICOR "
                               "of 5–6 that supports {g_lo}–{g_hi} % growth, against {lo} % targeted ({need} % of GRDP "
                               "would be needed). {inv} billion in {end} means nominal investment growth of {nom} %/yr.",
-        "c.investment_ok": "Investment rising from {s0} % of GRDP to {st} % (average {avg} %) supports {g_lo}–{g_hi} % "
+        "c.investment_ok": "Investment rising from {s0} % of GRDP{src} to {st} % (average {avg} %) supports {g_lo}–{g_hi} % "
                            "growth at an ICOR of 5–6, enough for {lo} %.",
         "c.investment_no_base": "No investment share for {start_year}; at an ICOR of 5–6 a share of {st} % supports "
                                 "{g_lo}–{g_hi} % growth.",
@@ -128,6 +128,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "c.required_reached_before": "The remaining {k} year(s) need {rl}–{rh} %/yr; {above} of {n} years on record reached it.",
         "c.period_complete": "The period is complete: nothing remains to be required.",
         "and": " and ", "none": "none",
+        "inv.old": " (old Cần Thơ's share in {y}; the merged city's is not published)",
         "headed": "'{s}' is headed {h} % but computes {c} %",
     },
     "vi": {
@@ -192,10 +193,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
                           "{lo} % ({need_hi} % để đạt {hi} %), trong khi năm {base} chỉ đạt {recent} %.",
         "c.sector_ok": "Nông nghiệp chiếm {sa} % GRDP và tăng 3–4 %, các khu vực khác cần tăng {need_lo} %/năm để đạt "
                        "{lo} %; năm {base} đã đạt {recent} %.",
-        "c.investment_short": "Vốn đầu tư tăng từ {s0} % lên {st} % GRDP, bình quân {avg} % trong giai đoạn; với ICOR 5–6 "
+        "c.investment_short": "Vốn đầu tư tăng từ {s0} %{src} lên {st} % GRDP, bình quân {avg} % trong giai đoạn; với ICOR 5–6 "
                               "chỉ đủ cho tăng trưởng {g_lo}–{g_hi} %, thấp hơn mục tiêu {lo} % (cần {need} % GRDP). "
                               "Mục tiêu {inv} tỷ đồng năm {end} nghĩa là vốn đầu tư danh nghĩa tăng {nom} %/năm.",
-        "c.investment_ok": "Vốn đầu tư tăng từ {s0} % lên {st} % GRDP (bình quân {avg} %) đủ cho tăng trưởng "
+        "c.investment_ok": "Vốn đầu tư tăng từ {s0} %{src} lên {st} % GRDP (bình quân {avg} %) đủ cho tăng trưởng "
                            "{g_lo}–{g_hi} % với ICOR 5–6, đủ cho mục tiêu {lo} %.",
         "c.investment_no_base": "Chưa có tỷ lệ vốn đầu tư năm {start_year}; với ICOR 5–6, tỷ lệ {st} % đủ cho tăng trưởng "
                                 "{g_lo}–{g_hi} %.",
@@ -240,6 +241,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "c.required_reached_before": "{k} năm còn lại cần tăng {rl}–{rh} %/năm; {above}/{n} năm có số liệu đã đạt.",
         "c.period_complete": "Giai đoạn đã kết thúc.",
         "and": " và ", "none": "không có",
+        "inv.old": " (tỷ lệ của Cần Thơ cũ năm {y}; chưa có số của thành phố sau hợp nhất)",
         "headed": "kịch bản '{s}' ghi {h} % nhưng tính ra {c} %",
     },
 }
@@ -543,6 +545,7 @@ def check_finding(c: dict, lang: str = "en", params: dict | None = None) -> str:
         return t(f"c.{k}", lang, s0=f(n["share_base_pct"]), st=f(n["share_target_pct"], 0), avg=f(n["share_average_pct"]),
                  g_lo=f(min(g)), g_hi=f(max(g)), lo=lo, need="–".join(f(x, 0) for x in n["share_needed_for_target_low_pct"]),
                  inv=num(n["investment_target"], lang, 0), end=e,
+                 src=t("inv.old", lang, y=s) if n.get("share_base_locality") == "can_tho_old" else "",
                  nom=(f"{f(min(nom))}–{f(max(nom))}" if nom else "—"), start_year=s)
     if c["check"] == "nominal_target_and_deflator":
         rows = n["by_base"]
