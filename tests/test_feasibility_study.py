@@ -64,6 +64,13 @@ def test_weights_come_from_the_backtest_and_rejected_models_do_not_drive_the_ver
     assert set(lik["models_in_range"]) == set(w)
     assert lik["range"][0] <= lik["p"] <= lik["range"][1] or len(w) == 1
     assert lik["term"] in dict(P.load()["likelihood"]["scale"]) and lik["wording"]["vi"] in CATALOGUE["vi"].values()
+    # the wording holds across the admitted models: it is the least confident of their terms
+    from cantho_analysis.feasibility.study import likelihood_term
+
+    assert lik["term"] == likelihood_term(min([lik["p"], *lik["range"]], key=lambda x: abs(x - 0.5)))
+    order = [t for t, _ in P.load()["likelihood"]["scale"]]
+    if max(lik["range"]) < 0.33:  # all on the unlikely side: the least confident term is used
+        assert order.index(lik["term"]) == min(order.index(x) for x in [lik["term_central"], *lik["range_terms"]])
     # ARIMA's chosen order is one of the other models' structures: it counts once
     arima = next(m for m in study.models if m.name == "arima")
     assert arima.status in ("duplicate", "failed") or arima.weight == 0

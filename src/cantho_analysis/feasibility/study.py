@@ -527,8 +527,12 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
     ok = [r for r in core.models if r.weight > 0]
     pe = _p(core.ensemble.averages, p.target_low)
     rng_p = [min(_p(r.averages, p.target_low) for r in ok), max(_p(r.averages, p.target_low) for r in ok)] if ok else None
+    # the wording must hold across the admitted models: the term of whichever of the central
+    # figure and the range's ends is closest to 50 % (the least confident claim)
+    cautious = min([x for x in [pe] + (rng_p or []) if x is not None], key=lambda x: abs(x - 0.5), default=None)
     lik = {"scale": [{"term": t, "above": lb} for t, lb in CFG["likelihood"]["scale"]], "source": "IPCC AR5",
-           "p": pe, "term": likelihood_term(pe), "range": rng_p,
+           "p": pe, "term": likelihood_term(cautious), "term_central": likelihood_term(pe),
+           "rule": "term_holds_across_admitted_models", "range": rng_p,
            "range_terms": [likelihood_term(x) for x in rng_p] if rng_p else None,
            "models_in_range": [r.name for r in ok]}
     prm = {k: v for k, v in asdict(p).items()}

@@ -19,7 +19,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "about_as_likely_as_not": "about as likely as not", "unlikely": "unlikely", "very_unlikely": "very unlikely",
         "exceptionally_unlikely": "exceptionally unlikely",
         "scale": "Likelihood scale (IPCC): virtually certain > 99 %, very likely > 90 %, likely > 66 %, about as likely as "
-                 "not 33–66 %, unlikely < 33 %, very unlikely < 10 %, exceptionally unlikely < 1 %.",
+                 "not 33–66 %, unlikely < 33 %, very unlikely < 10 %, exceptionally unlikely < 1 %. The wording used "
+                 "is the one that holds across the models the backtest admits.",
         # models
         "m.mean": "mean (Student-t, parameter uncertainty)", "m.ar1": "AR(1) (Student-t, parameter uncertainty)",
         "m.local_level": "local level", "m.national_anchor": "Vietnam + city–Vietnam gap",
@@ -136,7 +137,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "about_as_likely_as_not": "khả năng ngang nhau", "unlikely": "khó xảy ra", "very_unlikely": "rất khó xảy ra",
         "exceptionally_unlikely": "hầu như không thể xảy ra",
         "scale": "Thang khả năng (IPCC): gần như chắc chắn > 99 %, rất có khả năng > 90 %, có khả năng > 66 %, khả năng "
-                 "ngang nhau 33–66 %, khó xảy ra < 33 %, rất khó xảy ra < 10 %, hầu như không thể xảy ra < 1 %.",
+                 "ngang nhau 33–66 %, khó xảy ra < 33 %, rất khó xảy ra < 10 %, hầu như không thể xảy ra < 1 %. Cách "
+                 "diễn đạt được chọn sao cho đúng với mọi mô hình qua được kiểm định lùi.",
         "m.mean": "trung bình (phân phối Student-t, tính cả sai số tham số)", "m.ar1": "tự hồi quy bậc 1 (Student-t)",
         "m.local_level": "mức địa phương", "m.national_anchor": "cả nước + chênh lệch thành phố – cả nước",
         "m.pooled": "gộp các địa phương (co về trung bình chung)", "m.random_walk": "bước ngẫu nhiên",
