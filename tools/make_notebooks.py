@@ -8,6 +8,8 @@ from pathlib import Path
 
 import nbformat as nbf
 
+from cantho_analysis.feasibility.params import notebook_parameters as feasibility_parameters
+
 NB = Path(__file__).resolve().parents[1] / "notebooks"
 
 
@@ -43,17 +45,11 @@ OVERVIEW = notebook([
 
 FEASIBILITY = notebook([
     ("md", "# Growth feasibility / Khả năng đạt mục tiêu tăng trưởng\n\nHow likely is the 2025–2030 average growth target "
-           "of the merged city? Six statsmodels models with simulated paths, backtests, base rates and structural cross-checks."),
-    ("code", "from cantho_analysis.feasibility_report import display_feasibility\n\n"
+           "of the merged city? Covid-aware, national-anchor and pooled models with simulated paths, a backtested and "
+           "calibrated ensemble, sensitivity, the answer as known in each year, and a plan-consistency audit."),
+    ("code", "from cantho_analysis.feasibility.display import display_feasibility\n\n"
              "result = display_feasibility(target_low, target_high, start_year, end_year, data_through, n_paths, seed, lang)"),
-], params='target_low: float = 10.0  # lower end of the target average growth, %/yr\n'
-          'target_high: float = 10.5  # upper end, %/yr\n'
-          'start_year: int = 2025  # base year (growth years start the year after)\n'
-          'end_year: int = 2030  # last year of the period\n'
-          'data_through = None  # use outcomes up to this year only (None: all)\n'
-          'n_paths: int = 10000  # simulated paths per model\n'
-          'seed: int = 20251  # random seed\n'
-          'lang: str = "en"  # "vi" or "en"\n')
+], params=feasibility_parameters())
 
 EXPLORER = notebook([
     ("md", "# Explorer / Khám phá\n\nPick a locality, plan and indicator: the chart, status, numbers and narrative update "

@@ -151,10 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--actuals", action="append", metavar="FILE", help="extra outcome file (repeatable)")
     st.set_defaults(func=cmd_status)
 
-    from . import batch, feasibility_report
+    from . import batch
+    from .feasibility import display as feasibility_display
 
     batch.register(sub)
-    feasibility_report.register(sub)
+    feasibility_display.register(sub)
     from . import tasks
 
     tasks.register(sub)

@@ -103,7 +103,7 @@ def scenario(inputs: ScenarioInputs, targets: dict | None = None) -> ScenarioRes
 def scenario_defaults(ctx=None) -> dict:
     """Default control values from the data: the latest growth outcome for every year, the
     recent implied deflator, the planning population growth, the base-year levels."""
-    from .growth_series import implied_deflators, merged_current_levels, merged_growth_series
+    from .feasibility.series import implied_deflators, merged_current_levels, merged_growth_series
     from .report import get_context
 
     ctx = ctx or get_context()
@@ -222,9 +222,9 @@ class ScenarioCalculator:
 @lru_cache(maxsize=4)
 def feasibility_fan(n_paths: int = 2000, seed: int = 20251) -> tuple:
     """The ensemble fan of the real GRDP index (base 2025 = 100), from the feasibility study."""
-    from .feasibility import feasibility
+    from .feasibility.study import StudyParams, run_study
 
-    r = feasibility(n_paths=n_paths, seed=seed, backtest_paths=500)
+    r = run_study(StudyParams(n_paths=n_paths, seed=seed, backtest_paths=500, sensitivity=False, history=False))
     paths = r.ensemble.paths
     base = r.params["data_through"]
     idx = np.cumprod(1 + paths / 100, axis=1) * 100

@@ -259,6 +259,8 @@ TABLES: dict[str, TableSpec] = {
             "source_ref": F("text", required=False),
             "source_type": F("text", required=False),
             "unit": F("text", required=False),
+            # names a published series whose rows belong together (e.g. appendix8_levels)
+            "series": F("text", required=False),
             **SOURCE_FIELDS,
         },
         ("indicator_id", "locality", "period_start", "period_end", "value", "status",

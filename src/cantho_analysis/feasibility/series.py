@@ -21,21 +21,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["UNITS", "APPENDIX8_SERIES", "merged_current_levels", "implied_deflators", "GrowthSeries", "unit_levels", "derive_merged_growth", "merged_growth_series",
+__all__ = ["UNITS", "APPENDIX8_SERIES", "merged_current_levels", "PeriodData", "period_data", "implied_deflators", "GrowthSeries", "unit_levels", "derive_merged_growth", "merged_growth_series",
            "locality_growth_series", "period_checks", "series_as_of"]
 
 UNITS = ("can_tho_old", "soc_trang", "hau_giang")
-# The merged city's current-price GRDP 2020-2025 as one consistent series (004, appendix 8).
-APPENDIX8_SERIES = ("004_b50851294415a046.txt", 893)
+# The merged city's current-price GRDP 2020-2025 as one consistent series (appendix 8 of the
+# congress documents): the rows of actuals.csv whose ``series`` column names it.
+APPENDIX8_SERIES = "appendix8_levels"
 # Years whose implied deflator is reported: the post-Covid years, 2021 being a rebound base.
 DEFLATOR_YEARS = (2022, 2023, 2024, 2025)
 
 
 def merged_current_levels(actuals: pd.DataFrame) -> dict[int, float]:
     """Current-price GRDP of the merged area by year, from appendix 8's single series."""
-    f, line = APPENDIX8_SERIES
+    if "series" not in actuals.columns:
+        return {}
     a = actuals[(actuals["indicator_id"] == "grdp_current") & (actuals["locality"] == "can_tho_merged")
-                & (actuals["source_file"] == f) & (actuals["source_line"] == line)]
+                & (actuals["series"].fillna("") == APPENDIX8_SERIES)]
     return dict(zip(a["period_start"].astype(int), a["value"].astype(float)))
 
 
@@ -163,3 +165,56 @@ def period_checks(series: GrowthSeries, best: pd.DataFrame) -> pd.DataFrame:
                      "annual_average": avg if len(have) == len(years) else np.nan,
                      "difference_pp": (float(r.value) - avg) if len(have) == len(years) else np.nan})
     return pd.DataFrame(rows)
+
+
+@dataclass
+class PeriodData:
+    """What is known of a period ``start+1 .. end`` as of ``data_through``.
+
+    ``fit`` is the history the models are fitted on: the series up to the last year of its
+    unbroken run that ends at or before ``data_through`` (a year missing inside the data
+    stops it). ``observed`` maps years of the period known as of ``data_through`` to their
+    growth; every other year of the period is simulated. Figures after ``end`` are ignored.
+    """
+
+    fit: pd.DataFrame
+    observed: dict[int, float]
+    sim_years: list[int]  # every simulated year after the fitted history, up to ``end``
+    period_years: list[int]
+    notes: list[tuple[str, dict]]  # (note key, numbers) for the text layer
+
+    @property
+    def fit_end(self) -> int:
+        return int(self.fit["year"].iloc[-1]) if len(self.fit) else self.period_years[0] - 1
+
+    @property
+    def observed_in_period(self) -> list[float]:
+        return [self.observed[y] for y in self.period_years if y in self.observed]
+
+
+def period_data(series: GrowthSeries, start: int, end: int, data_through: int) -> PeriodData:
+    """Split a growth series into the fitted history, the observed years of the period and
+    the years to simulate (see :class:`PeriodData`)."""
+    notes: list[tuple[str, dict]] = []
+    f = series.frame
+    later = f[f["year"] > end]
+    if len(later):
+        notes.append(("after_end_ignored", {"years": [int(y) for y in later["year"]], "end_year": end}))
+    known = f[(f["year"] <= min(data_through, end))].sort_values("year").reset_index(drop=True)
+    have = set(int(y) for y in known["year"])
+    last = max(have) if have else start
+    # the fitted history stops before the first year missing after the period's base year
+    fit_end = next((y - 1 for y in range(start + 1, last + 1) if y not in have), last)
+    fit = known[known["year"] <= fit_end]
+    if len(fit):  # earlier gaps stay as missing years (NaN), which the models treat like Covid years
+        full = pd.DataFrame({"year": range(int(fit["year"].min()), fit_end + 1)})
+        fit = full.merge(fit, on="year", how="left")
+    fit = fit.reset_index(drop=True)
+    period_years = list(range(start + 1, end + 1))
+    observed = {int(y): float(v) for y, v in zip(known["year"], known["value"]) if start < y <= end}
+    after_gap = sorted(y for y in observed if y > fit_end)
+    if after_gap:
+        missing = [y for y in range(fit_end + 1, max(after_gap)) if y not in observed]
+        notes.append(("gap_in_period", {"observed_after_gap": after_gap, "missing": missing, "fit_end": fit_end}))
+    sim_years = list(range(fit_end + 1, end + 1))
+    return PeriodData(fit, observed, sim_years, period_years, notes)

@@ -1,0 +1,279 @@
+"""Rolling-origin backtests of every model and of the ensemble, scored with CRPS.
+
+Forecasts are made once per series, origin and model, for ``horizon`` years after the
+origin, from the series and the bundle's other series as known at the origin (the shock
+component too). They are then scored against whatever outturns are known as of a given
+year, so the study re-run "as of" an earlier year reuses them (``evaluate(..., as_of=Y)``).
+
+Scores: CRPS (``scoringrules.crps_ensemble``) of the one-year forecast and of the average
+over the next ``min(horizon, years known)`` years, and whether the 80 % / 95 % central
+intervals covered the outturn. The series are the latest vintage truncated at each origin,
+so these are pseudo out-of-sample backtests.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scoringrules as sr
+
+from .models import FitData, NotApplicable, ShockParams, apply_shocks, estimate_shocks, period_average, simulate
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Forecasts", "run_backtests", "evaluate", "summary", "model_weights", "mix", "ensemble_rows",
+           "ensemble_table", "crps", "ensemble_rows_out_of_sample"]
+
+Q = [2.5, 10, 50, 90, 97.5]
+
+
+def crps(obs: float, samples: np.ndarray) -> float:
+    """CRPS of an ensemble forecast (scoringrules' unbiased ensemble estimator)."""
+    return float(sr.crps_ensemble(np.asarray([obs], float), np.asarray(samples, float)[None, :])[0])
+
+
+@dataclass
+class Forecasts:
+    """Backtest forecasts: paths[(series, origin, model)] = n x horizon simulated growth."""
+
+    series: dict[str, tuple[np.ndarray, np.ndarray]]
+    horizon: int
+    paths: dict[tuple[str, int, str], np.ndarray] = field(default_factory=dict)
+    errors: dict[tuple[str, int, str], str] = field(default_factory=dict)
+    shocks: dict[int, ShockParams] = field(default_factory=dict)
+    scores: dict = field(default_factory=dict)  # (series, origin, model, horizon) -> scores of the models' own paths
+
+
+def origins(years: np.ndarray, values: np.ndarray, covid: tuple[int, ...], min_obs: int) -> list[int]:
+    """Years with at least ``min_obs`` non-Covid observations up to them and an outturn after."""
+    out = []
+    for i, y in enumerate(years[:-1]):
+        v = values[: i + 1]
+        ok = ~np.isnan(v) & ~np.isin(years[: i + 1], covid)
+        if ok.sum() >= min_obs:
+            out.append(int(y))
+    return out
+
+
+def fitdata(name: str, series: dict, origin: int, covid, t_df: int, min_obs: int, pooled_units) -> FitData:
+    """A series and its context as known at ``origin``."""
+    ctx = {}
+    for k, (yy, vv) in series.items():
+        m = np.asarray(yy) <= origin
+        ctx[k] = (np.asarray(yy)[m], np.asarray(vv, float)[m])
+    y, v = ctx[name]
+    return FitData(name, y, v, tuple(covid), ctx, t_df, min_obs, tuple(pooled_units))
+
+
+def run_backtests(series: dict[str, tuple[np.ndarray, np.ndarray]], targets: list[str], models: list[str],
+                  n_paths: int, seed: int, horizon: int, covid, t_df: int, min_obs: int, pooled_units,
+                  shock_series: list[str], shock_rule: tuple[float, int], with_shocks: bool = True) -> Forecasts:
+    """Forecast ``horizon`` years from every origin of every target series with every model."""
+    fc = Forecasts(series, horizon)
+    for si, name in enumerate(targets):
+        if name not in series:
+            continue
+        years, values = series[name]
+        for o in origins(np.asarray(years), np.asarray(values, float), tuple(covid), min_obs):
+            d = fitdata(name, series, o, covid, t_df, min_obs, pooled_units)
+            if o not in fc.shocks:
+                fc.shocks[o] = estimate_shocks({k: d.context[k] for k in shock_series if k in d.context}, o,
+                                               *shock_rule)
+            shock = fc.shocks[o] if with_shocks else None
+            for mi, m in enumerate(models):
+                rng = np.random.default_rng([seed, si, o, mi])
+                try:
+                    s = simulate(m, d, horizon, n_paths, rng)
+                    fc.paths[(name, o, m)] = apply_shocks(s.paths, shock, rng)
+                except NotApplicable as e:
+                    fc.errors[(name, o, m)] = f"not applicable: {e}"
+                except Exception as e:  # a model failing at one origin is recorded, not fatal
+                    fc.errors[(name, o, m)] = f"{type(e).__name__}: {e}"
+    return fc
+
+
+def _score(paths: np.ndarray, actual: np.ndarray) -> dict:
+    h = len(actual)
+    one = paths[:, 0]
+    avg = period_average([], paths[:, :h])
+    a_avg = float((np.prod(1 + actual / 100) ** (1 / h) - 1) * 100)
+    q1, qa = np.percentile(one, Q), np.percentile(avg, Q)
+    return {"horizon": h, "actual_1y": float(actual[0]), "median_1y": float(q1[2]), "err_1y": float(q1[2] - actual[0]),
+            "in80_1y": bool(q1[1] <= actual[0] <= q1[3]), "in95_1y": bool(q1[0] <= actual[0] <= q1[4]),
+            "crps_1y": crps(actual[0], one),
+            "actual_avg": a_avg, "median_avg": float(qa[2]), "err_avg": float(qa[2] - a_avg),
+            "in80_avg": bool(qa[1] <= a_avg <= qa[3]), "in95_avg": bool(qa[0] <= a_avg <= qa[4]),
+            "crps_avg": crps(a_avg, avg)}
+
+
+def _actuals(fc: Forecasts, name: str, origin: int, as_of: int | None) -> np.ndarray:
+    years, values = fc.series[name]
+    last = int(max(years)) if as_of is None else as_of
+    out = []
+    for y in range(origin + 1, min(origin + fc.horizon, last) + 1):
+        i = np.where(np.asarray(years) == y)[0]
+        if len(i) == 0 or np.isnan(values[i[0]]):
+            break
+        out.append(float(values[i[0]]))
+    return np.asarray(out)
+
+
+def evaluate(fc: Forecasts, as_of: int | None = None, extra: dict | None = None) -> pd.DataFrame:
+    """Score every forecast against the outturns known as of ``as_of`` (default: all).
+
+    ``extra`` maps (series, origin) to {name: paths} of additional forecasts (the ensemble).
+    """
+    rows = []
+    keys = sorted(set((s, o) for s, o, _ in fc.paths))
+    for s, o in keys:
+        if as_of is not None and o >= as_of:
+            continue
+        act = _actuals(fc, s, o, as_of)
+        if len(act) == 0:
+            continue
+        cands = {m: p for (s2, o2, m), p in fc.paths.items() if s2 == s and o2 == o}
+        if extra and (s, o) in extra:
+            cands.update(extra[(s, o)])
+        years, values = fc.series[s]
+        last = float(np.asarray(values, float)[np.asarray(years) == o][0])
+        if np.isfinite(last):  # the naive point forecast: the origin's growth carried forward
+            cands["naive_point"] = np.full((1, fc.horizon), last)
+        for m, p in cands.items():
+            own = (s, o, m) in fc.paths or m == "naive_point"
+            key = (s, o, m, len(act))
+            if own and key in fc.scores:
+                sc = fc.scores[key]
+            else:
+                sc = _score(p, act)
+                if own:
+                    fc.scores[key] = sc
+            rows.append({"series": s, "origin": o, "model": m, **sc})
+    return pd.DataFrame(rows)
+
+
+def ensemble_rows_out_of_sample(fc: Forecasts, candidates: list[str], trend: list[str], rules: dict,
+                                excluded: dict[str, str], n: int) -> tuple[dict, dict]:
+    """The ensemble's backtest forecast at every origin, with weights from the outturns known
+    at that origin only (no look-ahead). Where no model passes the rules yet: equal weights
+    over the non-trend models that ran there. Returns (extra, weights by origin)."""
+    out, used = {}, {}
+    for s, o in sorted(set((s, o) for s, o, _ in fc.paths)):
+        if o not in used:
+            summ = summary(evaluate(fc, as_of=o), fc.horizon)
+            used[o] = model_weights(summ, candidates, trend, rules, excluded)[0] if not summ.empty else {}
+        parts = {m: p for (s2, o2, m), p in fc.paths.items() if s2 == s and o2 == o}
+        ww = {m: x for m, x in used[o].items() if m in parts}
+        if not ww:
+            ok = [m for m in parts if m in candidates and m not in trend and m not in excluded]
+            ww = {m: 1 / len(ok) for m in ok}
+        if ww:
+            out[(s, o)] = {"ensemble": mix(parts, ww, n)}
+    return out, used
+
+
+def summary(ev: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """Per model: relative CRPS (to the median model at each origin), CRPS, errors, coverage."""
+    if ev.empty:
+        return pd.DataFrame()
+    ev = ev.copy()
+    base = ev[~ev["model"].isin(["ensemble", "naive_point"])].groupby(["series", "origin"])["crps_avg"].transform("median")
+    ev["rel_crps_avg"] = ev["crps_avg"] / base.reindex(ev.index).fillna(ev["crps_avg"]).clip(lower=1e-9)
+    g = ev.groupby("model", sort=False)
+    full = ev[ev["horizon"] == horizon].groupby("model")
+    out = pd.DataFrame({
+        "n": g.size(),
+        "rel_crps_avg": g["rel_crps_avg"].mean(),
+        "crps_avg": g["crps_avg"].mean(), "crps_1y": g["crps_1y"].mean(),
+        "mae_1y": g["err_1y"].apply(lambda e: e.abs().mean()), "bias_1y": g["err_1y"].mean(),
+        "mae_avg": g["err_avg"].apply(lambda e: e.abs().mean()), "bias_avg": g["err_avg"].mean(),
+        "coverage80_1y": g["in80_1y"].mean(), "coverage95_1y": g["in95_1y"].mean(),
+        "coverage80_avg": g["in80_avg"].mean(), "coverage95_avg": g["in95_avg"].mean(),
+        "n_full": full.size(), "coverage80_avg_full": full["in80_avg"].mean(),
+    }).reset_index()
+    out["n_full"] = out["n_full"].fillna(0).astype(int)
+    return out.round(4)
+
+
+def model_weights(summ: pd.DataFrame, candidates: list[str], trend: list[str], rules: dict,
+                  excluded: dict[str, str]) -> tuple[dict[str, float], dict[str, str]]:
+    """Weights from the backtest CRPS of the period average, with the admission rules.
+
+    A model is admitted if it has at least ``min_rows`` backtest origins, its 80 % intervals
+    for the average covered at least ``min_coverage80``, and its relative CRPS is at most
+    ``max_relative_crps`` times the best; a trend model must also beat the mean model.
+    Admitted models get weights proportional to 1 / relative CRPS. Returns (weights, reasons)
+    where ``reasons`` gives a finding key for every model without weight.
+    """
+    reasons = dict(excluded)
+    s = summ.set_index("model") if not summ.empty else pd.DataFrame()
+    ok = [m for m in candidates if m not in reasons]
+    scores = {}
+    for m in ok:
+        if s.empty or m not in s.index or s.loc[m, "n"] < rules["min_rows"]:
+            reasons[m] = "too_few_backtests"
+            continue
+        scores[m] = float(s.loc[m, "rel_crps_avg"])
+    best = min(scores.values()) if scores else None
+    mean_score = scores.get("mean")
+    for m, sc in list(scores.items()):
+        if float(s.loc[m, "coverage80_avg"]) < rules["min_coverage80"]:
+            reasons[m] = "undercovers"
+        elif sc > rules["max_relative_crps"] * best:
+            reasons[m] = "crps_too_high"
+        elif m in trend and mean_score is not None and sc >= mean_score:
+            reasons[m] = "trend_not_earned"
+    admitted = {m: 1 / max(scores[m], 1e-9) for m in scores if m not in reasons}
+    tot = sum(admitted.values())
+    return {m: v / tot for m, v in admitted.items()}, reasons
+
+
+def mix(parts: dict[str, np.ndarray], weights: dict[str, float], n: int) -> np.ndarray:
+    """Mix paths: model i contributes round(w_i * n) of its paths (deterministic)."""
+    ok = [m for m in weights if weights[m] > 0 and m in parts and len(parts[m])]
+    if not ok:
+        return np.zeros((0, next(iter(parts.values())).shape[1] if parts else 0))
+    tot = sum(weights[m] for m in ok)
+    counts = {m: int(round(weights[m] / tot * n)) for m in ok}
+    counts[ok[0]] += n - sum(counts.values())
+    return np.concatenate([parts[m][: counts[m]] for m in ok], axis=0)
+
+
+def ensemble_rows(fc: Forecasts, weights: dict[str, float], n: int) -> dict:
+    """The ensemble's backtest forecast at every origin: a mix of the admitted models that ran
+    there (weights renormalised over them)."""
+    out = {}
+    for s, o in sorted(set((s, o) for s, o, _ in fc.paths)):
+        parts = {m: p for (s2, o2, m), p in fc.paths.items() if s2 == s and o2 == o and m in weights}
+        if parts:
+            out[(s, o)] = {"ensemble": mix(parts, {m: weights[m] for m in parts}, n)}
+    return out
+
+
+def ensemble_table(ev: pd.DataFrame, local: list[str], horizon: int) -> pd.DataFrame:
+    """Coverage and CRPS of the ensemble and of the best single model, local series and Vietnam apart."""
+    if ev.empty:
+        return pd.DataFrame()
+    rows = []
+    groups = {"local": ev[ev["series"].isin(local)], "vietnam": ev[ev["series"] == "vietnam"], "all": ev}
+    for gname, g in groups.items():
+        e = g[g["model"] == "ensemble"]
+        if e.empty:
+            continue
+        keys = set(zip(e["series"], e["origin"]))
+        singles = g[(g["model"] != "ensemble") & [k in keys for k in zip(g["series"], g["origin"])]]
+        per_model = singles.groupby("model")["crps_avg"].agg(["mean", "size"])
+        per_model = per_model[per_model["size"] == len(e)]  # models scored at every one of these origins
+        best = per_model["mean"].idxmin() if len(per_model) else None
+        full = e[e["horizon"] == horizon]
+        rows.append({"group": gname, "origins": int(len(e)), "origins_full_horizon": int(len(full)),
+                     "coverage80_1y": float(e["in80_1y"].mean()), "coverage95_1y": float(e["in95_1y"].mean()),
+                     "coverage80_avg": float(e["in80_avg"].mean()), "coverage95_avg": float(e["in95_avg"].mean()),
+                     "coverage80_avg_full": float(full["in80_avg"].mean()) if len(full) else None,
+                     "coverage95_avg_full": float(full["in95_avg"].mean()) if len(full) else None,
+                     "crps_avg": float(e["crps_avg"].mean()), "crps_1y": float(e["crps_1y"].mean()),
+                     "best_single_model": best,
+                     "best_single_crps_avg": float(per_model.loc[best, "mean"]) if best else None})
+    return pd.DataFrame(rows)

@@ -1,0 +1,129 @@
+"""Charts of the feasibility study (seaborn on matplotlib); every label goes through ``text.t``."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from ..safetext import mathtext_escape
+from .text import model_name, num, t
+
+__all__ = ["fan_chart", "distribution_chart", "coverage_chart", "history_chart", "sensitivity_chart"]
+
+def _l(key: str, lang: str, **kw) -> str:
+    return mathtext_escape(t(f"chart.{key}", lang, **kw))
+
+
+def fan_chart(r, lang: str = "en", ax=None):
+    """Observed growth and the ensemble's fan of annual growth for the remaining years."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    own = ax is None
+    fig, ax = (plt.subplots(figsize=(9, 4.8)) if own else (ax.figure, ax))
+    h = r.history.dropna(subset=["value"])
+    pub, der = h[h["source"] == "published"], h[h["source"] == "derived"]
+    ax.plot(h["year"], h["value"], color="#333", lw=1.2, zorder=3)
+    ax.scatter(pub["year"], pub["value"], color="#1f77b4", zorder=4, label=_l("hist", lang))
+    ax.scatter(der["year"], der["value"], facecolors="white", edgecolors="#1f77b4", zorder=4, label=_l("der", lang))
+    paths = r.ensemble.paths
+    if paths.shape[1] and len(paths):
+        yrs = np.array(r.period.sim_years)
+        q = np.percentile(paths, [2.5, 10, 50, 90, 97.5], axis=0)
+        ax.fill_between(yrs, q[0], q[4], color="#9ecae1", alpha=0.5, label=_l("fan95", lang))
+        ax.fill_between(yrs, q[1], q[3], color="#4292c6", alpha=0.5, label=_l("fan80", lang))
+        ax.plot(np.r_[h["year"].iloc[-1], yrs], np.r_[h["value"].iloc[-1], q[2]], color="#08519c", ls="--", lw=1.5,
+                label=_l("median", lang))
+    s, e = r.params["start_year"], r.params["end_year"]
+    ax.fill_between([s + 0.5, e + 0.5], r.params["target_low"], r.params["target_high"], color="#d62728", alpha=0.25,
+                    label=_l("target", lang))
+    ax.set_xlabel(_l("year", lang))
+    ax.set_ylabel(_l("growth", lang))
+    ax.set_title(_l("title", lang, s=s, e=e), fontsize=11)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    if own:
+        fig.tight_layout()
+    return fig
+
+
+def distribution_chart(r, lang: str = "en"):
+    """The distribution of the period's average growth, per model and for the ensemble."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    rows = [pd.DataFrame({"model": mathtext_escape(model_name(m.name, lang)) + (f" ({num(m.weight * 100, lang, 0)} %)"
+                                                                              if m.weight else ""),
+                          "average": m.averages})
+            for m in r.models + [r.ensemble] if m.status == "ok" and len(m.averages)]
+    fig, ax = plt.subplots(figsize=(9, 4.6))
+    if rows:
+        df = pd.concat(rows, ignore_index=True)
+        sns.boxplot(data=df, y="model", x="average", whis=(2.5, 97.5), showfliers=False, ax=ax, color="#c6dbef")
+    ax.axvspan(r.params["target_low"], r.params["target_high"], color="#d62728", alpha=0.25)
+    ax.axvline(r.params["target_low"], color="#d62728", lw=1)
+    ax.set_xlabel(_l("avg", lang, s=r.params["start_year"] + 1, e=r.params["end_year"]))
+    ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
+
+
+def coverage_chart(r, lang: str = "en"):
+    """The ensemble's backtest coverage (80 % and 95 %, one year and period average) by group."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    eb = r.ensemble_backtest
+    if "weights" in eb.columns:  # the out-of-sample one: weights from what was known at each origin
+        eb = eb[eb["weights"] == "known_at_origin"]
+    fig, ax = plt.subplots(figsize=(9, 4))
+    if not eb.empty:
+        rows = []
+        for _, g in eb.iterrows():
+            for lvl in (80, 95):
+                for hz, lab in (("1y", "one"), ("avg", "avgh")):
+                    rows.append({"group": f"{_l('group.' + g['group'], lang)} (n={g['origins']})",
+                                 "what": f"{lvl} % · {_l(lab, lang)}", "coverage": g[f"coverage{lvl}_{hz}"] * 100})
+        sns.barplot(data=pd.DataFrame(rows), x="group", y="coverage", hue="what", ax=ax, palette="Blues")
+    ax.axhline(80, color="#d62728", ls="--", lw=1, label=_l("cov_80", lang))
+    ax.axhline(95, color="#7f0000", ls=":", lw=1, label=_l("cov_95", lang))
+    ax.axhspan(70, 90, color="#d62728", alpha=0.07)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel(_l("cov_y", lang) + " (%)")
+    ax.set_xlabel("")
+    ax.set_title(_l("cov_title", lang), fontsize=11)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def history_chart(r, lang: str = "en"):
+    """P(average >= target low) as known in each year."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    h = pd.DataFrame(r.history_asof)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    if not h.empty:
+        ok = h.dropna(subset=["p_ge_low"])
+        ax.plot(ok["as_of"], ok["p_ge_low"] * 100, marker="o", color="#08519c")
+        for _, row in h[h["p_ge_low"].isna()].iterrows():
+            ax.annotate("—", (row["as_of"], 0), ha="center")
+        ax.set_xticks(h["as_of"])
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(_l("asof", lang))
+    ax.set_ylabel(_l("p", lang))
+    ax.set_title(_l("hist_title", lang, lo=num(r.params["target_low"], lang)), fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def sensitivity_chart(r, lang: str = "en"):
+    """Heat map of P(average >= target low) by Vietnam's growth and the city–Vietnam gap."""
+    sns.set_theme(style="white", context="notebook")
+    g = pd.DataFrame((r.sensitivity or {}).get("vietnam_x_gap", []))
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    if not g.empty:
+        g = g.set_index("vietnam_growth")
+        g.index = [num(v, lang) for v in g.index]
+        g.columns = [_l("estimated", lang) if c == "estimated" else c for c in g.columns]
+        sns.heatmap(g * 100, annot=True, fmt=".0f", cmap="Blues", vmin=0, vmax=100, ax=ax, cbar=False)
+    ax.set_ylabel(_l("vn", lang, s=r.params["start_year"] + 1, e=r.params["end_year"]))
+    ax.set_xlabel(_l("gap", lang))
+    ax.set_title(_l("sens_title", lang, lo=num(r.params["target_low"], lang)), fontsize=10)
+    fig.tight_layout()
+    return fig
+
