@@ -67,7 +67,7 @@ def test_batch_end_to_end_two_indicators(tmp_path):
         nb = nbf.read(out / "notebooks" / f"{stem}.ipynb", as_version=4)
         images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
         assert images, f"{stem}: the chart is missing"
-    assert html.count("data:image/png;base64") >= 2  # the chart, besides the page's own icon
+    assert html.count("data:image/png;base64") == 1  # the chart, embedded
     en = (out / "indicators" / "can_tho_old" / "grdp_growth.en.html").read_text()
     assert "not achieved" in en and "000_97179f6eee211bbe.txt, line 53" in en
     index = (out / "index.html").read_text()
@@ -83,3 +83,41 @@ def test_plan_jobs_has_a_task_register_per_plan_and_language():
     assert {(j.plan, j.lang) for j in reg} == {(p, l) for p in ("dh_i_2025_2030", "ctr17_2021_2025") for l in ("vi", "en")}
     assert all(j.stem == f"tasks/{j.plan}.{j.lang}" and j.notebook == "task_register.ipynb" for j in reg)
     assert not [j for j in plan_jobs(["en"], only=["grdp_growth"]) if j.kind == "tasks"]  # --only: indicators only
+
+
+def _page_problems(root: Path) -> list[str]:
+    """External resources and dead internal links in every page below ``root``."""
+    import re
+    from urllib.parse import unquote
+
+    problems = []
+    for page in sorted(root.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(r"""<(script|img|link|iframe|source|video|audio)\b[^>]*\b(src|href)\s*=\s*["']?(https?:)?//""",
+                             text, flags=re.I):
+            problems.append(f"{page.relative_to(root)}: external resource {m.group(0)[:80]}")
+        if re.search(r"@import|url\(\s*['\"]?https?:", text):
+            problems.append(f"{page.relative_to(root)}: external stylesheet")
+        for href in re.findall(r"""<a\b[^>]*\bhref\s*=\s*["']([^"']+)["']""", text, flags=re.I):
+            if re.match(r"(https?:|mailto:|#)", href):
+                continue
+            target = (page.parent / unquote(href.split("#")[0])).resolve()
+            if not target.exists():
+                problems.append(f"{page.relative_to(root)}: dead link {href}")
+    return problems
+
+
+def test_pages_are_self_contained_with_working_links(tmp_path):
+    out = tmp_path / "reports"
+    jobs = [j for j in plan_jobs(["vi", "en"], only=["grdp_growth"], include_feasibility=False)
+            if j.kind == "overview" or j.locality == "can_tho_merged"]
+    from cantho_analysis.batch import run_batch
+
+    summary, _ = run_batch(out, ["vi", "en"], 2, progress=False, jobs=jobs)
+    assert summary.ok == summary.total == 4
+    assert _page_problems(out) == []
+    vi = (out / "indicators" / "can_tho_merged" / "grdp_growth.vi.html").read_text()
+    assert "<html lang=\"vi\">" in vi and "grdp_growth.en.html" in vi and "../../index.html" in vi
+    assert "<title>Tốc độ tăng trưởng GRDP" in vi and "require.js" not in vi and "MathJax" not in vi
+    assert "@media print" in vi and "size: A4" in vi
+    assert vi.count("<h1>") == 1

@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import config
+from .pages import render_page
 from .publish import MANIFEST, FORMAT, TOOL, OutputError, describe_os_error, open_output
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class Job:
     indicator_id: str = ""
     locality: str = ""
     plan: str = ""  # task registers
+    langs: tuple = ()  # the languages of the set (the page's language switch links to these)
 
 
 @dataclass
@@ -95,7 +97,7 @@ class Result:
 
     @classmethod
     def from_manifest(cls, d: dict) -> "Result":
-        return cls(Job(**d["job"]), bool(d["ok"]), float(d.get("seconds", 0)), float(d.get("work_seconds", 0)),
+        return cls(Job(**{**d["job"], "langs": tuple(d["job"].get("langs", ()))}), bool(d["ok"]), float(d.get("seconds", 0)), float(d.get("work_seconds", 0)),
                    d.get("error", ""), d.get("html", ""), d.get("ipynb", ""), bool(d.get("stale")), d.get("built", ""))
 
 
@@ -194,33 +196,21 @@ def plan_jobs(langs: list[str], only: list[str] | None = None, include_overview:
     jobs = []
     for lang in langs:
         if include_overview:
-            jobs.append(Job("overview", "overview.ipynb", {"lang": lang}, f"overview/overview.{lang}", lang))
+            jobs.append(Job("overview", "overview.ipynb", {"lang": lang}, f"overview/overview.{lang}", lang,
+                            langs=tuple(langs)))
         if include_feasibility and (config.notebooks_dir() / "growth_feasibility.ipynb").exists():
             jobs.append(Job("feasibility", "growth_feasibility.ipynb", {"lang": lang},
-                            f"feasibility/growth_feasibility.{lang}", lang))
+                            f"feasibility/growth_feasibility.{lang}", lang, langs=tuple(langs)))
         if include_tasks if include_tasks is not None else not only:
             for plan in task_plans:
                 jobs.append(Job("tasks", "task_register.ipynb", {"plan": plan, "lang": lang},
-                                f"tasks/{plan}.{lang}", lang, plan=plan))
+                                f"tasks/{plan}.{lang}", lang, plan=plan, langs=tuple(langs)))
         for p in pairs:
             jobs.append(Job("indicator", "indicator_report.ipynb",
                             {"indicator_id": p.indicator_id, "locality": p.locality, "lang": lang},
-                            f"indicators/{p.locality}/{p.indicator_id}.{lang}", lang, p.indicator_id, p.locality))
+                            f"indicators/{p.locality}/{p.indicator_id}.{lang}", lang, p.indicator_id, p.locality,
+                            langs=tuple(langs)))
     return jobs
-
-
-_EXPORTER: list = []
-
-
-def _to_html(nb, path: Path, title: str) -> None:
-    """HTML without code cells (the exporter is built once per process: its templates are slow to load)."""
-    if not _EXPORTER:
-        from nbconvert import HTMLExporter
-
-        _EXPORTER.append(HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True))
-    nb.metadata["title"] = title
-    body, _ = _EXPORTER[0].from_notebook_node(nb)
-    path.write_text(body, encoding="utf-8")
 
 
 def _utcnow() -> str:
@@ -254,9 +244,8 @@ def execute_job(job: Job, out_dir: str, engine: str = WARM_ENGINE) -> Result:
         try:
             nb = nbformat.read(ipynb, as_version=4)
             work = sum(float(c.metadata.get("papermill", {}).get("duration") or 0) for c in nb.cells)
-            title = (f"{job.params.get('indicator_id', job.kind)} — {job.params.get('locality', '')} ({job.lang})"
-                     if job.kind == "indicator" else f"{job.kind} ({job.lang})")
-            _to_html(nb, html_path, title)
+            html_path.write_text(render_page(nb, job.kind, job.stem, job.lang, job.params, job.langs or (job.lang,),
+                                             _utcnow()), encoding="utf-8")
         except OSError as e:
             fatal = e.errno in FATAL_ERRNOS
             error = error or f"cannot write the report: {describe_os_error(e)}"
@@ -469,6 +458,7 @@ def _merge_with_previous(results: list[Result], prev: dict | None, out, build: P
                     if f not in old.files:
                         (build / f).unlink(missing_ok=True)
                 old.stale, old.error, old.ok = True, r.error, False
+                _mark_page_stale(build, old)
                 merged.append(old)
                 continue
         merged.append(r)
@@ -477,6 +467,25 @@ def _merge_with_previous(results: list[Result], prev: dict | None, out, build: P
             if stem not in done and len(out.carry(old.files, build)) == len(old.files):
                 merged.append(old)
     return merged
+
+
+def _mark_page_stale(build: Path, r: Result) -> None:
+    """Re-render a kept page with a banner saying it is stale and why (as a new file: the carried
+    one is a hard link into the previous build, which must not change)."""
+    import nbformat
+
+    if not r.ipynb or not (build / r.ipynb).is_file() or r.job.kind == "test":
+        return
+    try:
+        nb = nbformat.read(build / r.ipynb, as_version=4)
+        page = render_page(nb, r.job.kind, r.job.stem, r.job.lang, r.job.params, r.job.langs or (r.job.lang,),
+                           r.built or _utcnow(), stale=(r.error, r.built or _utcnow()))
+    except Exception as e:  # the index still says it is stale
+        log.warning("could not mark %s stale on the page: %s", r.job.stem, e)
+        return
+    tmp = build / (r.html + ".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, build / r.html)
 
 
 @dataclass
