@@ -117,7 +117,12 @@ def test_pages_are_self_contained_with_working_links(tmp_path):
     assert summary.ok == summary.total == 4
     assert _page_problems(out) == []
     vi = (out / "indicators" / "can_tho_merged" / "grdp_growth.vi.html").read_text()
-    assert "<html lang=\"vi\">" in vi and "grdp_growth.en.html" in vi and "../../index.html" in vi
+    assert "<html lang=\"vi\">" in vi and "grdp_growth.en.html" in vi and "../../index.vi.html" in vi
     assert "<title>Tốc độ tăng trưởng GRDP" in vi and "require.js" not in vi and "MathJax" not in vi
     assert "@media print" in vi and "size: A4" in vi
     assert vi.count("<h1>") == 1
+    index = (out / "index.vi.html").read_text()
+    for part in ('id="f-loc"', 'id="f-plan"', 'id="f-status"', 'id="f-q"', "Số chỉ tiêu theo tình trạng",
+                 "Thành phố Cần Thơ (sau hợp nhất", 'href="index.en.html"'):
+        assert part in index, part
+    assert "Indicators and their targets" in (out / "index.en.html").read_text()

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import html
 import json
 import logging
 import os
@@ -350,81 +349,150 @@ def run_jobs(jobs: list[Job], out_dir: Path, n_workers: int = 2, progress: bool 
 
 
 # --------------------------------------------------------------------------- index and publishing
+INDEX_TEXT = {
+    "en": {"title": "Cần Thơ policy analysis workbook: all reports", "index": "All reports",
+           "produced": "{ok} of {total} reports are up to date", "failed_n": "{n} could not be rebuilt",
+           "failed_head": "Reports that could not be rebuilt", "general": "Overview, feasibility and task registers",
+           "targets_head": "Indicators and their targets", "counts": "Targets by status:",
+           "locality": "Locality", "plan": "Plan", "status": "Status", "search": "Search",
+           "search_hint": "indicator name…", "all": "all", "indicator": "Indicator", "target": "Latest target",
+           "latest": "Latest figure", "year": "Year", "report": "Other language", "rows_shown": "indicators shown",
+           "stale": "stale: kept from {built}", "failed": "failed", "stale_line": "{name}: {error}. The version built {built} is shown.",
+           "failed_line": "{name}: {error}.", "overview": "Overview scorecard", "feasibility": "Growth feasibility 2026–2030",
+           "tasks": "Task register: {name}",
+           "footer": "Built {built} by cantho-analysis {version}. Each report gives the source of every figure."},
+    "vi": {"title": "Sổ tay phân tích chính sách thành phố Cần Thơ: danh mục báo cáo", "index": "Danh mục báo cáo",
+           "produced": "{ok} trên {total} báo cáo đã được cập nhật", "failed_n": "{n} báo cáo không tạo lại được",
+           "failed_head": "Báo cáo không tạo lại được", "general": "Tổng quan, khả năng đạt mục tiêu và danh mục nhiệm vụ",
+           "targets_head": "Các chỉ tiêu và mục tiêu", "counts": "Số chỉ tiêu theo tình trạng:",
+           "locality": "Địa phương", "plan": "Văn bản", "status": "Tình trạng", "search": "Tìm",
+           "search_hint": "tên chỉ tiêu…", "all": "tất cả", "indicator": "Chỉ tiêu", "target": "Mục tiêu gần nhất",
+           "latest": "Số liệu mới nhất", "year": "Năm", "report": "Ngôn ngữ khác", "rows_shown": "chỉ tiêu được hiển thị",
+           "stale": "bản cũ, tạo ngày {built}", "failed": "lỗi", "stale_line": "{name}: {error}. Đang hiển thị bản tạo ngày {built}.",
+           "failed_line": "{name}: {error}.", "overview": "Tổng quan các chỉ tiêu", "feasibility": "Khả năng đạt mục tiêu tăng trưởng 2026–2030",
+           "tasks": "Danh mục nhiệm vụ: {name}",
+           "footer": "Tạo ngày {built} bằng cantho-analysis {version}. Mỗi báo cáo đều ghi nguồn của từng số liệu."},
+}
+INDEX_LOCALITY_ORDER = ("can_tho_merged", "can_tho_old", "soc_trang", "hau_giang", "mekong_delta", "vietnam")
+
+
+def index_name(lang: str) -> str:
+    return f"index.{lang}.html"
+
+
+def _chip(status: str) -> tuple[str, str]:
+    return config.STATUS_COLORS.get(status, "#ececec"), "#ffffff" if status in config.STATUS_DARK else "#1d2733"
+
+
 def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
-    """``index.html``: every report by locality and indicator, with its status and links."""
-    from .narrative import status_label
-    from .report import get_context, overall_status
+    """``index.<lang>.html`` for each language (and ``index.html``, the first of vi and en built):
+    every report, the merged city first, with its headline target, latest figure, status and a
+    client-side filter by locality, plan and status, and a search box (inline JS, nothing fetched)."""
+    from .narrative import _unit, fmt, label, status_label
+    from .pages import _environment, _markup, _version, format_date
+    from .report import _target_cell, get_context, overall_status
 
     ctx = get_context()
     card, ind = ctx.card, ctx.catalog.indicators.set_index("indicator_id")
-    e = lambda s: html.escape(str(s), quote=True)
-    by_key: dict[tuple, dict[str, Result]] = {}
-    for r in results:
-        by_key.setdefault((r.job.kind, r.job.locality or r.job.plan, r.job.indicator_id), {})[r.job.lang] = r
-    failed = [r for r in results if not r.ok]
+    plans = ctx.catalog.plans.set_index("plan") if not ctx.catalog.plans.empty else pd_empty_plans()
+    env, css = _environment()
+    built = _utcnow()
+    present = [l for l in ("vi", "en") if any(r.job.lang == l for r in results)] or list(langs)
+    first = None
+    for lang in present:
+        t = INDEX_TEXT[lang]
+        mine = [r for r in results if r.job.lang == lang]
+        other = {(r.job.kind, r.job.locality or r.job.plan, r.job.indicator_id): r for r in results if r.job.lang != lang}
 
-    def _link(r: Result, label: str) -> str:
-        if r.ok:
-            return f"<a href='{e(r.html)}'>{label}</a>"
-        if r.stale:
-            return (f"<a class='failed' href='{e(r.html)}' title='{e(r.error)}'>{label}: stale "
-                    f"(built {e(r.built[:10])})</a>")
-        return f"<span class='failed'>{label}: failed</span>"
+        def plan_name(pid: str) -> str:
+            col = f"short_{lang}" if f"short_{lang}" in plans.columns else f"name_{lang}"
+            return str(plans.loc[pid, col]) if pid in plans.index else pid
 
-    lines = ["<!doctype html><html lang='vi'><head><meta charset='utf-8'>",
-             "<title>Cần Thơ policy analysis workbook — reports</title>",
-             "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}"
-             "td,th{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:left}.failed{color:#a50026;font-weight:bold}"
-             ".s{padding:.1em .4em;border-radius:.3em;background:#eee}</style></head><body>",
-             "<h1>Cần Thơ policy analysis workbook / Sổ tay phân tích chính sách Cần Thơ</h1>",
-             f"<p>{len(results) - len(failed)} of {len(results)} reports produced"
-             + (f"; <span class='failed'>{len(failed)} failed</span>" if failed else "") + ".</p>"]
-    if failed:
-        lines.append("<h2 class='failed'>Failed reports</h2><ul>")
-        for r in failed:
-            link = f" (<a href='{e(r.ipynb)}'>executed notebook</a>)" if r.ipynb else ""
-            kept = (f" The previous version (built {e(r.built)}) is shown instead, marked stale." if r.stale
-                    else "")
-            lines.append(f"<li class='failed'>{e(r.job.stem)}: {e(r.error)}{link}.{kept}</li>")
-        lines.append("</ul>")
-    general = [(k, v) for k, v in by_key.items() if k[0] not in ("indicator", "tasks")]
-    if general:
-        lines.append("<h2>Overview and feasibility / Tổng quan và khả năng đạt mục tiêu</h2><ul>")
-        for (kind, _, _), per in sorted(general):
-            links = " · ".join(_link(per[l], l)
-                               for l in langs if l in per)
-            lines.append(f"<li>{e(kind)}: {links}</li>")
-        lines.append("</ul>")
-    registers = sorted(k for k in by_key if k[0] == "tasks")
-    if registers:
-        plan_names = ctx.catalog.plans.set_index("plan") if not ctx.catalog.plans.empty else None
-        lines.append("<h2>Task registers / Danh mục nhiệm vụ</h2><ul>")
-        for key in registers:
-            per, plan = by_key[key], key[1]
-            name = (f"{plan_names.loc[plan, 'name_en']} / {plan_names.loc[plan, 'name_vi']}"
-                    if plan_names is not None and plan in plan_names.index else plan)
-            lines.append(f"<li>{e(name)}: " + " · ".join(_link(per[l], l) for l in langs if l in per) + "</li>")
-        lines.append("</ul>")
-    for loc in config.LOCALITIES:
-        keys = sorted(k for k in by_key if k[0] == "indicator" and k[1] == loc)
-        if not keys:
-            continue
-        lines.append(f"<h2>{e(config.LOCALITY_NAMES[loc]['en'])} / {e(config.LOCALITY_NAMES[loc]['vi'])}</h2>")
-        lines.append("<table><tr><th>Indicator</th><th>Chỉ tiêu</th><th>Targets</th><th>Status / Tình trạng</th><th>Reports</th></tr>")
-        for _, _, iid in keys:
-            per = by_key[("indicator", loc, iid)]
-            rows = card[(card["indicator_id"] == iid) & (card["locality"] == loc)]
-            st = overall_status(rows["status"].tolist())
-            links = " · ".join(_link(per[l], l)
-                               for l in langs if l in per)
-            lines.append(f"<tr><td>{e(ind.loc[iid, 'name_en'])}</td><td>{e(ind.loc[iid, 'name_vi'])}</td>"
-                         f"<td>{len(rows)}</td><td><span class='s'>{e(status_label(st, 'en'))} / {e(status_label(st, 'vi'))}</span></td>"
-                         f"<td>{links}</td></tr>")
-        lines.append("</table>")
-    lines.append("</body></html>")
+        def href(r: Result) -> str:
+            return r.html if (r.ok or r.stale) and r.html else ""
+
+        def note(r: Result) -> str:
+            if r.stale:
+                return t["stale"].format(built=format_date(r.built, lang))
+            return "" if r.ok else t["failed"]
+
+        failed = []
+        for r in mine:
+            if not r.ok:
+                name = r.job.stem
+                line = t["stale_line" if r.stale else "failed_line"]
+                failed.append(line.format(name=name, error=r.error, built=format_date(r.built, lang) if r.built else "—"))
+        general = []
+        for r in sorted((r for r in mine if r.job.kind in ("overview", "feasibility", "tasks")),
+                        key=lambda r: (["overview", "feasibility", "tasks"].index(r.job.kind), r.job.plan)):
+            name = t["tasks"].format(name=plan_name(r.job.plan)) if r.job.kind == "tasks" else t[r.job.kind]
+            general.append((name, href(r), note(r)))
+        general += [(r.job.stem, href(r), note(r)) for r in mine
+                    if r.job.kind not in ("overview", "feasibility", "tasks", "indicator")]
+        sections, status_counts = [], {}
+        for loc in INDEX_LOCALITY_ORDER:
+            rows = []
+            for r in sorted((r for r in mine if r.job.kind == "indicator" and r.job.locality == loc),
+                            key=lambda r: label(ind.loc[r.job.indicator_id], lang) if r.job.indicator_id in ind.index
+                            else r.job.indicator_id):
+                iid = r.job.indicator_id
+                c = card[(card["indicator_id"] == iid) & (card["locality"] == loc)]
+                for st in c["status"]:
+                    status_counts[st] = status_counts.get(st, 0) + 1
+                st = overall_status(c["status"].tolist()) if len(c) else "no_data"
+                head = c.sort_values(["period_end", "period_start"], kind="mergesort").iloc[-1] if len(c) else None
+                indicator = ind.loc[iid] if iid in ind.index else None
+                unit = f" {_unit(indicator, lang)}" if indicator is not None else ""
+                latest = c.dropna(subset=["latest_year"]).sort_values("latest_year", kind="mergesort")
+                latest = latest.iloc[-1] if len(latest) else None
+                o = other.get(("indicator", loc, iid))
+                bg, fg = _chip(st)
+                name = label(indicator, lang) if indicator is not None else iid
+                plan_ids = list(dict.fromkeys(c["plan"]))
+                rows.append({
+                    "name": name, "href": href(r), "note": note(r), "status": st, "status_label": status_label(st, lang),
+                    "bg": bg, "fg": fg, "plans": " ".join(plan_ids), "plan_names": "; ".join(plan_name(p) for p in plan_ids),
+                    "target": (f"{_target_cell(head, lang)}{unit} ({int(head['period_end'])})" if head is not None else "—"),
+                    "latest": (f"{fmt(latest['latest_value'], lang)}{unit}" if latest is not None else "—"),
+                    "year": (str(latest["latest_year"]) if latest is not None else "—"),
+                    "search": _fold(f"{name} {iid} {' '.join(plan_name(p) for p in plan_ids)}"),
+                    "other_href": href(o) if o is not None else "", "other_lang": o.job.lang if o is not None else "",
+                    "other_label": {"vi": "Tiếng Việt", "en": "English"}.get(o.job.lang, "") if o is not None else ""})
+            if rows:
+                sections.append({"id": loc, "name": config.LOCALITY_NAMES[loc][lang], "rows": rows})
+        all_plans = sorted({p for sec in sections for r in sec["rows"] for p in r["plans"].split()})
+        counts = [(s, status_label(s, lang), n, *_chip(s)) for s in config.STATUS_ORDER
+                  if (n := status_counts.get(s, 0))]
+        counts += [(s, status_label(s, lang), n, *_chip(s)) for s, n in sorted(status_counts.items())
+                   if s not in config.STATUS_ORDER]
+        ok = sum(r.ok for r in mine)
+        produced = t["produced"].format(ok=ok, total=len(mine)) + (
+            "; " + t["failed_n"].format(n=len(mine) - ok) if ok < len(mine) else "") + "."
+        page = env.get_template("index.html.j2").render(
+            lang=lang, t=t, css=_markup(css), produced=produced, failed=failed, general=general, counts=counts,
+            localities=[(s["id"], s["name"]) for s in sections], plans=[(p, plan_name(p)) for p in all_plans],
+            sections=sections, languages=[(l, {"vi": "Tiếng Việt", "en": "English"}[l], "" if l == lang else index_name(l))
+                                          for l in present],
+            footer=t["footer"].format(built=format_date(built, lang), version=_version()))
+        (out_dir / index_name(lang)).write_text(page, encoding="utf-8")
+        first = first or page
     path = out_dir / "index.html"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path.write_text(first or "", encoding="utf-8")
     return path
+
+
+def pd_empty_plans():
+    import pandas as pd
+
+    return pd.DataFrame(columns=["plan", "name_vi", "name_en"]).set_index("plan")
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics (đ as d), as the index's search box compares."""
+    import unicodedata
+
+    s = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
+    return "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
 
 
 OUTPUT_README = """# Generated reports (cantho-analysis)

@@ -80,9 +80,10 @@ def format_vintage(published: str, lang: str) -> str:
     return format_date(published, lang)
 
 
-def relative_index(stem: str) -> str:
-    """The index, relative to a page at ``stem`` (``indicators/x/y.en`` -> ``../../index.html``)."""
-    return "../" * stem.count("/") + "index.html"
+def relative_index(stem: str, lang: str = "") -> str:
+    """The index in the page's language, relative to a page at ``stem``
+    (``indicators/x/y.en``, en -> ``../../index.en.html``)."""
+    return "../" * stem.count("/") + (f"index.{lang}.html" if lang else "index.html")
 
 
 def language_links(stem: str, lang: str, langs: tuple[str, ...] | list[str]) -> list[tuple[str, str, str]]:
@@ -189,7 +190,7 @@ def render_page(nb, kind: str, stem: str, lang: str, params: dict, langs: tuple[
         body = body[m.end():]
     footer = t["footer"].format(vintage=vintage, built=format_date(built, lang), version=_version())
     return env.get_template("page.html.j2").render(
-        lang=lang, title=title, t=t, css=_markup(css), index_href=relative_index(stem), crumbs=crumbs,
+        lang=lang, title=title, t=t, css=_markup(css), index_href=relative_index(stem, lang), crumbs=crumbs,
         languages=language_links(stem, lang, langs), body=_markup(body), footer=footer,
         stale=t["stale"].format(error=stale[0], built=format_date(stale[1], lang)) if stale else "")
 

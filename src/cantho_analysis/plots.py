@@ -16,10 +16,8 @@ from .progress import trajectory  # noqa: E402
 
 __all__ = ["indicator_chart", "status_heatmap", "STATUS_ORDER", "STATUS_COLORS"]
 
-STATUS_ORDER = ["exceeded", "achieved", "on_track", "needs_acceleration", "limited_progress", "regressing",
-                "not_achieved", "no_data"]
-STATUS_COLORS = {"exceeded": "#1a9850", "achieved": "#91cf60", "on_track": "#d9ef8b", "needs_acceleration": "#fee08b",
-                 "limited_progress": "#fc8d59", "regressing": "#d73027", "not_achieved": "#a50026", "no_data": "#bdbdbd"}
+STATUS_ORDER = list(config.STATUS_ORDER)
+STATUS_COLORS = config.STATUS_COLORS
 _THEMED: list = []
 FIG_STATUS_ORDER = ["official", "preliminary", "estimate", "plan_estimate"]
 _TXT = {
