@@ -217,3 +217,16 @@ def test_reports_command_checks_jobs(jobs, tmp_path, capsys):
     rc = main(["reports", "--jobs", jobs, "--out", str(tmp_path / "r"), "--quiet"])
     assert rc == 2 and "--jobs" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+def test_unchanged_reports_are_carried_not_run(tmp_path, notebooks, first_set):
+    out = tmp_path / "reports"
+    before = _first_set(out, first_set)
+    summary, results = run_batch(out, ["en"], 1, progress=False,
+                                 jobs=[_job(notebooks["a1"], "t/a"), _job(notebooks["b"], "t/b")])
+    assert summary.rebuilt == 0 and summary.total == summary.ok == 2
+    after = _tree(out)
+    assert {k: v for k, v in after.items() if k.startswith("t/")} == {k: v for k, v in before.items() if k.startswith("t/")}
+    summary, _ = run_batch(out, ["en"], 1, progress=False, rebuild_all=True,
+                           jobs=[_job(notebooks["a1"], "t/a"), _job(notebooks["b"], "t/b")])
+    assert summary.rebuilt == 2

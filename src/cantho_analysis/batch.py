@@ -84,6 +84,7 @@ class Result:
     stale: bool = False  # failed in this run; the previous good version is kept
     built: str = ""  # when the published version was built (UTC, ISO 8601)
     fatal: bool = False  # the failure is the output's (full disk), not the report's
+    inputs: str = ""  # fingerprint of what the published version was made from (fingerprint.py)
 
     @property
     def files(self) -> list[str]:
@@ -91,13 +92,14 @@ class Result:
 
     def to_manifest(self) -> dict:
         return {"job": asdict(self.job), "ok": self.ok, "stale": self.stale, "error": self.error, "html": self.html,
-                "ipynb": self.ipynb, "built": self.built, "seconds": round(self.seconds, 3),
+                "ipynb": self.ipynb, "built": self.built, "inputs": self.inputs, "seconds": round(self.seconds, 3),
                 "work_seconds": round(self.work_seconds, 3)}
 
     @classmethod
     def from_manifest(cls, d: dict) -> "Result":
         return cls(Job(**{**d["job"], "langs": tuple(d["job"].get("langs", ()))}), bool(d["ok"]), float(d.get("seconds", 0)), float(d.get("work_seconds", 0)),
-                   d.get("error", ""), d.get("html", ""), d.get("ipynb", ""), bool(d.get("stale")), d.get("built", ""))
+                   d.get("error", ""), d.get("html", ""), d.get("ipynb", ""), bool(d.get("stale")), d.get("built", ""),
+                   inputs=d.get("inputs", ""))
 
 
 # --------------------------------------------------------------------------- warm engine
@@ -572,11 +574,13 @@ class BatchSummary:
 
 def run_batch(out_dir: Path, langs: list[str], jobs_n: int = 2, only: list[str] | None = None,
               progress: bool = True, engine: str = WARM_ENGINE,
-              jobs: list[Job] | None = None) -> tuple[BatchSummary, list[Result]]:
+              jobs: list[Job] | None = None, rebuild_all: bool = False) -> tuple[BatchSummary, list[Result]]:
     """Produce the reports into a new build beside ``out_dir`` and switch ``out_dir`` to it.
 
-    ``jobs`` defaults to :func:`plan_jobs` (``langs``, ``only``). With ``only``, reports of the
-    previous set that are not rebuilt are carried over. Raises :class:`OutputError` (the
+    ``jobs`` defaults to :func:`plan_jobs` (``langs``, ``only``). A report whose inputs (code,
+    parameters, the data it reads: ``fingerprint.py``) are those of its previous good version is
+    carried over instead of run, unless ``rebuild_all``. With ``only``, reports of the previous
+    set that are not asked for are carried over too. Raises :class:`OutputError` (the
     folder may not be written), :class:`BatchAborted` or ``KeyboardInterrupt``; in each case
     the previous set is left exactly as it was.
     """
@@ -592,10 +596,24 @@ def run_batch(out_dir: Path, langs: list[str], jobs_n: int = 2, only: list[str] 
         prev = out.previous_manifest()
         build = out.new_build()
         try:
-            results = run_jobs(jobs, build, jobs_n, progress, engine)
+            from .fingerprint import job_fingerprints
+
+            prints = job_fingerprints(jobs)
+            before = {e["job"]["stem"]: Result.from_manifest(e) for e in (prev or {}).get("reports", [])
+                      if e.get("job", {}).get("stem")}
+            unchanged = [before[j.stem] for j in jobs if not rebuild_all and j.stem in before
+                         and before[j.stem].ok and before[j.stem].inputs == prints[j.stem]
+                         and len(out.carry(before[j.stem].files, build)) == len(before[j.stem].files)]
+            kept = {r.job.stem for r in unchanged}
+            to_run = [j for j in jobs if j.stem not in kept]
+            rebuilt = run_jobs(to_run, build, jobs_n, progress, engine) if to_run else []
+            for r in rebuilt:
+                r.inputs = prints[r.job.stem]
+            results = [r for r in unchanged] + rebuilt
+            order = {j.stem: i for i, j in enumerate(jobs)}
+            results.sort(key=lambda r: order[r.job.stem])
             entries = _merge_with_previous(results, prev, out, build, carry_others=bool(only))
             write_index(build, entries, langs)
-            rebuilt = results
             summary = BatchSummary(
                 len(entries), sum(r.ok for r in entries), [r.job.stem for r in entries if not r.ok],
                 time.perf_counter() - t0,
@@ -645,7 +663,8 @@ def cmd_reports(args: argparse.Namespace) -> int:
         return 2
     try:
         _check_jobs(args.jobs)
-        summary, results = run_batch(Path(args.out), langs, args.jobs, only, progress=not args.quiet)
+        summary, results = run_batch(Path(args.out), langs, args.jobs, only, progress=not args.quiet,
+                                     rebuild_all=args.rebuild_all)
     except (ValueError, OutputError) as e:
         print(terminal_safe(e), file=sys.stderr)
         return 2
@@ -678,4 +697,6 @@ def register(sub) -> None:
     r.add_argument("--lang", default="vi,en", help="languages: vi, en or vi,en (default)")
     r.add_argument("--only", help="only rebuild these indicator ids (comma-separated); the other reports are kept")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--rebuild-all", action="store_true",
+                   help="run every report, also those whose inputs have not changed since the previous set")
     r.set_defaults(func=cmd_reports)

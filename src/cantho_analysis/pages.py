@@ -150,10 +150,14 @@ def page_title(kind: str, lang: str, params: dict) -> tuple[str, list[str]]:
     return str(params.get("title") or kind), []
 
 
-def _vintage(lang: str) -> str:
+def _vintage(lang: str, kind: str = "", params: dict | None = None) -> str:
+    """The newest ``published`` among the figures a page shows (an indicator page: its own)."""
     from .report import get_context
 
-    pub = get_context().catalog.actuals["published"].dropna().astype(str)
+    a = get_context().catalog.actuals
+    if kind == "indicator" and params:
+        a = a[(a["indicator_id"] == params.get("indicator_id")) & (a["locality"] == params.get("locality"))]
+    pub = a["published"].dropna().astype(str)
     pub = pub[pub.str.len() > 0]
     return format_vintage(max(pub), lang) if len(pub) else "—"
 
@@ -180,7 +184,7 @@ def render_page(nb, kind: str, stem: str, lang: str, params: dict, langs: tuple[
     t = TEXT[lang]
     title, crumbs = page_title(kind, lang, params)
     try:
-        vintage = _vintage(lang)
+        vintage = _vintage(lang, kind, params)
     except Exception:
         vintage = "—"
     body = notebook_body(nb, lang)

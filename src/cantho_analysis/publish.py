@@ -31,6 +31,7 @@ import errno
 import fcntl
 import json
 import os
+import secrets
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -97,7 +98,7 @@ class OutputFolder:
     def new_build(self) -> Path:
         """A fresh, empty partial build folder (inside the builds folder)."""
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        build = self.builds / f"partial-{stamp}-{os.getpid()}"
+        build = self.builds / f"partial-{stamp}-{os.getpid()}-{secrets.token_hex(3)}"  # unique within a second
         build.mkdir()
         return build
 
