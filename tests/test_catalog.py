@@ -102,3 +102,18 @@ class TestBestAvailable:
         assert best.loc[("grdp_growth", "can_tho_merged", 2025, 2025), "value"] == pytest.approx(7.23)
         # old Can Tho 2020 GRDP per capita: GSO's 72.41 supersedes the 97.2 planning estimate
         assert best.loc[("grdp_per_capita", "can_tho_old", 2020, 2020), "value"] == pytest.approx(72.41)
+
+
+def test_catalog_indicators_lists_ids_with_names(capsys):
+    from cantho_analysis.cli import main
+
+    assert main(["catalog", "--indicators", "--format", "csv"]) == 0
+    import io
+
+    import pandas as pd
+
+    df = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    row = df[df["indicator_id"] == "grdp_growth"].iloc[0]
+    assert row["name_vi"].startswith("Tốc độ tăng trưởng GRDP") and "can_tho_merged" in row["target_localities"]
+    assert main(["catalog", "--indicators"]) == 0
+    assert "grdp_growth" in capsys.readouterr().out

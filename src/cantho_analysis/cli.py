@@ -84,14 +84,30 @@ def catalog_summary(cat) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def indicator_list(cat) -> pd.DataFrame:
+    """Every indicator id with its names, unit and the localities that have targets for it."""
+    locs = cat.targets.groupby("indicator_id")["locality"].agg(lambda s: " ".join(sorted(set(s))))
+    df = cat.indicators[["indicator_id", "name_en", "name_vi", "unit", "measure"]].copy()
+    df["target_localities"] = df["indicator_id"].map(locs).fillna("")
+    return df.sort_values("indicator_id", kind="mergesort").reset_index(drop=True)
+
+
 def cmd_catalog(args: argparse.Namespace) -> int:
     cat = _load(args)
-    table = catalog_summary(cat)
+    table = indicator_list(cat) if args.indicators else catalog_summary(cat)
     if args.format == "csv":
         print(table.to_csv(index=False), end="")
     elif args.format == "json":
         print(json.dumps(table.to_dict("records"), ensure_ascii=False, indent=2))
     else:
+        if args.indicators:
+            shown = table[["indicator_id", "name_en", "unit", "target_localities"]].astype(str)
+            widths = {c: min(60, max(len(c), shown[c].str.len().max())) for c in shown.columns}
+            print("  ".join(c.ljust(widths[c]) for c in shown.columns))
+            for row in shown.itertuples(index=False):
+                print("  ".join(str(v)[:widths[c]].ljust(widths[c]) for c, v in zip(shown.columns, row)).rstrip())
+            print(f"\n{len(table)} indicators; use the ids with `reports --only`.")
+            return 0
         print(table.to_string(index=False))
         print(f"\n{len(cat.indicators)} indicators, {len(cat.targets)} targets, {len(cat.actuals)} actuals "
               f"({len(cat.best())} best-available series points), {len(cat.scenarios)} scenario figures, "
@@ -142,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("catalog", help="summary table: targets and indicators with actuals, per locality and plan")
     c.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    c.add_argument("--indicators", action="store_true", help="list the indicator ids with their names (for --only)")
     c.add_argument("--actuals", action="append", metavar="FILE", help="extra outcome file (repeatable)")
     c.set_defaults(func=cmd_catalog)
 
