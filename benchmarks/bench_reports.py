@@ -59,7 +59,7 @@ def main() -> None:
         naive = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        summary, results = run_batch(Path(tmp) / "batch", langs, args.jobs, ids, progress=False)
+        summary, results = run_batch(Path(tmp) / "batch", langs, args.jobs, progress=False, jobs=jobs)
         batch = time.perf_counter() - t0
         batch_only = [r for r in results if r.job.kind == "indicator"]
 
