@@ -69,7 +69,8 @@ def test_batch_end_to_end_two_indicators(tmp_path):
         assert images, f"{stem}: the chart is missing"
     assert html.count("data:image/png;base64") == 1  # the chart, embedded
     en = (out / "indicators" / "can_tho_old" / "grdp_growth.en.html").read_text()
-    assert "not achieved" in en and "000_97179f6eee211bbe.txt, line 53" in en
+    assert "not achieved" in en and "Programme implementing Conclusion 42-KL/TW, line 53" in en
+    assert "97179f6eee211bbe" not in en  # documents by title, never by file name
     index = (out / "index.html").read_text()
     for loc in ("can_tho_old", "soc_trang", "hau_giang", "can_tho_merged"):
         assert f"indicators/{loc}/grdp_growth.en.html" in index

@@ -51,3 +51,24 @@ def test_tallies_are_part_of_the_catalogue_check(catalog):
                         catalog.base_rates, catalog.plans, wrong)
     probs = check_catalog(cat)
     assert len(probs) == len(t) and {p.file for p in probs} == {"doc_tallies.csv"}
+
+
+def test_documents_are_named_from_their_own_text():
+    """documents.csv: every raw document has a title, and its quote stands at its line."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from cantho_analysis.documents import document_name
+
+    ROOT = Path(__file__).resolve().parents[1]
+    docs = pd.read_csv(ROOT / "data" / "documents.csv", dtype=str, keep_default_na=False)
+    raw = sorted(p.name for p in (ROOT / "data" / "raw").glob("0*.txt"))
+    assert sorted(docs["source_file"]) == raw
+    for r in docs.itertuples():
+        lines = (ROOT / "data" / "raw" / r.source_file).read_text(encoding="utf-8").splitlines()
+        near = " ".join(lines[max(0, int(r.source_line) - 2): int(r.source_line) + 1])
+        assert r.quote.strip("* ") in near.replace("**", ""), r.source_file
+    assert document_name("001_a04d0207a54e2226.txt", "vi") == "Chương trình hành động số 17/CTr-UBND (04/10/2021)"
+    assert document_name("004_b50851294415a046.txt", "en").endswith("(Sep 2025)")
+    assert document_name("unknown.txt", "en") == "unknown.txt"

@@ -47,7 +47,7 @@ def test_page_groups_every_task_once_with_quote_and_line(data, plan, lang):
     assert page.n_tasks == n == sum(len(df) for _, df in page.groups)
     t = R.TEXT[lang]
     for _, df in page.groups:
-        assert df[t["col_source"]].str.match(r"^00[14]_\w+\.txt, (dòng|line) \d+$").all()
+        assert df[t["col_source"]].str.match(r"^(dòng|line) \d+$").all()
         assert df[t["col_quote"]].str.len().gt(0).all()
         # overdue first within each agency
         flags = list(df[t["col_flag"]] == t["flag"]["overdue"])
@@ -133,3 +133,11 @@ def test_every_deadline_rule_has_an_english_label():
     from cantho_analysis.tasks import DEADLINE_RULES
 
     assert set(R.TEXT["en"]["deadline"]) == {name for name, _, _ in DEADLINE_RULES}
+
+
+@pytest.mark.parametrize("lang,doc", [("vi", "Chương trình hành động số 17/CTr-UBND (04/10/2021)"),
+                                      ("en", "Action programme 17/CTr-UBND (4 Oct 2021)")])
+def test_page_names_its_source_document_not_a_file(data, lang, doc):
+    reg, agencies, plans = data
+    html = R.page_html(R.register_page(reg, agencies, plans, "ctr17_2021_2025", lang, AS_OF))
+    assert doc in html and ".txt" not in html

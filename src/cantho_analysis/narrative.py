@@ -158,7 +158,10 @@ def _lower_first(name: str) -> str:
 
 
 def source_text(target: Mapping, lang: str) -> str:
-    return T[lang]["source"].format(file=target["source_file"], line=int(target["source_line"]), quote=target["quote"])
+    from .documents import document_name
+
+    return T[lang]["source"].format(file=document_name(target["source_file"], lang), line=int(target["source_line"]),
+                                    quote=target["quote"])
 
 
 def status_paragraph(a: Mapping, indicator: Mapping, lang: str) -> str:

@@ -19,6 +19,7 @@ from datetime import date
 import pandas as pd
 
 from . import config
+from .documents import document_name
 from .numbers import format_number
 from .tasks import (FLAGS, NO_STATE, STATES, build_register, load_agencies, load_tasks,
                     parse_as_of, parse_deadline, read_status, user_status_files)
@@ -52,7 +53,8 @@ TEXT = {
         "col_year": "Deadline year", "col_funding_kind": "Source of funds", "col_state_kind": "State",
         "col_flag_kind": "Flag", "col_plan": "Plan", "col_overdue": "Overdue", "col_due": "Due this year",
         "col_budget": "State budget alone",
-        "source": "{file}, line {line}",
+        "source": "line {line}",
+        "source_doc": "Source of every task: {doc}; the line is given with each task.",
         "no_year": "no year",
         "lead_count": "{agency}: {n} tasks",
         "overview_head": "Tasks and projects of the plans",
@@ -93,7 +95,8 @@ TEXT = {
         "col_year": "Năm đến hạn", "col_funding_kind": "Nguồn lực", "col_state_kind": "Tình trạng",
         "col_flag_kind": "Cảnh báo", "col_plan": "Văn bản", "col_overdue": "Quá hạn", "col_due": "Đến hạn trong năm",
         "col_budget": "Chỉ dựa vào ngân sách",
-        "source": "{file}, dòng {line}",
+        "source": "dòng {line}",
+        "source_doc": "Nguồn của mọi nhiệm vụ: {doc}; dòng được ghi ở từng nhiệm vụ.",
         "no_year": "không có năm",
         "lead_count": "{agency}: {n} nhiệm vụ",
         "overview_head": "Nhiệm vụ, dự án của các văn bản",
@@ -197,7 +200,7 @@ def _task_rows(reg: pd.DataFrame, names: dict[str, str], lang: str, with_lead: b
             t["col_funds"]: funds or t["fund"]["none"],
             t["col_state"]: t["state"][r["state"]],
             t["col_flag"]: t["flag"][r["flag"] or "none"],
-            t["col_source"]: t["source"].format(file=r["source_file"], line=int(r["source_line"])),
+            t["col_source"]: t["source"].format(line=int(r["source_line"])),
         })
         rows.append(row)
     return pd.DataFrame(rows)
@@ -243,6 +246,8 @@ def register_page(reg: pd.DataFrame, agencies: pd.DataFrame, plans: pd.DataFrame
                                              mixed=_n(k.get("mixed", 0), lang), non=_n(k.get("non_budget", 0), lang)))
     else:
         sentences.append(t["no_funding"])
+    docs = list(dict.fromkeys(r["source_file"]))
+    sentences.append(t["source_doc"].format(doc="; ".join(document_name(d, lang) for d in docs)))
     reported = int((r["state"] != NO_STATE).sum())
     sentences.append(t["states"].format(reported=_n(reported, lang), n=_n(n, lang),
                                         done=_n((r["state"] == "done").sum(), lang)) if reported else t["no_states"])
