@@ -188,9 +188,11 @@ def render_page(nb, kind: str, stem: str, lang: str, params: dict, langs: tuple[
     except Exception:
         vintage = "—"
     body = notebook_body(nb, lang)
-    # the display functions open with the report's title for JupyterLab; the page has it as <h1>
+    # The display functions open with the report's title (for JupyterLab); the page shows it
+    # as its <h1> and in the tab, so that it follows the notebook's parameters.
     m = re.match(r"\s*<h2>(.*?)</h2>", body, flags=re.S)
-    if m and html.unescape(m.group(1)).strip() == title.strip():
+    if m and "<" not in m.group(1):
+        title = html.unescape(m.group(1)).strip()
         body = body[m.end():]
     footer = t["footer"].format(vintage=vintage, built=format_date(built, lang), version=_version())
     return env.get_template("page.html.j2").render(
