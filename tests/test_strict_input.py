@@ -215,7 +215,7 @@ def test_special_user_files_are_refused_without_reading(data_copy, kind, capsys)
     assert any(w in line for w in ("named pipe", "device", "folder", "does not exist"))
     assert main(["status", "--format", "csv"]) == 1
     out, err = capsys.readouterr()
-    assert "x_actuals.csv" in out and "Traceback" not in out + err
+    assert "x_actuals.csv" in err and "Traceback" not in out + err
 
 
 def test_oversized_file_is_not_read(tmp_path):
@@ -309,3 +309,67 @@ def test_a_full_disk_stops_the_batch(tmp_path, monkeypatch):
     monkeypatch.setattr(papermill, "execute_notebook", no_space)
     r = batch.execute_job(batch.Job("test", str(tmp_path / "a.ipynb"), {}, "a", "en"), str(tmp_path / "out"))
     assert not r.ok and r.fatal and "no space left" in r.error
+
+
+# ------------------------------------------------------------------ found by the CLI tester
+@pytest.mark.parametrize("value", ["1e308", "-2e13"])
+def test_absurd_magnitudes_are_errors(write_csv, indicators, value):
+    [prob] = _errors(write_csv("a.csv", ACTUAL_HEADER + _row(value, "grdp_current")), indicators)
+    assert (prob.row, prob.field) == (1, "value") and "1e12" in prob.message
+
+
+def test_a_zero_level_is_a_warning(write_csv, indicators):
+    p = write_csv("a.csv", ACTUAL_HEADER + _row("0", "grdp_current"))
+    assert _errors(p, indicators) == []
+    [w] = _warnings(p, indicators)
+    assert "level of 0" in w.message
+
+
+def test_non_ascii_digits_get_the_ascii_form_as_hint(write_csv, indicators):
+    [prob] = _errors(write_csv("a.csv", ACTUAL_HEADER + _row("\uff19.\uff11")), indicators)
+    assert "write 9.1" in prob.message
+
+
+def test_a_duplicate_id_names_the_first_row(write_csv, indicators):
+    text = "actual_id," + ACTUAL_HEADER + "x1," + GOOD_ACTUAL + "x2," + _row("9.2") + "x1," + _row("9.3")
+    [prob] = _errors(write_csv("a.csv", text), indicators)
+    assert prob.row == 3 and "row 1" in prob.message
+
+
+def test_problems_go_to_stderr_so_csv_output_stays_clean(data_copy, capsys):
+    (data_copy / "user" / "bad_actuals.csv").write_text(ACTUAL_HEADER + _row("nine"), encoding="utf-8")
+    assert main(["status", "--format", "csv"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "bad_actuals.csv" in err
+
+
+@pytest.mark.parametrize("where", ["data/tasks.csv", "data/user/x_task_status.csv", "data_copy/actuals.csv",
+                                   "notebooks/x.csv", "README.csv", "folder"])
+def test_tasks_out_never_writes_into_the_project(where, data_copy, tmp_path, capsys):
+    target = {"data/tasks.csv": ROOT / "data" / "tasks.csv", "data/user/x_task_status.csv": ROOT / "data" / "user" / "x.csv",
+              "data_copy/actuals.csv": data_copy / "actuals.csv", "notebooks/x.csv": ROOT / "notebooks" / "x.csv",
+              "README.csv": ROOT / "README.csv", "folder": tmp_path}[where]
+    before = target.read_bytes() if target.is_file() else None
+    assert main(["tasks", "--format", "csv", "--out", str(target)]) == 2
+    assert "refused" in capsys.readouterr().err
+    assert (target.read_bytes() if target.is_file() else None) == before
+
+
+def test_tasks_xlsx_to_a_full_disk_is_one_line(capsys):
+    assert main(["tasks", "--format", "xlsx", "--out", "/dev/full"]) == 2  # a device: refused before writing
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_tasks_out_writes_a_file_elsewhere(tmp_path):
+    out = tmp_path / "tasks.xlsx"
+    assert main(["tasks", "--format", "xlsx", "--out", str(out)]) == 0
+    import pandas as pd
+
+    assert len(pd.read_excel(out, sheet_name="tasks")) == 296
+    assert not list(tmp_path.glob(".tasks.xlsx.tmp-*"))
+
+
+def test_a_refused_reports_run_leaves_nothing_behind(tmp_path, capsys):
+    assert main(["reports", "--only", "no_such_indicator", "--out", str(tmp_path / "zz"), "--quiet"]) == 2
+    assert list(tmp_path.iterdir()) == []

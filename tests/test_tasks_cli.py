@@ -82,7 +82,7 @@ def test_bad_status_file_lists_file_row_field(capsys, write_csv):
                      "dh_i_2025_2030.006,01/10/2026,done,,B\n")
     code, out, err = run(capsys, "--status", str(path))
     assert code == 1
-    assert "bad_task_status.csv: row 2, field 'as_of'" in out
+    assert "bad_task_status.csv: row 2, field 'as_of'" in err and out == ""
 
 
 def test_table_output(capsys):

@@ -189,9 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
         return int(args.func(args) or 0)
-    except ValidationError as e:
+    except ValidationError as e:  # on stderr: stdout may be a CSV or JSON being written to a file
         for prob in e.problems:
-            print(prob)
+            print(prob, file=sys.stderr)
         print(f"{len(e.problems)} problem(s) found; nothing was changed.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -202,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as e:  # never a traceback for the user, unless asked for
+        from .publish import OutputError
+
+        if isinstance(e, OutputError) and not args.debug:
+            print(terminal_safe(e), file=sys.stderr)
+            return 1
         if args.debug:
             raise
         from .publish import describe_os_error

@@ -39,7 +39,8 @@ from pathlib import Path
 
 from . import config
 
-__all__ = ["OutputError", "MANIFEST", "OutputFolder", "open_output", "describe_os_error"]
+__all__ = ["OutputError", "MANIFEST", "OutputFolder", "open_output", "describe_os_error", "check_output_file",
+           "write_output_file"]
 
 MANIFEST = ".cantho-manifest.json"
 BUILDS_MARKER = ".cantho-builds"
@@ -84,6 +85,7 @@ class OutputFolder:
     builds: Path  # <parent>/.<name>.builds
     previous: Path | None = None  # the current build, if DIR is ours already
     _lock_fd: int | None = field(default=None, repr=False)
+    _created: bool = field(default=False, repr=False)  # the builds folder was made by this run
 
     # ------------------------------------------------------------------ manifest of the current build
     def previous_manifest(self) -> dict | None:
@@ -155,6 +157,14 @@ class OutputFolder:
     def close(self) -> None:
         if self._lock_fd is not None:
             try:
+                if self._created and not any(p.is_dir() for p in self.builds.iterdir()):
+                    # nothing was built (the run was refused): leave no trace
+                    for name in (BUILDS_MARKER, ".lock"):
+                        (self.builds / name).unlink(missing_ok=True)
+                    self.builds.rmdir()
+            except OSError:
+                pass
+            try:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             finally:
                 os.close(self._lock_fd)
@@ -211,6 +221,7 @@ def open_output(path: str | os.PathLike) -> OutputFolder:
             raise OutputError(f"--out {shown}: refused, {builds} exists and is not a folder made by cantho-analysis")
         if builds.exists() and not (builds / BUILDS_MARKER).is_file() and any(builds.iterdir()):
             raise OutputError(f"--out {shown}: refused, {builds} exists and was not made by cantho-analysis")
+        created = not builds.exists()
         builds.mkdir(exist_ok=True)
         (builds / BUILDS_MARKER).write_text(f"Report builds of {TOOL} for {p.name}/; {p.name} links to the current one.\n",
                                             encoding="utf-8")
@@ -232,8 +243,62 @@ def open_output(path: str | os.PathLike) -> OutputFolder:
         raise OutputError(f"--out {shown}: cannot lock it: {describe_os_error(e)}") from None
     os.ftruncate(fd, 0)
     os.pwrite(fd, str(os.getpid()).encode(), 0)
-    out = OutputFolder(p, builds, previous, fd)
+    out = OutputFolder(p, builds, previous, fd, created)
     # partial builds of runs that died: we hold the lock, so none of them is still being written
     for stale in builds.glob("partial-*"):
         shutil.rmtree(stale, ignore_errors=True)
     return out
+
+
+# --------------------------------------------------------------------------- single output files
+def check_output_file(path: str | os.PathLike, option: str = "--out") -> Path:
+    """Where a command may write one file (an export, a task list): the path, or :class:`OutputError`.
+
+    Refused: a place inside the project's own folders (``data/`` and the data folder in use,
+    ``notebooks/``, ``src/``, ``tests/``, ``.git``) or directly in the repository; a folder; a
+    special file (a device, a pipe). An existing regular file elsewhere is replaced: the user
+    named it.
+    """
+    p = Path(os.path.abspath(os.path.expanduser(str(path))))
+    shown = f"{option} {path}"
+    resolved = _resolved(p)
+    repo = config.REPO_ROOT.resolve()
+    why = None
+    if resolved.parent == repo or resolved == repo or resolved in repo.parents:
+        why = "it would write into the project's own folder; choose a file elsewhere (e.g. in reports/ or your home)"
+    else:
+        for name, folder in (("data", config.data_dir()), ("data", repo / "data"), ("notebooks", config.notebooks_dir()),
+                             ("src", repo / "src"), ("tests", repo / "tests"), (".git", repo / ".git")):
+            folder = folder.resolve()
+            if resolved == folder or folder in resolved.parents:
+                why = f"it is inside the project's {name}/ folder, which this command never writes to"
+                break
+    if why:
+        raise OutputError(f"{shown}: refused, {why}")
+    if resolved.is_dir():
+        raise OutputError(f"{shown}: refused, it is a folder; give a file name")
+    if resolved.exists() and not resolved.is_file():
+        raise OutputError(f"{shown}: refused, it is not a regular file (a device or a pipe)")
+    if not resolved.parent.is_dir():
+        raise OutputError(f"{shown}: cannot write there: the folder {resolved.parent} does not exist")
+    return p
+
+
+def write_output_file(path: str | os.PathLike, data: bytes, option: str = "--out") -> Path:
+    """Write ``data`` to ``path`` (checked by :func:`check_output_file`) all at once: a temporary
+    file beside it, then one rename, so a failure (a full disk) leaves no half-written file."""
+    p = check_output_file(path, option)
+    tmp = p.parent / f".{p.name}.tmp-{os.getpid()}"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except OSError as e:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise OutputError(f"{option} {path}: cannot write it: {describe_os_error(e)}") from None
+    return p

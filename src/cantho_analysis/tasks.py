@@ -528,10 +528,15 @@ def _fail(msg: str) -> int:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
+    from .publish import OutputError, check_output_file, write_output_file
     from .safetext import spreadsheet_safe_frame, terminal_safe
 
     try:
         as_of = parse_as_of(args.as_of)
+        if args.out or args.format == "xlsx":  # refuse a bad place before any work
+            check_output_file(args.out or f"tasks_{as_of.isoformat()}.xlsx")
+    except OutputError as e:
+        return _fail(terminal_safe(e))
     except ValueError as e:
         return _fail(str(e))
     agencies = load_agencies()
@@ -560,7 +565,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     if args.format == "csv":
         text = spreadsheet_safe_frame(out.astype(object).where(out.notna(), "")).to_csv(index=False)
         if args.out:
-            Path(args.out).write_text(text, encoding="utf-8-sig" if args.bom else "utf-8")
+            write_output_file(args.out, text.encode("utf-8-sig" if args.bom else "utf-8"))
             print(f"wrote {len(out)} task(s) to {args.out}", file=sys.stderr)
         else:
             sys.stdout.write(("\ufeff" if args.bom else "") + text)
@@ -568,7 +573,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         recs = json.loads(out.to_json(orient="records", force_ascii=False))
         text = json.dumps({"as_of": as_of.isoformat(), "count": len(recs), "tasks": recs}, ensure_ascii=False, indent=1)
         if args.out:
-            Path(args.out).write_text(text + "\n", encoding="utf-8")
+            write_output_file(args.out, (text + "\n").encode("utf-8"))
             print(f"wrote {len(out)} task(s) to {args.out}", file=sys.stderr)
         else:
             print(text)
@@ -591,16 +596,20 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
 
 def write_xlsx(reg: pd.DataFrame, counts: dict[str, pd.DataFrame], path: Path, as_of: date) -> Path:
-    """The register and its counts as an Excel workbook (every text cell spreadsheet-safe)."""
+    """The register and its counts as an Excel workbook (every text cell spreadsheet-safe), written
+    all at once (``publish.write_output_file``): a failure leaves no half-written workbook."""
+    import io
+
+    from .publish import write_output_file
     from .safetext import spreadsheet_safe_frame
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         spreadsheet_safe_frame(reg.astype(object).where(reg.notna(), None)).to_excel(xw, sheet_name="tasks", index=False)
         for key, df in counts.items():
             spreadsheet_safe_frame(df.astype(object)).to_excel(xw, sheet_name=f"by_{key}"[:31], index=False)
         pd.DataFrame({"as_of": [as_of.isoformat()], "tasks": [len(reg)]}).to_excel(xw, sheet_name="about", index=False)
-    return path
+    return write_output_file(path, buf.getvalue())
 
 
 def register(sub) -> None:

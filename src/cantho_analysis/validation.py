@@ -45,6 +45,9 @@ MAX_USER_FILE_BYTES = 50 * 1024 * 1024
 # LEVEL_FACTOR times away from the median of the same indicator's other figures.
 GROWTH_PLAUSIBLE = (-30.0, 50.0)
 LEVEL_FACTOR = 10.0
+# No figure of this catalogue comes near a trillion in its own unit (the largest are populations
+# in persons and GRDP in billion VND): anything larger is an error of unit or of typing.
+MAX_MAGNITUDE = 1e12
 
 
 @dataclass(frozen=True, order=True)
@@ -141,11 +144,12 @@ def _value_low_le_high(df: pd.DataFrame) -> pd.Series:
 
 
 def _finite_or_not_a_number(v: str) -> bool:
-    """False only for a plain number too large for a float (1e400): it would become infinite."""
+    """False for a plain number that is infinite as a float (1e400) or larger than MAX_MAGNITUDE."""
     v = str(v).strip()
     if not re.match(PLAIN_NUMBER, v):
         return True  # reported by the 'number' check
-    return math.isfinite(float(v))
+    x = float(v)
+    return math.isfinite(x) and abs(x) <= MAX_MAGNITUDE
 
 
 def _real_date(s: pd.Series) -> pd.Series:
@@ -457,7 +461,7 @@ _MESSAGES = {
     "base_year_before_end": "base_year must be before period_end",
     "average_growth_needs_base_year": "an average_growth target needs base_year (the year growth is measured from)",
     "value_low_le_high": "value_low is greater than value_high",
-    "finite": "is not a finite number (too large, or infinite)",
+    "finite": "is too large for any figure of this catalogue (more than 1e12 in its unit) or infinite",
     "real_date": "is not a date on the calendar",
     "growth_above_minus_100": "growth of -100 % or less is impossible (the level would be zero or negative)",
     "nonnegative": "is negative, but this indicator's unit cannot be negative",
@@ -482,8 +486,26 @@ _MESSAGES.update({
 })
 
 
+def _ascii_digits(value: str) -> str | None:
+    """``value`` with full-width, Arabic-Indic (or other) digits as ASCII, if it has any."""
+    import unicodedata
+
+    if all(ord(c) < 128 for c in value):
+        return None
+    out = []
+    for c in value:
+        if c.isdigit() and ord(c) >= 128:
+            out.append(str(unicodedata.digit(c)))
+        else:
+            out.append(unicodedata.normalize("NFKC", c))
+    return "".join(out)
+
+
 def _number_message(value: str) -> str:
     v = value.strip()
+    ascii_form = _ascii_digits(v)
+    if ascii_form is not None and ascii_form != v:
+        return f"'{value}' has digits that are not ASCII (full-width or another script): write {ascii_form}"
     if VN_DECIMAL.match(v):
         plain = v.replace(".", "").replace(",", ".")
         return f"decimal comma in '{value}': write plain decimals with a point ({plain})"
@@ -602,6 +624,9 @@ def _problems_from(err: pa.errors.SchemaErrors, label: str, raw: pd.DataFrame,
                 else f"{value}: {_MESSAGES[base]}"
         elif check.startswith("enum:"):
             msg = f"'{value}' is not allowed; use one of: {check[5:]}"
+        elif check == "unique" and row is not None and column in raw.columns:
+            first = raw.index[raw[column].str.strip() == str(value).strip()][0] + 1
+            msg = f"duplicate id: '{value}' is already used on row {first}"
         elif check in ("year", "int", "id", "date"):
             msg = f"'{value}' is {_MESSAGES[check]}"
         elif check == "indicator_known":
@@ -636,6 +661,9 @@ def _plausibility(typed: pd.DataFrame, spec: TableSpec, label: str, indicators: 
                                "check the figure (a level typed as growth?)", "warning"))
         elif m == "share" and v > 100 and not any(w in unit.get(r["indicator_id"], "") for w in ("plan", "quota", "growth")):
             out.append(Problem(label, i + 1, "value", f"{v:g} % is more than 100 % of the whole", "warning"))
+        elif m in ("level", "count") and v == 0 and measure.get(r["indicator_id"]) == "level":
+            out.append(Problem(label, i + 1, "value", "a level of 0: is the figure missing rather than zero? "
+                               "(leave the row out if it is not known)", "warning"))
         elif m in ("level", "count"):
             med, n = medians.get((r["indicator_id"], r["locality"]), (0.0, 0))
             if n >= 3 and med > 0 and v > 0 and max(v / med, med / v) >= LEVEL_FACTOR:
@@ -705,7 +733,7 @@ def read_bytes_safely(path: str | Path, label: str, cap: int = MAX_USER_FILE_BYT
             "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file"
         return None, [Problem(label, None, None, f"is {kind}, not a data file; it was not read")]
     if st.st_size > cap:
-        return None, [Problem(label, None, None, f"is {st.st_size / 1e6:.0f} MB, more than the {cap / 1e6:.0f} MB "
+        return None, [Problem(label, None, None, f"is {st.st_size / 2**20:.0f} MiB, more than the {cap / 2**20:.0f} MiB "
                               "a data file may have; it was not read")]
     try:
         with open(path, "rb") as fh:
@@ -713,7 +741,7 @@ def read_bytes_safely(path: str | Path, label: str, cap: int = MAX_USER_FILE_BYT
     except OSError as e:
         return None, [Problem(label, None, None, f"cannot read it: {os.strerror(e.errno or 0).lower()}")]
     if len(data) > cap:
-        return None, [Problem(label, None, None, f"is larger than {cap / 1e6:.0f} MB; it was not read")]
+        return None, [Problem(label, None, None, f"is larger than {cap / 2**20:.0f} MiB; it was not read")]
     return data, []
 
 
