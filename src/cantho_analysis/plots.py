@@ -15,9 +15,10 @@ from .progress import trajectory  # noqa: E402
 __all__ = ["indicator_chart", "status_heatmap", "STATUS_ORDER", "STATUS_COLORS"]
 
 STATUS_ORDER = ["exceeded", "achieved", "on_track", "needs_acceleration", "limited_progress", "regressing",
-                "not_achieved", "no_data"]
+                "not_achieved", "closed_no_outturn", "superseded", "no_baseline", "no_data"]
 STATUS_COLORS = {"exceeded": "#1a9850", "achieved": "#91cf60", "on_track": "#d9ef8b", "needs_acceleration": "#fee08b",
-                 "limited_progress": "#fc8d59", "regressing": "#d73027", "not_achieved": "#a50026", "no_data": "#bdbdbd"}
+                 "limited_progress": "#fc8d59", "regressing": "#d73027", "not_achieved": "#a50026", "no_data": "#bdbdbd",
+                 "closed_no_outturn": "#969696", "superseded": "#d9d9d9", "no_baseline": "#e0e0e0"}
 _THEMED: list = []
 FIG_STATUS_ORDER = ["official", "preliminary", "estimate", "plan_estimate"]
 _TXT = {

@@ -661,7 +661,7 @@ SCORECARD_COLUMNS = ["target_id", "indicator_id", "locality", "plan", "period_st
                      "doc_agrees", "outturn_source", "outturn_status", "notes",
                      # added by issue 10 (after the existing columns, which scripts rely on)
                      "what_it_takes", "what_it_takes_unit", "achieved_rate_5y", "achieved_from", "achieved_to",
-                     "stretch", "successor", "last_open_status"]
+                     "stretch", "successor", "last_open_status", "base_year"]
 
 
 def successors(targets: pd.DataFrame) -> dict[str, str]:
@@ -699,7 +699,7 @@ def scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFram
         recs.append(assess_target(t, ind[key[0]], b, series, periods, as_of=as_of,
                                   successor=succ.get(str(t["target_id"]))).record())
     df = pd.DataFrame(recs, columns=list(Assessment.__dataclass_fields__))
-    for c in ("latest_year", "baseline_year", "period_start", "period_end", "achieved_from", "achieved_to"):
+    for c in ("latest_year", "baseline_year", "period_start", "period_end", "achieved_from", "achieved_to", "base_year"):
         df[c] = df[c].astype("Int64")
     for c in ("low", "high", "latest_value", "observed_rate", "required_rate", "gap", "gap_pct",
               "progress_ratio", "required_remaining", "baseline_value", "what_it_takes", "achieved_rate_5y", "stretch"):

@@ -72,12 +72,15 @@ _TABLE_COLS = {
            "observed_rate": "Tốc độ thực tế", "required_rate": "Tốc độ cần thiết", "doc_verdict": "Văn kiện đánh giá"},
 }
 # Severity order for summarising several targets into one status for the index.
-_SEVERITY = ["not_achieved", "regressing", "limited_progress", "needs_acceleration", "on_track", "achieved", "exceeded", "no_data"]
+# The statuses that say nothing about progress come last, so that they are chosen only when
+# nothing else is known.
+_SEVERITY = ["not_achieved", "regressing", "limited_progress", "needs_acceleration", "on_track", "achieved", "exceeded",
+             "superseded", "closed_no_outturn", "no_baseline", "no_data"]
 
 
 def overall_status(statuses: list[str]) -> str:
     """The most worrying status among an indicator's targets (no_data only if nothing else is known)."""
-    known = [s for s in statuses if s != "no_data"]
+    known = [s for s in statuses if s in _SEVERITY]
     if not known:
         return "no_data"
     return min(known, key=_SEVERITY.index)
