@@ -318,11 +318,13 @@ class TestWhatItTakes:
 
     def test_ranking_hardest_first(self):
         from cantho_analysis.progress import stretch_ranking
-        card = pd.DataFrame({"target_id": list("abcde"), "plan": ["p"] * 4 + ["q"], "period_state": ["open"] * 5,
-                             "what_it_takes": [1.0, 2.0, 3.0, 4.0, 1.0], "achieved_rate_5y": [1.0, 1.0, -1.0, None, 2.0],
-                             "stretch": [1.0, 2.0, None, None, 0.5]})
+        card = pd.DataFrame({"target_id": list("abcdef"), "plan": ["p"] * 5 + ["q"], "period_state": ["open"] * 6,
+                             "what_it_takes": [1.0, 2.0, 3.0, 4.0, -1.0, 1.0],
+                             "achieved_rate_5y": [1.0, 1.0, -1.0, None, 1.0, 2.0],
+                             "stretch": [1.0, 2.0, None, None, 0.0, 0.5]})
         r = stretch_ranking(card)
-        assert r["target_id"].tolist() == ["c", "b", "a", "d", "e"] and r["rank"].tolist() == [1, 2, 3, 4, 1]
+        # c: trend the other way; b, a by stretch; d: no past pace; e: nothing more needed
+        assert r["target_id"].tolist() == ["c", "b", "a", "d", "e", "f"] and r["rank"].tolist() == [1, 2, 3, 4, 5, 1]
 
 
 def test_bundled_statuses_after_issue_10(catalog):

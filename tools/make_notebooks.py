@@ -36,8 +36,9 @@ INDICATOR = notebook([
           'lang: str = "en"  # "vi" or "en"\n')
 
 OVERVIEW = notebook([
-    ("md", "# Overview scorecard / Tổng quan\n\nEvery target of every plan, its status or verdict, and how "
-           "realistic past targets were."),
+    ("md", "# Overview scorecard / Tổng quan\n\nEvery target of every plan, its status or verdict, how "
+           "realistic past targets were, what the open targets take (required rate against the last five years, "
+           "ranked by stretch) and the documents' own tallies against the engine's count."),
     ("code", "from cantho_analysis.report import display_overview\n\noverview = display_overview(lang)"),
 ], params='lang: str = "en"  # "vi" or "en"\n')
 

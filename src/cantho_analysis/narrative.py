@@ -29,7 +29,7 @@ _STATUS = {
     "vi": {"on_track": "đúng tiến độ", "needs_acceleration": "cần tăng tốc", "limited_progress": "tiến triển hạn chế",
            "regressing": "đi lùi", "achieved": "đạt", "no_data": "chưa có số liệu", "exceeded": "vượt",
            "not_achieved": "không đạt", "no_baseline": "chưa có số liệu năm gốc",
-           "closed_no_outturn": "đã hết hạn, chưa có kết quả", "superseded": "đã thay thế (đơn vị đã hợp nhất)"},
+           "closed_no_outturn": "đã hết hạn, chưa có kết quả", "superseded": "đã thay thế (đã hợp nhất)"},
 }
 _FIG_STATUS = {
     "en": {"official": "official", "preliminary": "preliminary", "estimate": "estimate", "plan_estimate": "estimate in a planning document"},

@@ -712,12 +712,14 @@ def stretch_ranking(card: pd.DataFrame) -> pd.DataFrame:
     """Open targets with a required rate, per plan, hardest first.
 
     Within a plan: targets whose past pace goes the other way (no stretch ratio although
-    something is required) come first, then by stretch descending, then by target id.
+    something is required) come first, then by stretch descending; then the targets whose
+    past pace is unknown; last those that need nothing more (stretch 0); ties by target id.
     Adds ``rank`` (1 = hardest, per plan).
     """
     c = card[(card["period_state"] == "open") & card["what_it_takes"].notna()].copy()
-    away = c["stretch"].isna() & c["achieved_rate_5y"].notna()
-    c["_key"] = np.where(away, np.inf, c["stretch"].astype(float).fillna(-np.inf))
+    st = c["stretch"].astype(float)
+    away = st.isna() & c["achieved_rate_5y"].notna()
+    c["_key"] = np.where(away, np.inf, np.where(st.isna(), -1.0, np.where(st <= 0, -2.0, st)))
     c = c.sort_values(["plan", "_key", "target_id"], ascending=[True, False, True], kind="mergesort")
     c["rank"] = c.groupby("plan").cumcount() + 1
     return c.drop(columns="_key").reset_index(drop=True)
