@@ -182,7 +182,7 @@ def build_sheets(cat, card: pd.DataFrame, lang: str = "en", feasibility: dict | 
     sheets.update(data_sheets(cat))
     if feasibility is not None:
         sheets.update(feasibility_sheets(feasibility))
-    return {"about": spreadsheet_safe_frame(about_sheet(lang, list(sheets))), **sheets}
+    return {"about": spreadsheet_safe_frame(about_sheet(lang, ["about", *sheets])), **sheets}
 
 
 def cmd_export(args: argparse.Namespace) -> int:

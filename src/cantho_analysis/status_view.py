@@ -49,7 +49,8 @@ def resolve_locality(text: str) -> str:
     for lid in config.LOCALITIES:
         names = config.LOCALITY_NAMES.get(lid, {})
         full = {fold(lid)} | {fold(n) for n in names.values()} | {_short(n) for n in names.values()}
-        if q in full:
+        full |= {f.replace(" ", "") for f in full}  # "Việt Nam" = "Vietnam"
+        if q in full or q.replace(" ", "") in full:
             exact.append(lid)
         elif any(q in f for f in full):
             partial.append(lid)
