@@ -57,14 +57,16 @@ FEASIBILITY = notebook([
           'lang: str = "en"  # "vi" or "en"\n')
 
 EXPLORER = notebook([
-    ("md", "# Explorer / Khám phá\n\nPick a locality, plan and indicator: the chart, status, numbers and narrative update "
-           "in place. Below, the 2026–2030 scenario calculator: move the sliders to see GRDP in 2030, GRDP per person and "
-           "the period's average growth against the targets of the 2025–2030 resolution, over the feasibility study's fan.\n\n"
+    ("md", "# Explorer / Khám phá\n\nPick a locality, plan and indicator (the merged city and real GRDP growth first): the "
+           "chart, status, what it takes, numbers and narrative update in place. Below, the 2026–2030 scenario calculator: "
+           "set real GRDP growth for each year (%/yr) to see GRDP in 2030, GRDP per person and the period's average growth "
+           "against the targets of the 2025–2030 resolution, over the feasibility study's fan; **Export scenario** saves "
+           "the path and its outcomes as CSV and XLSX. The language dropdown switches every label.\n\n"
+           "Chọn địa phương, văn bản và chỉ số; bên dưới là công cụ tính kịch bản 2026–2030 (nút **Xuất kịch bản** lưu "
+           "CSV và XLSX). Đổi ngôn ngữ ở ô đầu tiên.\n\n"
            "Open with `make lab`. Run all cells (Run → Run All Cells)."),
-    ("code", "from cantho_analysis.explorer import show_explorer, show_scenarios\n\nexplorer = show_explorer(lang)"),
-    ("md", "## Scenario calculator / Tính toán kịch bản 2026–2030"),
-    ("code", "calculator = show_scenarios(lang)"),
-], params='lang: str = "en"  # "vi" or "en"\n')
+    ("code", "from cantho_analysis.explorer import show_app\n\napp = show_app(lang)"),
+], params='lang: str = "vi"  # "vi" or "en"; the dropdown switches it too\n')
 
 if __name__ == "__main__":
     NB.mkdir(exist_ok=True)
