@@ -223,7 +223,7 @@ def what_it_takes_text(a: Mapping, indicator: Mapping, lang: str) -> str:
     if not _na(stretch) and float(stretch) == 0.0:
         return t["wit_met"].format(y0=y0 if not _na(y0) else a["period_start"], end=end)
     kw = dict(req=fmt(req, lang), runit=runit, y0=y0, end=end, ach=fmt(ach, lang),
-              a0=a.get("achieved_from"), a1=a.get("achieved_to"), stretch=fmt(stretch, lang, 1))
+              a0=a.get("achieved_from"), a1=a.get("achieved_to"), stretch=fmt(stretch, lang, 2))
     if _na(ach):
         if a["target_kind"] == "average_growth" or _na(y0):
             return ""
