@@ -68,9 +68,11 @@ class IndicatorReport:
 
 _TABLE_COLS = {
     "en": {"plan": "Plan", "period": "Period", "target": "Target", "latest": "Latest (year)", "status": "Status",
-           "observed_rate": "Observed rate", "required_rate": "Required rate", "doc_verdict": "Document's verdict"},
+           "observed_rate": "Observed rate", "required_rate": "Required rate", "achieved": "Achieved, last 5 years",
+           "stretch": "Stretch", "doc_verdict": "Document's verdict"},
     "vi": {"plan": "Văn bản", "period": "Giai đoạn", "target": "Chỉ tiêu", "latest": "Mới nhất (năm)", "status": "Tình trạng",
-           "observed_rate": "Tốc độ thực tế", "required_rate": "Tốc độ cần thiết", "doc_verdict": "Văn kiện đánh giá"},
+           "observed_rate": "Tốc độ thực tế", "required_rate": "Tốc độ cần thiết", "achieved": "Đạt được 5 năm qua",
+           "stretch": "Mức căng", "doc_verdict": "Văn kiện đánh giá"},
 }
 # Severity order for summarising several targets into one status for the index.
 # The statuses that say nothing about progress come last, so that they are chosen only when
@@ -106,7 +108,10 @@ def _table(card: pd.DataFrame, lang: str) -> pd.DataFrame:
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(r["status"], lang),
                      c["observed_rate"]: narrative.fmt(r["observed_rate"], lang),
-                     c["required_rate"]: narrative.fmt(r["required_rate"], lang),
+                     c["required_rate"]: narrative.fmt(r["what_it_takes"] if not pd.isna(r.get("what_it_takes"))
+                                                       else r["required_rate"], lang),
+                     c["achieved"]: narrative.fmt(r.get("achieved_rate_5y"), lang),
+                     c["stretch"]: narrative.fmt(r.get("stretch"), lang, 2),
                      c["doc_verdict"]: r["doc_verdict"] or "—"})
     return pd.DataFrame(rows)
 
