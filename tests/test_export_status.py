@@ -51,6 +51,12 @@ class TestStatusCommand:
         assert max(len(line) for line in out.splitlines()) <= 100
         assert "Real GRDP growth" in out and "billion VND" in out and "<NA>" not in out and "hau_giang" not in out
 
+    def test_locality_filter_keeps_successors(self, capsys):
+        assert main(["status", "--locality", "can tho old", "--format", "csv"]) == 0
+        df = pd.read_csv(io.StringIO(capsys.readouterr().out))
+        row = df.set_index("target_id").loc["nq13_2030.3.grdp_growth"]
+        assert row["status"] == "superseded" and row["successor"] == "dh_i_2025_2030.01.grdp_growth"
+
     def test_vietnamese_table_and_what_it_takes(self, card, catalog):
         merged = card[card["locality"] == "can_tho_merged"]
         txt = status_text(merged, catalog.indicators, catalog.plans, "vi")

@@ -94,7 +94,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .progress import scorecard
     from .status_view import named_card, resolve_locality, status_text
 
-    targets = None
     if args.locality:
         try:
             loc = resolve_locality(args.locality)
@@ -102,10 +101,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(e, file=sys.stderr)
             return 2
     cat = _load(args)
-    targets = cat.targets
+    card = scorecard(cat.targets, cat.indicators, cat.best())  # all targets: successors are in another locality
     if args.locality:
-        targets = targets[targets["locality"] == loc]
-    card = scorecard(targets, cat.indicators, cat.best())
+        card = card[card["locality"] == loc].reset_index(drop=True)
     if args.format == "csv":
         text = named_card(card, cat.indicators, cat.plans).to_csv(index=False)
         sys.stdout.write(("\ufeff" if args.bom else "") + text)
@@ -113,7 +111,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         recs = json.loads(card.to_json(orient="records", force_ascii=False))
         print(json.dumps(recs, ensure_ascii=False, indent=1))
     else:
-        print(status_text(card, cat.indicators, cat.plans, args.lang, width=args.width))
+        print(status_text(card, cat.indicators, cat.plans, args.lang, width=args.width, targets=cat.targets))
     return 0
 
 

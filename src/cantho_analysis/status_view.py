@@ -84,7 +84,8 @@ _HEAD = {"en": ("Indicator", "Target", "Unit", "Latest", "Status"),
          "vi": ("Chỉ số", "Chỉ tiêu", "Đơn vị", "Mới nhất", "Tình trạng")}
 _WIT = {"en": "what it takes: {req} {ru}{vs}", "vi": "để đạt cần: {req} {ru}{vs}"}
 _VS = {"en": " against {ach} {ru} in {years} (stretch {s})", "vi": " so với {ach} {ru} giai đoạn {years} (mức căng {s})"}
-_SUCC = {"en": "successor: {t}", "vi": "chỉ tiêu kế thừa: {t}"}
+_SUCC = {"en": "successor: the merged city's target, {t}", "vi": "chỉ tiêu kế thừa: chỉ tiêu của thành phố sau hợp nhất, {t}"}
+_BY = {"en": "{v} {u} by {y}", "vi": "{v} {u} vào năm {y}"}
 _COUNTS = {"en": "Targets by status", "vi": "Số chỉ tiêu theo tình trạng"}
 
 
@@ -109,11 +110,13 @@ def _fit(text: str, width: int) -> str:
 
 
 def status_text(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFrame, lang: str = "en",
-                width: int = 100) -> str:
+                width: int = 100, targets: pd.DataFrame | None = None) -> str:
     """The scorecard as text that fits ``width`` columns: one block per locality and plan, one row
     per target with the indicator's name (wrapped), target, unit, latest figure and status; a
-    second line with what it takes (open targets) or the successor (superseded ones)."""
+    second line with what it takes (open targets) or the successor (superseded ones; described
+    from ``targets`` when given)."""
     ind = indicators.set_index("indicator_id")
+    tg = targets.set_index("target_id") if targets is not None else None
     pl = dict(zip(plans["plan"], plans[f"name_{lang}"])) if not plans.empty else {}
     w_t, w_u, w_l, w_s = 13, 12, 16, 27
     w_n = max(18, width - (w_t + w_u + w_l + w_s) - 4)
@@ -155,7 +158,12 @@ def status_text(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFram
                     vs = _VS[lang].format(ach=_cell(r["achieved_rate_5y"], lang), ru=ru, years=years, s=s)
                 extra = _WIT[lang].format(req=_cell(r["what_it_takes"], lang), ru=ru, vs=vs)
             elif r["status"] == "superseded" and isinstance(r.get("successor"), str) and r.get("successor"):
-                extra = _SUCC[lang].format(t=r["successor"])
+                succ = r["successor"]
+                if tg is not None and succ in tg.index:
+                    st = tg.loc[succ]
+                    succ = _BY[lang].format(v=_target(st, lang), u=narrative._unit(i, lang) if i is not None else "",
+                                            y=int(st["period_end"]))
+                extra = _SUCC[lang].format(t=succ)
             if extra:
                 lines += textwrap.wrap(terminal_safe(extra), width - 4, initial_indent="    ", subsequent_indent="    ")
     counts = card["status"].value_counts()
