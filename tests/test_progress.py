@@ -277,6 +277,13 @@ class TestWhatItTakes:
         assert a.achieved_rate_5y == pytest.approx(5.0) and (a.achieved_from, a.achieved_to) == (2020, 2025)
         assert a.stretch == pytest.approx(2.0, abs=1e-6)
 
+    def test_open_target_keeps_its_ratio_and_gets_a_stretch(self):
+        # 50 (2020) -> 56 (2023), target 60 in 2025: required 2/yr from the baseline, 2/yr achieved: stretch 1
+        a = assess_target(target(60, None), HIGHER, best({2020: 50, 2023: 56}))
+        assert a.status == "on_track" and a.progress_ratio == pytest.approx(1.0)
+        assert a.what_it_takes == pytest.approx(2.0) and a.achieved_rate_5y == pytest.approx(2.0)
+        assert a.stretch == pytest.approx(1.0) and (a.achieved_from, a.achieved_to) == (2020, 2023)
+
     def test_exports_example(self):
         # issue 10: 5,508 million USD in 2025 against 8,200 in 2030 is about 8.3 %/yr
         a = assess_target(target(8200, 8200, start=2025, end=2030, base=2025), LEVEL, best({2025: 5508}))

@@ -205,7 +205,8 @@ def tally_table(cmp: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> pd.
                      c["category"]: _CATEGORY[lang].get(x["category"], x["category"]), c["count"]: f(x["count"]),
                      c["engine_count"]: f(x["engine_count"]), c["table_count"]: f(x["table_count"]),
                      c["engine_targets"]: f(x["engine_targets"]), c["difference"]: f(x["difference"]),
-                     c["explanation"]: x["explanation"],
+                     c["explanation"]: x["explanation"] + (f" Data note: {x['note']}" if lang == "en" and isinstance(
+                         x.get("note"), str) and x["note"].strip() else ""),
                      c["source"]: f"{x['source_file']}:{x['source_line']}" if not pd.isna(x.get("source_line")) else ""})
     return pd.DataFrame(rows, columns=list(c.values()))
 
