@@ -41,5 +41,7 @@ lab: setup ## open JupyterLab on the explorer notebook (works as root and on a h
 benchmark: setup ## time the batch against a naive papermill loop, and the models
 	$(BIN)/python benchmarks/run_all.py
 
-clean: ## remove generated reports (keeps reports/README.md)
-	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +
+clean: ## remove the generated reports (the reports link and the builds folder beside it)
+	@if [ -d reports ] && [ ! -L reports ]; then \
+	  echo "reports/ is a real folder, not a report set made by cantho-analysis: move or delete it yourself"; exit 1; fi
+	rm -rf reports .reports.builds .reports.link-*

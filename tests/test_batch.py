@@ -56,10 +56,6 @@ def test_plan_jobs():
 
 def test_batch_end_to_end_two_indicators(tmp_path):
     out = tmp_path / "reports"
-    out.mkdir()
-    (out / "README.md").write_text("kept")
-    (out / "indicators").mkdir()
-    (out / "indicators" / "stale.html").write_text("from a previous run")
     rc = main(["reports", "--out", str(out), "--only", "grdp_growth,poverty_rate", "--jobs", "2",
                "--lang", "vi,en", "--quiet"])
     assert rc == 0
@@ -77,6 +73,13 @@ def test_batch_end_to_end_two_indicators(tmp_path):
     index = (out / "index.html").read_text()
     for loc in ("can_tho_old", "soc_trang", "hau_giang", "can_tho_merged"):
         assert f"indicators/{loc}/grdp_growth.en.html" in index
-    assert (out / "README.md").read_text() == "kept"
-    assert not (out / "indicators" / "stale.html").exists()  # replaced, not merged
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports.staging")]
+    assert out.is_symlink() and (out / "README.md").exists()
+    assert not list((tmp_path / ".reports.builds").glob("partial-*"))
+
+
+def test_plan_jobs_has_a_task_register_per_plan_and_language():
+    jobs = plan_jobs(["vi", "en"], include_feasibility=False)
+    reg = [j for j in jobs if j.kind == "tasks"]
+    assert {(j.plan, j.lang) for j in reg} == {(p, l) for p in ("dh_i_2025_2030", "ctr17_2021_2025") for l in ("vi", "en")}
+    assert all(j.stem == f"tasks/{j.plan}.{j.lang}" and j.notebook == "task_register.ipynb" for j in reg)
+    assert not [j for j in plan_jobs(["en"], only=["grdp_growth"]) if j.kind == "tasks"]  # --only: indicators only

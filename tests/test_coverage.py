@@ -51,3 +51,46 @@ def test_every_scenario_figure_of_appendix_8(catalog):
         got = set(s.loc[s["scenario_id"].str.startswith(scen + "."), "indicator_id"])
         assert {"grdp_current", "grdp_constant", "population", "grdp_growth", "grdp_per_capita",
                 "grdp_per_capita_usd"} <= got, scen
+
+
+def _lines(df, line):
+    return df[(df["source_file"] == "004_b50851294415a046.txt") & (df["source_line"] == line)]
+
+
+def test_appendix_4_new_rural_row(catalog):
+    rows = _lines(catalog.actuals, 627)
+    got = set(zip(rows["indicator_id"], rows["locality"]))
+    for loc in ("can_tho_old", "soc_trang", "hau_giang", "can_tho_merged"):
+        for ind in ("communes_new_rural", "communes_advanced_new_rural", "communes_model_new_rural"):
+            assert (ind, loc) in got, (ind, loc)
+    for loc in ("can_tho_old", "soc_trang", "hau_giang"):
+        assert ("districts_new_rural", loc) in got, loc
+    merged = rows[(rows["locality"] == "can_tho_merged") & (rows["indicator_id"] == "communes_new_rural")]
+    assert merged["value"].tolist() == [59]
+
+
+def test_appendix_8_population_and_scenario_headlines(catalog):
+    s = catalog.scenarios
+    assert _lines(s, 899)["value"].tolist() == [3374000]
+    ids = set(s["scenario_id"])
+    for scen in ("two_digit", "high"):
+        assert {f"{scen}.grdp_per_capita_usd_headline", f"{scen}.grdp_per_capita_headline"} <= ids
+    mult = s[s["indicator_id"].str.endswith("_multiple")].set_index("scenario_id")["value"]
+    assert mult.to_dict() == {"high.grdp_current_multiple": 1.96, "high.grdp_constant_multiple": 2.33}
+
+
+@pytest.mark.parametrize("line,indicators", [
+    (125, {"health_insurance_coverage"}),                      # political report
+    (139, {"intl_agreements"}),
+    (447, {"grdp_current", "grdp_current_multiple", "grdp_per_capita", "grdp_per_capita_multiple"}),  # appendix 1
+    (455, {"poverty_rate"}),
+    (515, {"grdp_growth", "grdp_per_capita", "grdp_per_capita_multiple"}),  # appendix 2
+    (517, {"aquatic_output", "aquatic_output_multiple", "communes_model_new_rural", "districts_new_rural",
+           "industrial_production_index_growth", "exports_goods", "exports_goods_multiple"}),
+    (575, {"districts_new_rural", "communes_new_rural", "communes_advanced_new_rural",
+           "communes_model_new_rural"}),                         # appendix 3
+    (715, {"total_investment_growth"}),                          # appendix 5, reasons
+    (814, {"par_index_rank"}),                                   # appendix 7
+])
+def test_result_figures_of_004_text(catalog, line, indicators):
+    assert indicators <= set(_lines(catalog.actuals, line)["indicator_id"])

@@ -53,9 +53,9 @@ def test_decimal_comma(write_csv, indicators):
 
 def test_thousands_separator(write_csv, indicators):
     p = write_csv("a.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace("9.1", "43.000"))
-    # 43.000 is a valid plain decimal (43.0): Vietnamese thousands can't be told apart here,
-    # so a value like '43.000' is accepted as 43; '1.234.567' is rejected.
-    assert problems_of(p, indicators) == []
+    # 43.000 parses as 43.0 but is the Vietnamese way of writing 43000: rejected with a hint
+    [prob] = problems_of(p, indicators)
+    assert (prob.row, prob.field) == (1, "value") and "use 43000" in prob.message
     p = write_csv("b.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace("9.1", "1.234.567"))
     [prob] = problems_of(p, indicators)
     assert "thousands separator" in prob.message
@@ -69,8 +69,11 @@ def test_unknown_indicator(write_csv, indicators):
 
 def test_duplicate_id(write_csv, indicators):
     text = "actual_id," + ACTUAL_HEADER + "x1," + GOOD_ACTUAL + "x1," + GOOD_ACTUAL
-    [prob] = problems_of(write_csv("a.csv", text), indicators)
+    probs = problems_of(write_csv("a.csv", text), indicators)
+    [prob] = [p for p in probs if p.is_error]
     assert (prob.row, prob.field) == (2, "actual_id") and "duplicate" in prob.message
+    [warn] = [p for p in probs if not p.is_error]  # the rows are the same figure twice
+    assert warn.row == 2 and "repeats row 1" in warn.message
 
 
 def test_duplicate_target_id_and_low_gt_high(tmp_path, catalog):

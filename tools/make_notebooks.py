@@ -1,6 +1,6 @@
 """Write the project's notebooks (without outputs) from the cell sources below.
 
-Run `python tools/make_notebooks.py` after changing a notebook's cells here; the
+Run `python tools/make_notebooks.py [NAME ...]` after changing a notebook's cells here; the
 notebooks stay thin: parameters, one import, calls into the package.
 """
 
@@ -68,9 +68,26 @@ EXPLORER = notebook([
     ("code", "from cantho_analysis.explorer import show_app\n\napp = show_app(lang)"),
 ], params='lang: str = "vi"  # "vi" or "en"; the dropdown switches it too\n')
 
+TASK_REGISTER = notebook([
+    ("md", "# Task register / Danh mục nhiệm vụ\n\nThe numbered tasks, schemes and projects of a plan: who leads, by when, "
+           "with what money; what is overdue, due this year or later. Each task with its quote, source file and line. "
+           "Progress comes from `data/user/*task_status.csv`."),
+    ("code", "from cantho_analysis.task_register import display_task_register\n\n"
+             "page = display_task_register(plan, lang, as_of)"),
+], params='plan: str = "dh_i_2025_2030"  # dh_i_2025_2030 (2025-2030 list of 004) or ctr17_2021_2025 (appendix of 001)\n'
+          'lang: str = "en"  # "vi" or "en"\n'
+          'as_of: str = ""  # flags and states on this date, YYYY-MM-DD; empty means today\n')
+
+NOTEBOOKS = (("indicator_report", INDICATOR), ("overview", OVERVIEW), ("growth_feasibility", FEASIBILITY),
+             ("explorer", EXPLORER), ("task_register", TASK_REGISTER))
+
 if __name__ == "__main__":
+    import sys
+
     NB.mkdir(exist_ok=True)
-    for name, nb in (("indicator_report", INDICATOR), ("overview", OVERVIEW), ("growth_feasibility", FEASIBILITY),
-                     ("explorer", EXPLORER)):
+    only = set(sys.argv[1:])  # names to write (default: all); cell ids are new on every run
+    for name, nb in NOTEBOOKS:
+        if only and name not in only:
+            continue
         nbf.write(nb, NB / f"{name}.ipynb")
         print("wrote", NB / f"{name}.ipynb")

@@ -4,31 +4,46 @@ Each worker process keeps one Jupyter kernel alive across the notebooks it runs 
 papermill engine, ``cantho-warm``). Before each notebook the kernel's namespace is reset
 (``%reset -f``, figures closed), so reports do not leak state into each other
 (``tests/test_batch.py`` proves it); imported modules stay loaded, which is what saves
-the start-up time. Output is written to a staging folder and moved into ``reports/``
-only when the batch is done, so a rerun never leaves a half-written report behind. One
-failing notebook does not stop the others; the index and the summary name the failures.
+the start-up time. One failing notebook does not stop the others; the index and the summary
+name the failures.
+
+Publishing follows ``publish.py``: every run builds a complete new set beside the output
+folder and switches to it in one rename, so the previous set stays exactly as it was when
+anything goes wrong (a worker killed, Ctrl-C, a full disk). A report that fails keeps its
+previous good version, marked stale with the reason; ``--only`` rebuilds the chosen reports
+and carries every other one over from the previous set.
+
+Workers ignore Ctrl-C (the parent stops them), shut their kernels down on SIGTERM, and
+watch their parent: if it is killed, they stop their kernels and exit, so no process is
+left behind. The kernels themselves (ipykernel) also exit when their worker dies.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import config
+from .publish import MANIFEST, FORMAT, TOOL, OutputError, describe_os_error, open_output
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Job", "Result", "plan_jobs", "run_jobs", "run_batch", "write_index", "register", "WARM_ENGINE"]
+__all__ = ["Job", "Result", "BatchAborted", "plan_jobs", "run_jobs", "run_batch", "write_index", "register",
+           "WARM_ENGINE"]
 
 WARM_ENGINE = "cantho-warm"
 RESET_CODE = (
@@ -36,18 +51,24 @@ RESET_CODE = (
     "import matplotlib.pyplot as __p; __p.close('all'); del __p\n"
     "import gc as __g; __g.collect(); del __g\n"
 )
-GENERATED = ("indicators", "overview", "feasibility", "notebooks", "index.html", "summary.json")
+# Errors writing the build itself: no report can succeed after one, so the run stops.
+FATAL_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EIO}
+
+
+class BatchAborted(Exception):
+    """The batch could not finish (a worker died, the disk is full): nothing was published."""
 
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # indicator | overview | feasibility
+    kind: str  # indicator | overview | feasibility | tasks
     notebook: str  # file name in notebooks/
     params: dict
     stem: str  # output path without extension, relative to the output folder
     lang: str
     indicator_id: str = ""
     locality: str = ""
+    plan: str = ""  # task registers
 
 
 @dataclass
@@ -59,6 +80,23 @@ class Result:
     error: str = ""
     html: str = ""
     ipynb: str = ""
+    stale: bool = False  # failed in this run; the previous good version is kept
+    built: str = ""  # when the published version was built (UTC, ISO 8601)
+    fatal: bool = False  # the failure is the output's (full disk), not the report's
+
+    @property
+    def files(self) -> list[str]:
+        return [f for f in (self.html, self.ipynb) if f]
+
+    def to_manifest(self) -> dict:
+        return {"job": asdict(self.job), "ok": self.ok, "stale": self.stale, "error": self.error, "html": self.html,
+                "ipynb": self.ipynb, "built": self.built, "seconds": round(self.seconds, 3),
+                "work_seconds": round(self.work_seconds, 3)}
+
+    @classmethod
+    def from_manifest(cls, d: dict) -> "Result":
+        return cls(Job(**d["job"]), bool(d["ok"]), float(d.get("seconds", 0)), float(d.get("work_seconds", 0)),
+                   d.get("error", ""), d.get("html", ""), d.get("ipynb", ""), bool(d.get("stale")), d.get("built", ""))
 
 
 # --------------------------------------------------------------------------- warm engine
@@ -135,8 +173,9 @@ def register_engine() -> None:
 
 # --------------------------------------------------------------------------- jobs
 def plan_jobs(langs: list[str], only: list[str] | None = None, include_overview: bool = True,
-              include_feasibility: bool = True) -> list[Job]:
-    """Every report to produce: one per indicator, locality and language, plus the overviews."""
+              include_feasibility: bool = True, include_tasks: bool | None = None) -> list[Job]:
+    """Every report to produce: one per indicator, locality and language, plus the overviews and
+    one task register per plan (not with ``only`` unless ``include_tasks``)."""
     import pandas as pd
 
     targets = pd.read_csv(config.data_dir() / "targets.csv", dtype=str, keep_default_na=False)
@@ -148,6 +187,10 @@ def plan_jobs(langs: list[str], only: list[str] | None = None, include_overview:
         pairs = pairs[pairs["indicator_id"].isin(only)]
     order = {loc: i for i, loc in enumerate(config.LOCALITIES)}
     pairs = sorted(pairs.itertuples(index=False), key=lambda p: (order[p.locality], p.indicator_id))
+    task_file = config.data_dir() / "tasks.csv"
+    task_plans = []
+    if task_file.exists() and (config.notebooks_dir() / "task_register.ipynb").exists():
+        task_plans = list(dict.fromkeys(pd.read_csv(task_file, dtype=str, usecols=["plan"])["plan"]))
     jobs = []
     for lang in langs:
         if include_overview:
@@ -155,6 +198,10 @@ def plan_jobs(langs: list[str], only: list[str] | None = None, include_overview:
         if include_feasibility and (config.notebooks_dir() / "growth_feasibility.ipynb").exists():
             jobs.append(Job("feasibility", "growth_feasibility.ipynb", {"lang": lang},
                             f"feasibility/growth_feasibility.{lang}", lang))
+        if include_tasks if include_tasks is not None else not only:
+            for plan in task_plans:
+                jobs.append(Job("tasks", "task_register.ipynb", {"plan": plan, "lang": lang},
+                                f"tasks/{plan}.{lang}", lang, plan=plan))
         for p in pairs:
             jobs.append(Job("indicator", "indicator_report.ipynb",
                             {"indicator_id": p.indicator_id, "locality": p.locality, "lang": lang},
@@ -176,6 +223,10 @@ def _to_html(nb, path: Path, title: str) -> None:
     path.write_text(body, encoding="utf-8")
 
 
+def _utcnow() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
 def execute_job(job: Job, out_dir: str, engine: str = WARM_ENGINE) -> Result:
     """Run one notebook with papermill and convert it to HTML (inside a worker process)."""
     import nbformat
@@ -185,49 +236,96 @@ def execute_job(job: Job, out_dir: str, engine: str = WARM_ENGINE) -> Result:
     out = Path(out_dir)
     ipynb = out / "notebooks" / f"{job.stem}.ipynb"
     html_path = out / f"{job.stem}.html"
-    ipynb.parent.mkdir(parents=True, exist_ok=True)
-    html_path.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    error = ""
+    error, fatal = "", False
     try:
+        ipynb.parent.mkdir(parents=True, exist_ok=True)
+        html_path.parent.mkdir(parents=True, exist_ok=True)
         pm.execute_notebook(str(config.notebooks_dir() / job.notebook), str(ipynb), parameters=job.params,
                             engine_name=engine, kernel_name="python3", progress_bar=False, log_output=False,
                             request_save_on_cell_execute=False,
                             cwd=str(config.notebooks_dir()))
+    except OSError as e:
+        error, fatal = f"cannot write the report: {describe_os_error(e)}", e.errno in FATAL_ERRNOS
     except Exception as e:  # a failing notebook is reported, never fatal to the batch
         error = f"{type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}"[:500]
     work = 0.0
-    try:
-        nb = nbformat.read(ipynb, as_version=4)
-        work = sum(float(c.metadata.get("papermill", {}).get("duration") or 0) for c in nb.cells)
-        title = (f"{job.params.get('indicator_id', job.kind)} — {job.params.get('locality', '')} ({job.lang})"
-                 if job.kind == "indicator" else f"{job.kind} ({job.lang})")
-        _to_html(nb, html_path, title)
-    except Exception as e:
-        error = error or f"{type(e).__name__}: {e}"[:500]
+    if not fatal:
+        try:
+            nb = nbformat.read(ipynb, as_version=4)
+            work = sum(float(c.metadata.get("papermill", {}).get("duration") or 0) for c in nb.cells)
+            title = (f"{job.params.get('indicator_id', job.kind)} — {job.params.get('locality', '')} ({job.lang})"
+                     if job.kind == "indicator" else f"{job.kind} ({job.lang})")
+            _to_html(nb, html_path, title)
+        except OSError as e:
+            fatal = e.errno in FATAL_ERRNOS
+            error = error or f"cannot write the report: {describe_os_error(e)}"
+        except Exception as e:
+            error = error or f"{type(e).__name__}: {e}"[:500]
     return Result(job, not error, time.perf_counter() - t0, work, error,
                   str(html_path.relative_to(out)) if html_path.exists() else "",
-                  str(ipynb.relative_to(out)) if ipynb.exists() else "")
+                  str(ipynb.relative_to(out)) if ipynb.exists() else "", built=_utcnow(), fatal=fatal)
 
 
 # The batch parallelises over processes; threaded BLAS inside each kernel would fight the
 # other workers for the same cores (measured: the feasibility notebook ran 8x slower).
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+PARENT_POLL_SECONDS = 0.5
 
 
-def _worker_init() -> None:
+def _stop_worker(*_args) -> None:
+    """Shut this worker's kernels down and exit at once (SIGTERM, or the parent died)."""
+    try:
+        _shutdown_kernels()
+    finally:
+        os._exit(1)
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        if os.getppid() != parent_pid:
+            _stop_worker()
+
+
+def _worker_init(parent_pid: int | None = None) -> None:
     import atexit
 
     os.environ.setdefault("MPLBACKEND", "Agg")
     for k, v in SINGLE_THREAD.items():
         os.environ.setdefault(k, v)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    signal.signal(signal.SIGTERM, _stop_worker)
+    threading.Thread(target=_watch_parent, args=(parent_pid or os.getppid(),), daemon=True,
+                     name="watch-parent").start()
     register_engine()
     atexit.register(_shutdown_kernels)
 
 
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now (each shuts its kernel down on SIGTERM) and drop queued jobs."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for p in procs:
+        try:
+            p.terminate()
+        except Exception:  # pragma: no cover - already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + 5
+    for p in procs:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
+            p.kill()
+
+
 def run_jobs(jobs: list[Job], out_dir: Path, n_workers: int = 2, progress: bool = True,
              engine: str = WARM_ENGINE) -> list[Result]:
-    """Run jobs in ``n_workers`` processes (each with one warm kernel); results in job order."""
+    """Run jobs in ``n_workers`` processes (each with one warm kernel); results in job order.
+
+    Raises :class:`BatchAborted` when a worker process dies (killed, out of memory) or the
+    output cannot be written (disk full): the remaining reports cannot be trusted to run.
+    On Ctrl-C the workers are stopped at once and ``KeyboardInterrupt`` propagates.
+    """
     import multiprocessing as mp
 
     from tqdm.auto import tqdm
@@ -235,19 +333,30 @@ def run_jobs(jobs: list[Job], out_dir: Path, n_workers: int = 2, progress: bool 
     results: dict[int, Result] = {}
     bar = tqdm(total=len(jobs), desc="reports", unit="nb", disable=not progress, file=sys.stderr)
     n_workers = max(1, min(n_workers, len(jobs))) if jobs else 1
-    with ProcessPoolExecutor(max_workers=n_workers, mp_context=mp.get_context("spawn"),
-                             initializer=_worker_init) as pool:
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=mp.get_context("spawn"),
+                               initializer=_worker_init, initargs=(os.getpid(),))
+    try:
         futs = {pool.submit(execute_job, j, str(out_dir), engine): i for i, j in enumerate(jobs)}
         for fut in as_completed(futs):
             i = futs[fut]
             try:
                 results[i] = fut.result()
-            except Exception as e:  # the worker itself crashed
+            except BrokenProcessPool:
+                raise BatchAborted(f"a worker process died (killed, or out of memory?) while {len(jobs) - len(results)} "
+                                   "report(s) were still to run") from None
+            except Exception as e:  # the job could not even be sent or returned
                 results[i] = Result(jobs[i], False, 0.0, 0.0, f"worker failed: {type(e).__name__}: {e}"[:500])
+            if results[i].fatal:
+                raise BatchAborted(f"{jobs[i].stem}: {results[i].error}")
             if not results[i].ok:
                 bar.write(f"FAILED {jobs[i].stem}: {results[i].error}")
             bar.update(1)
-    bar.close()
+    except BaseException:
+        _stop_pool(pool)
+        raise
+    finally:
+        bar.close()
+    pool.shutdown(wait=True)
     return [results[i] for i in range(len(jobs))]
 
 
@@ -262,8 +371,17 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
     e = lambda s: html.escape(str(s), quote=True)
     by_key: dict[tuple, dict[str, Result]] = {}
     for r in results:
-        by_key.setdefault((r.job.kind, r.job.locality, r.job.indicator_id), {})[r.job.lang] = r
+        by_key.setdefault((r.job.kind, r.job.locality or r.job.plan, r.job.indicator_id), {})[r.job.lang] = r
     failed = [r for r in results if not r.ok]
+
+    def _link(r: Result, label: str) -> str:
+        if r.ok:
+            return f"<a href='{e(r.html)}'>{label}</a>"
+        if r.stale:
+            return (f"<a class='failed' href='{e(r.html)}' title='{e(r.error)}'>{label}: stale "
+                    f"(built {e(r.built[:10])})</a>")
+        return f"<span class='failed'>{label}: failed</span>"
+
     lines = ["<!doctype html><html lang='vi'><head><meta charset='utf-8'>",
              "<title>Cần Thơ policy analysis workbook — reports</title>",
              "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}"
@@ -276,15 +394,27 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
         lines.append("<h2 class='failed'>Failed reports</h2><ul>")
         for r in failed:
             link = f" (<a href='{e(r.ipynb)}'>executed notebook</a>)" if r.ipynb else ""
-            lines.append(f"<li class='failed'>{e(r.job.stem)}: {e(r.error)}{link}</li>")
+            kept = (f" The previous version (built {e(r.built)}) is shown instead, marked stale." if r.stale
+                    else "")
+            lines.append(f"<li class='failed'>{e(r.job.stem)}: {e(r.error)}{link}.{kept}</li>")
         lines.append("</ul>")
-    general = [(k, v) for k, v in by_key.items() if k[0] != "indicator"]
+    general = [(k, v) for k, v in by_key.items() if k[0] not in ("indicator", "tasks")]
     if general:
         lines.append("<h2>Overview and feasibility / Tổng quan và khả năng đạt mục tiêu</h2><ul>")
         for (kind, _, _), per in sorted(general):
-            links = " · ".join(f"<a href='{e(per[l].html)}'>{l}</a>" if per[l].ok else f"<span class='failed'>{l}: failed</span>"
+            links = " · ".join(_link(per[l], l)
                                for l in langs if l in per)
             lines.append(f"<li>{e(kind)}: {links}</li>")
+        lines.append("</ul>")
+    registers = sorted(k for k in by_key if k[0] == "tasks")
+    if registers:
+        plan_names = ctx.catalog.plans.set_index("plan") if not ctx.catalog.plans.empty else None
+        lines.append("<h2>Task registers / Danh mục nhiệm vụ</h2><ul>")
+        for key in registers:
+            per, plan = by_key[key], key[1]
+            name = (f"{plan_names.loc[plan, 'name_en']} / {plan_names.loc[plan, 'name_vi']}"
+                    if plan_names is not None and plan in plan_names.index else plan)
+            lines.append(f"<li>{e(name)}: " + " · ".join(_link(per[l], l) for l in langs if l in per) + "</li>")
         lines.append("</ul>")
     for loc in config.LOCALITIES:
         keys = sorted(k for k in by_key if k[0] == "indicator" and k[1] == loc)
@@ -296,7 +426,7 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
             per = by_key[("indicator", loc, iid)]
             rows = card[(card["indicator_id"] == iid) & (card["locality"] == loc)]
             st = overall_status(rows["status"].tolist())
-            links = " · ".join(f"<a href='{e(per[l].html)}'>{l}</a>" if per[l].ok else f"<span class='failed'>{l}: failed</span>"
+            links = " · ".join(_link(per[l], l)
                                for l in langs if l in per)
             lines.append(f"<tr><td>{e(ind.loc[iid, 'name_en'])}</td><td>{e(ind.loc[iid, 'name_vi'])}</td>"
                          f"<td>{len(rows)}</td><td><span class='s'>{e(status_label(st, 'en'))} / {e(status_label(st, 'vi'))}</span></td>"
@@ -308,32 +438,45 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
     return path
 
 
-def _publish(staging: Path, out_dir: Path) -> None:
-    """Move the generated entries from ``staging`` into ``out_dir``, replacing the previous ones."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    trash = out_dir / f".old-{os.getpid()}"
-    trash.mkdir(exist_ok=True)
-    for name in GENERATED:
-        old = out_dir / name
-        if old.exists():
-            os.replace(old, trash / name)
-        new = staging / name
-        if new.exists():
-            os.replace(new, old)
-    shutil.rmtree(trash, ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
+OUTPUT_README = """# Generated reports (cantho-analysis)
+
+Everything in this folder was written by `cantho-analysis reports` and is replaced as a whole by
+the next run: open `index.html`. The folder is a link to the latest complete build in the hidden
+folder beside it; do not keep your own files here (the command refuses to write into a folder
+that holds files it did not write).
+
+# Báo cáo được tạo tự động (cantho-analysis)
+
+Mọi tệp trong thư mục này do lệnh `cantho-analysis reports` tạo ra và được thay thế toàn bộ ở lần
+chạy sau: mở `index.html`. Không lưu tệp riêng của bạn ở đây.
+"""
 
 
-def _remove_stale_staging(out_dir: Path) -> None:
-    """Staging folders left by a batch that was killed (its process no longer exists)."""
-    for p in list(out_dir.parent.glob(f".{out_dir.name}.staging-*")) + list(out_dir.glob(".old-*")):
-        try:
-            pid = int(p.name.rsplit("-", 1)[1])
-            os.kill(pid, 0)
-        except (ValueError, ProcessLookupError):
-            shutil.rmtree(p, ignore_errors=True)
-        except PermissionError:  # pragma: no cover - someone else's live process
-            pass
+def _merge_with_previous(results: list[Result], prev: dict | None, out, build: Path,
+                         carry_others: bool) -> list[Result]:
+    """The report set to publish: this run's results, with failed reports replaced by their
+    previous good version (marked stale) and, if ``carry_others``, every previous report this
+    run did not rebuild carried over unchanged."""
+    before = {e["job"]["stem"]: Result.from_manifest(e) for e in (prev or {}).get("reports", [])
+              if e.get("job", {}).get("stem")}
+    merged, done = [], set()
+    for r in results:
+        done.add(r.job.stem)
+        old = before.get(r.job.stem)
+        if not r.ok and old is not None and (old.ok or old.stale) and old.html:
+            if len(out.carry(old.files, build)) == len(old.files):
+                for f in r.files:  # this run's partial output of the failed report is not published
+                    if f not in old.files:
+                        (build / f).unlink(missing_ok=True)
+                old.stale, old.error, old.ok = True, r.error, False
+                merged.append(old)
+                continue
+        merged.append(r)
+    if carry_others:
+        for stem, old in before.items():
+            if stem not in done and len(out.carry(old.files, build)) == len(old.files):
+                merged.append(old)
+    return merged
 
 
 @dataclass
@@ -345,70 +488,117 @@ class BatchSummary:
     median_report_seconds: float = 0.0
     median_work_seconds: float = 0.0
     workers: int = 1
+    stale: list[str] = field(default_factory=list)  # failed now, previous good version kept
+    rebuilt: int = 0  # reports run in this batch (the rest were carried over with --only)
+    out: str = ""
 
 
 def run_batch(out_dir: Path, langs: list[str], jobs_n: int = 2, only: list[str] | None = None,
-              progress: bool = True, engine: str = WARM_ENGINE) -> tuple[BatchSummary, list[Result]]:
-    """Produce every report into ``out_dir`` (atomically replaced) and write the index."""
+              progress: bool = True, engine: str = WARM_ENGINE,
+              jobs: list[Job] | None = None) -> tuple[BatchSummary, list[Result]]:
+    """Produce the reports into a new build beside ``out_dir`` and switch ``out_dir`` to it.
+
+    ``jobs`` defaults to :func:`plan_jobs` (``langs``, ``only``). With ``only``, reports of the
+    previous set that are not rebuilt are carried over. Raises :class:`OutputError` (the
+    folder may not be written), :class:`BatchAborted` or ``KeyboardInterrupt``; in each case
+    the previous set is left exactly as it was.
+    """
     import statistics
 
-    from .report import get_context
-
-    get_context()  # validate the data once, before starting any worker
-    out_dir = Path(out_dir).resolve()
-    _remove_stale_staging(out_dir)
-    staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
     t0 = time.perf_counter()
-    jobs = plan_jobs(langs, only)
-    try:
-        results = run_jobs(jobs, staging, jobs_n, progress, engine)
-        write_index(staging, results, langs)
-        summary = BatchSummary(len(results), sum(r.ok for r in results), [r.job.stem for r in results if not r.ok],
-                               time.perf_counter() - t0,
-                               statistics.median([r.seconds for r in results]) if results else 0.0,
-                               statistics.median([r.work_seconds for r in results]) if results else 0.0, jobs_n)
-        (staging / "summary.json").write_text(json.dumps(
-            {**asdict(summary), "reports": [{"stem": r.job.stem, "ok": r.ok, "error": r.error, "html": r.html,
-                                             "seconds": round(r.seconds, 3), "work_seconds": round(r.work_seconds, 3)}
-                                            for r in results]}, ensure_ascii=False, indent=1), encoding="utf-8")
-        _publish(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return summary, results
+    with open_output(out_dir) as out:  # refuse a folder that is not ours before any work
+        if jobs is None:
+            from .report import get_context
+
+            get_context()  # validate the data once, before starting any worker
+            jobs = plan_jobs(langs, only)
+        prev = out.previous_manifest()
+        build = out.new_build()
+        try:
+            results = run_jobs(jobs, build, jobs_n, progress, engine)
+            entries = _merge_with_previous(results, prev, out, build, carry_others=bool(only))
+            write_index(build, entries, langs)
+            rebuilt = results
+            summary = BatchSummary(
+                len(entries), sum(r.ok for r in entries), [r.job.stem for r in entries if not r.ok],
+                time.perf_counter() - t0,
+                statistics.median([r.seconds for r in rebuilt]) if rebuilt else 0.0,
+                statistics.median([r.work_seconds for r in rebuilt]) if rebuilt else 0.0, jobs_n,
+                [r.job.stem for r in entries if r.stale], len(rebuilt), str(out.path))
+            (build / "summary.json").write_text(json.dumps(
+                {**asdict(summary), "reports": [{"stem": r.job.stem, "ok": r.ok, "stale": r.stale, "error": r.error,
+                                                 "html": r.html, "built": r.built, "seconds": round(r.seconds, 3),
+                                                 "work_seconds": round(r.work_seconds, 3)} for r in entries]},
+                ensure_ascii=False, indent=1), encoding="utf-8")
+            (build / "README.md").write_text(OUTPUT_README, encoding="utf-8")
+            (build / MANIFEST).write_text(json.dumps(
+                {"tool": TOOL, "format": FORMAT, "build": build.name.removeprefix("partial-"), "created": _utcnow(),
+                 "langs": langs, "reports": [r.to_manifest() for r in entries]},
+                ensure_ascii=False, indent=1), encoding="utf-8")
+            out.publish(build)
+        except OSError as e:
+            out.discard(build)
+            raise BatchAborted(f"cannot write the reports: {describe_os_error(e)}") from None
+        except BaseException:
+            out.discard(build)
+            raise
+    return summary, entries
 
 
 # --------------------------------------------------------------------------- command
+def _check_jobs(n: int) -> int:
+    cores = os.cpu_count() or 1
+    if not 1 <= n <= cores:
+        raise OutputError(f"--jobs {n}: give a number from 1 to {cores} (the cores of this machine); "
+                          "each worker holds a Python kernel of about 250 MB, more workers than cores only cost memory")
+    return n
+
+
 def cmd_reports(args: argparse.Namespace) -> int:
+    from .safetext import terminal_safe
+
     langs = [l.strip() for l in args.lang.split(",") if l.strip()]
     bad = [l for l in langs if l not in ("vi", "en")]
-    if bad or not langs:
-        print(f"--lang takes vi, en or vi,en (got {args.lang!r})", file=sys.stderr)
+    if bad or not langs or len(set(langs)) != len(langs):
+        print(f"--lang takes vi, en or vi,en (got {terminal_safe(args.lang)!r})", file=sys.stderr)
         return 2
     only = [x.strip() for x in args.only.split(",") if x.strip()] if args.only else None
-    try:
-        summary, results = run_batch(Path(args.out), langs, args.jobs, only, progress=not args.quiet)
-    except ValueError as e:
-        print(str(e), file=sys.stderr)
+    if args.only is not None and not only:
+        print("--only needs at least one indicator id (see `cantho-analysis catalog --indicators`)", file=sys.stderr)
         return 2
-    print(f"{summary.ok}/{summary.total} reports written to {Path(args.out).resolve()} in {summary.seconds:.1f} s "
-          f"({summary.workers} workers; median {summary.median_report_seconds:.2f} s per report, "
-          f"of which {summary.median_work_seconds:.2f} s notebook work). Index: {Path(args.out) / 'index.html'}")
+    try:
+        _check_jobs(args.jobs)
+        summary, results = run_batch(Path(args.out), langs, args.jobs, only, progress=not args.quiet)
+    except (ValueError, OutputError) as e:
+        print(terminal_safe(e), file=sys.stderr)
+        return 2
+    except BatchAborted as e:
+        print(f"reports stopped: {terminal_safe(e)}. Nothing was published; {terminal_safe(args.out)} is unchanged.",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"interrupted: nothing was published; {terminal_safe(args.out)} is unchanged.", file=sys.stderr)
+        return 130
+    kept = f", {summary.total - summary.rebuilt} kept from the previous set" if summary.total > summary.rebuilt else ""
+    print(f"{summary.ok}/{summary.total} reports in {summary.out} ({summary.rebuilt} built in {summary.seconds:.1f} s "
+          f"on {summary.workers} workers{kept}; median {summary.median_report_seconds:.2f} s per report, "
+          f"of which {summary.median_work_seconds:.2f} s notebook work). Index: {Path(summary.out) / 'index.html'}")
     if summary.failed:
         print(f"{len(summary.failed)} report(s) FAILED:")
         for r in results:
             if not r.ok:
-                print(f"  {r.job.stem}: {r.error}")
+                kept_note = f" (previous version of {r.built} kept, marked stale)" if r.stale else ""
+                print(f"  {r.job.stem}: {terminal_safe(r.error)}{kept_note}")
         return 1
     return 0
 
 
 def register(sub) -> None:
     r = sub.add_parser("reports", help="produce every report (papermill, in parallel) and reports/index.html")
-    r.add_argument("--out", default=str(config.reports_dir()), help="output folder (default: reports/)")
-    r.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel workers (default: cores)")
+    r.add_argument("--out", default=str(config.reports_dir()),
+                   help="output folder (default: reports/): new, empty, or made by this command before")
+    r.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel workers, 1 to the cores (default: cores)")
     r.add_argument("--lang", default="vi,en", help="languages: vi, en or vi,en (default)")
-    r.add_argument("--only", help="only these indicator ids (comma-separated)")
+    r.add_argument("--only", help="only rebuild these indicator ids (comma-separated); the other reports are kept")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_reports)

@@ -17,18 +17,18 @@ versions and whether they disagree are reported beside the chosen value.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 
 from . import config
-from .validation import Problem, ValidationError, read_table
+from .validation import TABLES, Problem, ValidationError, read_table
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Catalog", "load_catalog", "best_available", "published_key", "user_actual_files"]
+__all__ = ["Catalog", "load_catalog", "best_available", "published_key", "user_actual_files", "empty_tallies"]
 
 _KIND_RANK = {"exact": 3, "approx": 2, "range_midpoint": 1, "lower_bound": 0, "upper_bound": 0}
 
@@ -43,6 +43,7 @@ class Catalog:
     scenarios: pd.DataFrame
     base_rates: pd.DataFrame
     plans: pd.DataFrame
+    tallies: pd.DataFrame = field(default_factory=lambda: empty_tallies())
 
     def indicator(self, indicator_id: str) -> pd.Series:
         rows = self.indicators[self.indicators["indicator_id"] == indicator_id]
@@ -55,10 +56,20 @@ class Catalog:
         return best_available(self.actuals)
 
 
+USER_PATTERNS = ("*actuals.csv", "*actuals.xlsx")
+
+
 def user_actual_files() -> list[Path]:
-    """CSV files in ``data/user/`` whose name ends in ``actuals.csv``, sorted by name."""
+    """Files in ``data/user/`` whose name ends in ``actuals.csv`` or ``actuals.xlsx``, sorted by name.
+
+    Whatever they are (a link, a pipe, a folder) they are listed here; reading refuses
+    anything but a regular file (see ``validation.read_bytes_safely``).
+    """
     d = config.user_dir()
-    return sorted(p for p in d.glob("*actuals.csv")) if d.exists() else []
+    if not d.is_dir():
+        return []
+    return sorted({p for pat in USER_PATTERNS for p in d.glob(pat)
+                   if not p.name.startswith((".", "~$"))})  # editor and Excel lock files
 
 
 def _label(path: Path) -> str:
@@ -69,28 +80,72 @@ def _label(path: Path) -> str:
 
 
 BUNDLED = ("indicators", "targets", "actuals", "scenarios", "base_rates")
+# Bundled files that may be absent (then an empty frame with the schema's columns).
+OPTIONAL = ("doc_tallies",)
 
 
-def read_files(extra: Iterable[tuple[Path, str]] = (), data_dir: Path | None = None
+def empty_tallies() -> pd.DataFrame:
+    """An empty ``doc_tallies`` frame with the typed columns of ``data/doc_tallies.csv``."""
+    spec = TABLES["doc_tallies"]
+    types = {"int": "Int64", "year": "Int64", "number": "Float64"}
+    return pd.DataFrame({c: pd.Series(dtype=types.get(f.kind, "string")) for c, f in spec.fields.items()})
+
+
+def read_files(extra: Iterable[tuple[Path, str]] = (), data_dir: Path | None = None, decimal: str | None = None
                ) -> tuple[dict[str, list[tuple[str, pd.DataFrame]]], list[Problem]]:
     """Read and validate the bundled tables, then extra ``(path, kind)`` files, without raising.
 
     Returns the frames by kind, each a list of ``(label, frame)`` with the bundled file
-    first, and every problem found. References to indicators are checked against the
-    bundled ``indicators.csv``.
+    first, and every problem found (errors and warnings). References to indicators are checked
+    against the bundled ``indicators.csv``; ids must not repeat across files; ``decimal`` is
+    the number notation of the extra files (see ``validation.read_table``).
     """
     d = Path(data_dir) if data_dir else config.data_dir()
-    files = [(d / f"{k}.csv", k) for k in BUNDLED] + [(Path(p), k) for p, k in extra]
+    files = ([(d / f"{k}.csv", k) for k in BUNDLED] + [(d / f"{k}.csv", k) for k in OPTIONAL if (d / f"{k}.csv").exists()]
+             + [(Path(p), k) for p, k in extra])
     tables: dict[str, list[tuple[str, pd.DataFrame]]] = {}
     problems: list[Problem] = []
     ind = None
     for path, kind in files:
-        df, p = read_table(path, kind, None if kind == "indicators" else ind, label=_label(path))
+        bundled = tables.get(kind, [(None, None)])[0][1]
+        is_extra = kind in tables
+        df, p = read_table(path, kind, None if kind == "indicators" else ind, label=_label(path),
+                           decimal=decimal if is_extra else None,
+                           reference=bundled if kind == "actuals" else None)
         if ind is None and kind == "indicators":
             ind = df
         tables.setdefault(kind, []).append((_label(path), df))
         problems += p
+    problems += _id_collisions(tables)
     return tables, problems
+
+
+ID_COLUMN = {"actuals": "actual_id", "targets": "target_id", "scenarios": "scenario_id", "base_rates": "rate_id",
+             "indicators": "indicator_id"}
+
+
+def _id_collisions(tables: dict[str, list[tuple[str, pd.DataFrame]]]) -> list[Problem]:
+    """An id used in two files: named with the later file and row, and where it was first used."""
+    out = []
+    for kind, frames in tables.items():
+        col = ID_COLUMN.get(kind)
+        seen: dict[str, tuple[str, int]] = {}
+        for label, df in frames:
+            if col not in df.columns:
+                continue
+            local: set[str] = set()
+            for i, v in df[col].items():
+                if v is None or v is pd.NA or str(v).strip() == "":
+                    continue
+                v = str(v).strip()
+                if v in seen and v not in local:
+                    f, r = seen[v]
+                    out.append(Problem(label, i + 1, col, f"'{v}' is already used in {f}, row {r}; give this row "
+                                       "its own id (or leave it empty)"))
+                else:
+                    seen.setdefault(v, (label, i + 1))
+                local.add(v)
+    return out
 
 
 def load_catalog(extra_actuals: Iterable[str | Path] = (), data_dir: str | Path | None = None,
@@ -124,16 +179,15 @@ def load_catalog(extra_actuals: Iterable[str | Path] = (), data_dir: str | Path 
             name = Path(label).name
             df.loc[missing, "actual_id"] = [f"user:{name}:{i + 1}" for i in df.index[missing]]
         parts.append(df.assign(origin=label))
-    if problems:
-        raise ValidationError(problems)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise ValidationError(errors)
+    for p in problems:  # warnings: shown, never blocking
+        log.warning("%s", p)
     actuals = pd.concat(parts, ignore_index=True)
-    dup = actuals["actual_id"].duplicated(keep=False)
-    if dup.any():
-        raise ValidationError([Problem("actuals", None, "actual_id",
-                                       f"duplicate actual_id across files: {i}")
-                               for i in sorted(set(actuals.loc[dup, "actual_id"]))])
     plans = _plans(d)
-    return Catalog(ind, frames["targets"], actuals, frames["scenarios"], frames["base_rates"], plans)
+    tallies = tables["doc_tallies"][0][1] if "doc_tallies" in tables else empty_tallies()
+    return Catalog(ind, frames["targets"], actuals, frames["scenarios"], frames["base_rates"], plans, tallies)
 
 
 def _plans(d: Path) -> pd.DataFrame:

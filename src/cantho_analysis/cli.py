@@ -21,14 +21,18 @@ log = logging.getLogger("cantho_analysis")
 
 
 def _kind_of(path: Path) -> str:
-    """Which table a user file is, from its header (default: actuals)."""
-    try:
-        head = path.read_bytes().split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-    except OSError:
+    """Which table a user file is, from its header (default: actuals; reading refuses bad files)."""
+    from .validation import read_bytes_safely
+
+    if path.suffix.lower() == ".xlsx":
         return "actuals"
-    cols = {c.strip() for c in head.split(",")}
+    data, _ = read_bytes_safely(path, str(path))
+    if data is None:
+        return "actuals"
+    head = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    cols = {c.strip() for c in head.replace(";", ",").split(",")}
     for key, kind in (("target_id", "targets"), ("scenario_id", "scenarios"), ("rate_id", "base_rates"),
-                      ("measure", "indicators")):
+                      ("tally_id", "doc_tallies"), ("measure", "indicators")):
         if key in cols:
             return kind
     return "actuals"
@@ -36,16 +40,21 @@ def _kind_of(path: Path) -> str:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     extra = [(p, "actuals") for p in user_actual_files()] + [(Path(f), _kind_of(Path(f))) for f in args.files]
-    tables, problems = read_files(extra)
-    if problems:
-        for prob in problems:
-            print(prob)
-        print(f"{len(problems)} problem(s) found; nothing was changed.", file=sys.stderr)
+    tables, problems = read_files(extra, decimal=args.decimal)
+    errors = [p for p in problems if p.is_error]
+    for prob in problems:
+        print(prob)
+    if errors:
+        print(f"{len(errors)} problem(s) found" + (f" and {len(problems) - len(errors)} warning(s)"
+                                                   if len(problems) > len(errors) else "")
+              + "; nothing was changed.", file=sys.stderr)
         return 1
     n = {kind: sum(len(df) for _, df in frames) for kind, frames in tables.items()}
+    warned = f"; {len(problems)} warning(s) (see above)" if problems else "; no problems"
     print(f"OK: {n.get('indicators', 0)} indicators, {n.get('targets', 0)} targets, {n.get('actuals', 0)} actuals, "
-          f"{n.get('scenarios', 0)} scenarios, {n.get('base_rates', 0)} base rates"
-          + (f" ({len(extra)} extra file(s) included)" if extra else "") + "; no problems.")
+          f"{n.get('scenarios', 0)} scenarios, {n.get('base_rates', 0)} base rates, "
+          f"{n.get('doc_tallies', 0)} tally rows"
+          + (f" ({len(extra)} extra file(s) included)" if extra else "") + f"{warned}.")
     return 0
 
 
@@ -118,10 +127,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cantho-analysis", description="Cần Thơ policy analysis workbook.")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    p.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="validate the bundled data plus any extra files")
-    v.add_argument("files", nargs="*", help="extra CSV files (actuals by default; kind read from the header)")
+    v.add_argument("files", nargs="*", help="extra CSV or XLSX files (actuals by default; kind read from the header)")
+    v.add_argument("--decimal", choices=(".", ","), default=None,
+                   help="number notation of the extra files: ',' reads 8,5 and 43.000 the Vietnamese way "
+                        "(default: ',' for a semicolon-separated CSV, '.' otherwise)")
     v.set_defaults(func=cmd_validate)
 
     c = sub.add_parser("catalog", help="summary table: targets and indicators with actuals, per locality and plan")
@@ -144,13 +157,20 @@ def build_parser() -> argparse.ArgumentParser:
     batch.register(sub)
     feasibility_report.register(sub)
     export.register(sub)
+    from . import tasks
+
+    tasks.register(sub)
+    for sp in sub.choices.values():  # --debug also after the sub-command
+        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the full traceback of an unexpected error")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .safetext import terminal_safe
+
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
         return int(args.func(args) or 0)
     except ValidationError as e:
@@ -159,11 +179,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(e.problems)} problem(s) found; nothing was changed.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print("interrupted.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into `head`, say
         import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as e:  # never a traceback for the user, unless asked for
+        if args.debug:
+            raise
+        from .publish import describe_os_error
+
+        what = describe_os_error(e) if isinstance(e, OSError) else f"{type(e).__name__}: {e}"
+        print(terminal_safe(f"cantho-analysis {args.command}: {what}").splitlines()[0]
+              + " (run with --debug for the details)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

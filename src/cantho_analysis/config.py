@@ -52,4 +52,8 @@ VALUE_KINDS = ("exact", "approx", "range_midpoint", "lower_bound", "upper_bound"
 SUBPERIODS = ("year", "H1", "Q1", "Q2", "Q3", "Q4", "9M", "Jan", "unclear")
 RELIABILITY = ("normal", "low")
 NUMBER_FORMATS = ("vi", "en")
+# What a document's own tally counts (data/doc_tallies.csv): all targets, exceeded (Vượt), achieved
+# (Đạt), achieved or exceeded together (đạt và vượt), not achieved (Không đạt / chưa đạt), still
+# being pursued (đang phấn đấu), or something else (explained in the row's note).
+TALLY_CATEGORIES = ("total", "exceeded", "achieved", "achieved_or_exceeded", "not_achieved", "pursuing", "other")
 YEAR_MIN, YEAR_MAX = 1990, 2060

@@ -5,8 +5,8 @@ seed documents and ``public-statistics.md``), check that
 
 * the quote is found, whitespace aside, within ``WINDOW`` lines of ``source_line``;
 * every number stored in the row (``low``/``high`` for targets, ``value`` for actuals
-  and scenarios, or ``value_low``/``value_high`` for range midpoints) appears among the
-  numbers of the quote once the quote's notation (``number_format``) is read and the
+  and scenarios, or ``value_low``/``value_high`` for range midpoints, ``count`` for the
+  documents' own tallies) appears among the numbers of the quote once the quote's notation (``number_format``) is read and the
   row's ``quote_scale`` applied (``3.222 nghìn`` stored as 3,222,000 has scale 1000).
 """
 
@@ -23,7 +23,7 @@ from . import config
 from .numbers import numbers_in_text
 from .validation import Problem
 
-__all__ = ["WINDOW", "check_rows", "check_catalog"]
+__all__ = ["WINDOW", "check_rows", "check_tallies", "check_catalog", "check_tasks", "task_block"]
 
 WINDOW = 3
 _DECLINE = re.compile(r"giảm|decreas|shr[ai]nk|fell|−|-\s*\d", re.IGNORECASE)
@@ -111,8 +111,15 @@ def check_rows(df: pd.DataFrame, kind: str, raw_dir: Path | None = None, label: 
     return out
 
 
+def check_tallies(tallies: pd.DataFrame, raw_dir: Path | None = None) -> list[Problem]:
+    """Every row of ``doc_tallies.csv`` against its quote and line: the count must be in the quote."""
+    if tallies is None or tallies.empty:
+        return []
+    return check_rows(tallies.assign(value=tallies["count"].astype("Float64")), "doc_tallies", raw_dir)
+
+
 def check_catalog(cat, raw_dir: Path | None = None) -> list[Problem]:
-    """Fidelity problems across targets, actuals, scenarios and base rates of a catalogue."""
+    """Fidelity problems across targets, actuals, scenarios, base rates and tallies of a catalogue."""
     probs = []
     probs += check_rows(cat.targets, "targets", raw_dir)
     probs += check_rows(cat.actuals[cat.actuals["origin"] == "bundled"], "actuals", raw_dir)
@@ -122,4 +129,56 @@ def check_catalog(cat, raw_dir: Path | None = None) -> list[Problem]:
     # note) and counts from the figure column are checked for the quote only.
     br = br.assign(value=br["count"].astype("Float64").where(br["count_source"] == "quote"))
     probs += check_rows(br, "base_rates", raw_dir)
+    probs += check_tallies(getattr(cat, "tallies", None), raw_dir)
     return probs
+
+
+# --------------------------------------------------------------------------- the task register
+# A task row's cells lie on its own line (004) or on the lines after its number (001): the
+# "row block" runs from source_line to the line before the next row or section number.
+_ROW_START = re.compile(r"^\s*(\d{1,3}|[IVX]+)(\s*$|\t| \S)")
+TASK_FIELDS = ("title", "lead", "coordinating", "deadline_text", "funding_text")
+MAX_BLOCK = 12
+
+
+def _cell(text: object) -> str:
+    return _ws(re.sub(r"<[^>]+>", " ", str(text)))
+
+
+def task_block(path: Path, line: int) -> str:
+    """The text of a task row: its line and the following ones up to the next row (tags removed)."""
+    lines = _lines(str(path))
+    out = [lines[line - 1]] if 1 <= line <= len(lines) else []
+    for k in range(line, min(len(lines), line - 1 + MAX_BLOCK)):
+        if _ROW_START.match(lines[k]):
+            break
+        out.append(lines[k])
+    return " ".join(_cell(x) for x in out if x.strip())
+
+
+def check_tasks(df: pd.DataFrame, raw_dir: Path | None = None, label: str = "tasks.csv") -> list[Problem]:
+    """Fidelity of the task register: the quote within ``WINDOW`` lines of ``source_line`` (as for
+    every catalogue row), the quote starting with the row's printed number, and every printed
+    cell (title, lead, coordinating, deadline, funding) found in the row's block."""
+    raw_dir = raw_dir or config.raw_dir()
+    out = check_rows(df, "tasks", raw_dir, label)
+    bad = {p.row for p in out}
+    for i, row in enumerate(df.reset_index(drop=True).to_dict("records"), 1):
+        if i in bad:
+            continue
+        path = raw_dir / str(row["source_file"])
+        number = str(row["task_id"]).rsplit(".", 1)[-1]
+        start = re.compile(rf"^0*{int(number)}\b") if number.isdigit() else None
+        if start is None or not start.match(_ws(row["quote"])):
+            out.append(Problem(label, i, "quote", f"does not start with the row's number {number}"))
+        block = task_block(path, int(row["source_line"]))
+        if start is None or not start.match(block):
+            out.append(Problem(label, i, "source_line", f"line {row['source_line']} of {row['source_file']} "
+                               f"is not the start of row {number}"))
+        for f in TASK_FIELDS:
+            v = row.get(f)
+            if v is None or (not isinstance(v, str) and pd.isna(v)) or not str(v).strip():
+                continue
+            if _cell(v) not in block:
+                out.append(Problem(label, i, f, f"not found in row {number} at {row['source_file']}:{row['source_line']}"))
+    return sorted(out, key=lambda p: (p.row or 0, p.field or ""))

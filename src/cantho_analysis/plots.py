@@ -8,6 +8,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from .safetext import mathtext_escape  # noqa: E402
+
 from . import config  # noqa: E402
 from .narrative import label, status_label  # noqa: E402
 from .progress import trajectory  # noqa: E402
@@ -89,15 +91,15 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         if t["target_kind"] == "average_growth":
             ax.fill_between([int(t["base_year"]) + 0.6, end + 0.4], lo, hi if hi > lo else lo + 0.05, color=color, alpha=0.18)
             ax.hlines([lo, hi], int(t["base_year"]) + 0.6, end + 0.4, color=color, lw=1, ls="--",
-                      label=f"{t['plan']} ({txt['avg']})")
+                      label=mathtext_escape(f"{t['plan']} ({txt['avg']})"))
             continue
         if fast:  # a bar and a marker draw much faster than an error-bar container
             ax.vlines(end, lo, hi, color=color, lw=2, zorder=4)
             ax.scatter([end], [(lo + hi) / 2], marker="D", s=36, color=color, zorder=4,
-                       label=f"{t['plan']} ({txt['target']} {end})")
+                       label=mathtext_escape(f"{t['plan']} ({txt['target']} {end})"))
         else:
             ax.errorbar([end], [(lo + hi) / 2], yerr=[[(hi - lo) / 2], [(hi - lo) / 2]], fmt="D", color=color,
-                        capsize=6, ms=6, label=f"{t['plan']} ({txt['target']} {end})", zorder=4)
+                        capsize=6, ms=6, label=mathtext_escape(f"{t['plan']} ({txt['target']} {end})"), zorder=4)
         if c is not None and not pd.isna(c["baseline_year"]) and indicator["measure"] != "growth_rate":
             tr = trajectory(t, indicator["measure"], int(c["baseline_year"]), float(c["baseline_value"]))
             if not tr.empty:
@@ -111,14 +113,14 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         ax.set_xlim(min(years) - 1, max(max(years) + 1, min(years) + 4))
     ax.set_xlabel(txt["year"])
     unit = indicator["unit_vi"] if lang == "vi" and "unit_vi" in indicator else indicator["unit"]
-    ax.set_ylabel(str(unit))
+    ax.set_ylabel(mathtext_escape(unit))
     if not fast:  # the explorer prints the title above the chart in HTML
-        ax.set_title(f"{label(indicator, lang)}\n{config.LOCALITY_NAMES[locality][lang]}", fontsize=11)
+        ax.set_title(mathtext_escape(f"{label(indicator, lang)}\n{config.LOCALITY_NAMES[locality][lang]}"), fontsize=11)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     handles, labels = ax.get_legend_handles_labels()
     if fast:
         # the explorer shows the legend as HTML: drawing it costs as much as the rest of the chart
-        fig.legend_entries = [(lab, matplotlib.colors.to_hex(_handle_color(h))) for h, lab in zip(handles, labels)]
+        fig.legend_entries = [(lab.replace("\\$", "$"), matplotlib.colors.to_hex(_handle_color(h))) for h, lab in zip(handles, labels)]
         fig.subplots_adjust(left=0.09, right=0.97, top=0.96, bottom=0.12)
     elif handles:
         ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
@@ -151,6 +153,7 @@ def status_heatmap(card: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") ->
     counts = counts.reindex(columns=cols)
     order = [p for p in plans["plan"] if p in counts.index] if not plans.empty else list(counts.index)
     counts = counts.reindex(order)
+    counts.index = [mathtext_escape(p) for p in counts.index]
     counts.columns = [status_label(s, lang) for s in counts.columns]
     fig, ax = plt.subplots(figsize=(1.2 * len(cols) + 3, 0.5 * len(counts) + 1.5))
     sns.heatmap(counts, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, ax=ax)

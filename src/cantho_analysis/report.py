@@ -35,7 +35,14 @@ class Context:
 def _stamp() -> tuple:
     d = config.data_dir()
     files = sorted(d.glob("*.csv")) + user_actual_files()
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+    def key(p):
+        try:
+            st = p.stat()
+            return (str(p), st.st_mtime_ns, st.st_size)
+        except OSError:  # a dangling link: reading it reports the problem
+            return (str(p), None, None)
+    return tuple(key(p) for p in files)
 
 
 @lru_cache(maxsize=2)
@@ -308,6 +315,9 @@ def display_overview(lang: str = "en") -> dict:
                  + table_html(ov["realism"][cols])))
     card = ctx.card.copy()
     card["status"] = card["status"].map(lambda s: narrative.status_label(s, lang))
+    from .task_register import overview_html as tasks_overview_html
+
+    display(HTML(tasks_overview_html(lang)))
     display(HTML(f"<h3>{'All targets' if en else 'Toàn bộ chỉ tiêu'}</h3>" + table_html(
         card[["target_id", "locality", "plan", "period_start", "period_end", "low", "high", "latest_year",
               "latest_value", "status", "observed_rate", "required_rate", "doc_verdict"]])))
