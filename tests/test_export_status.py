@@ -91,7 +91,10 @@ class TestExport:
         sheets = build_sheets(catalog, card, "en")
         path = write_xlsx(sheets, tmp_path / "x.xlsx")
         back = pd.read_excel(path, sheet_name=None)
-        assert list(back) == ["about", "scorecard", "targets", "actuals", "scenarios", "indicators", "plans"]
+        assert list(back) == ["about", "scorecard", "tally_comparison", "targets", "actuals", "scenarios", "indicators",
+                              "plans", "doc_tallies"]
+        assert len(back["doc_tallies"]) == len(catalog.tallies) > 0
+        assert set(back["about"]["sheet"]) - {"note"} == set(back)
         sc = back["scorecard"]
         safe = spreadsheet_safe_frame(card)
         assert len(sc) == len(card) and all(c in sc.columns for c in SCORECARD_COLUMNS)

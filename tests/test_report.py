@@ -64,7 +64,12 @@ def test_overview_ranks_by_stretch_and_compares_tallies():
     assert merged["Rank"].tolist() == list(range(1, len(merged) + 1))
     assert merged.iloc[0]["Indicator"] == "GRDP at current prices" and merged.iloc[0]["Required rate"] == "18.57"
     assert vi["stretch"].iloc[0]["Tốc độ cần thiết"] == "18,57" and len(vi["stretch"]) == len(st)
-    assert en["tallies"].empty and en["tally_table"].empty  # no doc_tallies.csv in this branch
+    # the bundled tallies (data/doc_tallies.csv): Hậu Giang's 18 items are all in the data
+    cmp = en["tallies"]
+    assert set(cmp["plan"]) >= {"dh_xiv_ct_2020_2025", "dh_xiv_st_2020_2025", "dh_xiv_hg_2020_2025"}
+    hg = cmp[(cmp["plan"] == "dh_xiv_hg_2020_2025") & (cmp["category"] == "total")]
+    assert (hg["count"] == 18).all() and (hg["engine_count"] == 18).all()
+    assert len(vi["tally_table"]) == len(cmp) and cmp["explanation"].str.len().gt(0).all()
     tallies = pd.DataFrame([
         {"tally_id": "t1", "plan": "dh_xiv_hg_2020_2025", "locality": "hau_giang", "scope": "18 items", "category": c,
          "count": n, "source_file": "004_b50851294415a046.txt", "source_line": 856, "quote": "q", "number_format": "vi",

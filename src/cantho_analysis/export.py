@@ -43,11 +43,14 @@ _ABOUT = {
                          "the scorecard (status code, latest figure, rates, verdicts, what it takes: required rate, rate "
                          "achieved over the last five years with data, stretch = required / achieved), names in both "
                          "languages and the target's source (file, line, quote)."),
+           ("tally_comparison", "The documents' own tallies (targets met, exceeded, not met) against the engine's count of "
+                                "items and the document's own table, with the reason for every difference."),
            ("targets", "Every target as printed in the plans, with its source."),
            ("actuals", "Every outcome figure, every version and vintage (published), with its source."),
            ("scenarios", "The growth scenarios 2025-2030."),
            ("indicators", "Indicator names, units, measure and direction."),
            ("plans", "The plans the targets belong to."),
+           ("doc_tallies", "The documents' own tallies as data, with file, line and quote."),
            ("feasibility", "The feasibility study of the 2025-2030 growth target (cantho-analysis feasibility --format json): "
                            "parameters and headline numbers; the feas_* sheets hold its tables."),
            ("note", "Text cells that begin with =, +, - or @ are prefixed with ' so that they stay text.")],
@@ -56,11 +59,14 @@ _ABOUT = {
                          "toàn bộ các cột của bảng theo dõi (mã tình trạng, số liệu mới nhất, tốc độ, đánh giá, điều kiện "
                          "để đạt: tốc độ cần thiết, tốc độ đạt được trong 5 năm gần nhất có số liệu, mức căng = cần thiết "
                          "/ đạt được), tên bằng hai thứ tiếng và nguồn của chỉ tiêu (tệp, dòng, trích dẫn)."),
+           ("tally_comparison", "Số chỉ tiêu đạt, vượt, không đạt do văn kiện tự tổng hợp so với số đếm của công cụ và "
+                                "của chính bảng kết quả trong văn kiện, kèm giải thích mọi chênh lệch."),
            ("targets", "Toàn bộ chỉ tiêu như in trong các văn bản, kèm nguồn."),
            ("actuals", "Toàn bộ số liệu kết quả, mọi phiên bản và thời điểm công bố (published), kèm nguồn."),
            ("scenarios", "Các kịch bản tăng trưởng 2025-2030."),
            ("indicators", "Tên chỉ số, đơn vị, loại và chiều đánh giá."),
            ("plans", "Các văn bản đặt ra chỉ tiêu."),
+           ("doc_tallies", "Số liệu tự tổng hợp của văn kiện, kèm tệp, dòng và trích dẫn."),
            ("feasibility", "Nghiên cứu khả năng đạt mục tiêu tăng trưởng 2025-2030 (cantho-analysis feasibility "
                            "--format json): tham số và kết quả chính; các trang feas_* là các bảng của nghiên cứu."),
            ("note", "Ô văn bản bắt đầu bằng =, +, - hoặc @ được thêm dấu ' ở đầu để luôn là văn bản.")],
@@ -178,7 +184,12 @@ def write_csv(sheets: dict[str, pd.DataFrame], folder: Path) -> Path:
 
 def build_sheets(cat, card: pd.DataFrame, lang: str = "en", feasibility: dict | None = None) -> dict[str, pd.DataFrame]:
     """Every sheet of the export, in order (``about`` first)."""
+    from .tallies import compare, tallies_of
+
     sheets = {"scorecard": scorecard_sheet(card, cat, lang)}
+    tallies = tallies_of(cat)
+    if len(tallies):
+        sheets["tally_comparison"] = spreadsheet_safe_frame(compare(tallies, card, cat.indicators, lang))
     sheets.update(data_sheets(cat))
     if feasibility is not None:
         sheets.update(feasibility_sheets(feasibility))
