@@ -81,3 +81,10 @@ def test_empty_or_missing_tallies():
     assert tallies_of(NoTallies()).empty
     with pytest.raises(ValueError, match="count"):
         compare(pd.DataFrame({"tally_id": ["x"], "plan": ["p"], "category": ["total"]}), CARD)
+
+
+def test_items_of_the_table_are_listed_when_the_tally_differs():
+    # the tally says 1 not achieved; the document's own table marks items 1 and 6
+    r = compare(tallies({"total": 6, "not_achieved": 1}), CARD, INDS).set_index("category")
+    why = r.loc["not_achieved", "explanation"]
+    assert r.loc["not_achieved", "table_count"] == 2 and "They are: item 1 (growth); item 6 (Labour productivity)" in why

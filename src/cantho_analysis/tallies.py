@@ -46,6 +46,7 @@ _TXT = {
         "pursuing": "The document counts these as still being pursued; the engine has no such category and counts "
                     "the items not achieved or without an outturn.",
         "table_only": "Counted from the verdicts printed in the document's own results table: {c}.",
+        "table_items": "They are: {items}.",
         "other": "Category 'other' has no counterpart in the engine.",
         "agree": "Same count.",
         "item": "item {item} ({names}: {doc} in the document, {eng} by the engine)",
@@ -63,6 +64,7 @@ _TXT = {
         "pursuing": "Văn kiện tính các chỉ tiêu này là đang nỗ lực phấn đấu; công cụ không có nhóm này và tính các chỉ "
                     "tiêu không đạt hoặc chưa có kết quả.",
         "table_only": "Đếm theo đánh giá in trong chính bảng kết quả của văn kiện: {c}.",
+        "table_items": "Gồm: {items}.",
         "other": "Nhóm 'khác' không có nhóm tương ứng trong công cụ.",
         "agree": "Trùng khớp.",
         "item": "chỉ tiêu {item} ({names}: văn kiện “{doc}”, công cụ “{eng}”)",
@@ -222,6 +224,11 @@ def compare(tallies: pd.DataFrame | None, card: pd.DataFrame, indicators: pd.Dat
                                                     differ["engine"]))))
                     if not pd.isna(tab) and tab != n:
                         why.append(t["table_only"].format(c=int(tab)))
+                        listed = items[[inside(d) for d in items["table"]]]
+                        if 0 < len(listed) <= 8:
+                            why.append(t["table_items"].format(items="; ".join(
+                                t["item_nv"].format(item=i, names=_names(ids, names))
+                                for i, ids in zip(listed["item"], listed["indicator_ids"]))))
                 nov = items[items["engine"].isna()]
                 if cat in _VERDICT_OF:  # only those the document's table puts in this category (or gives none)
                     want = _VERDICT_OF[cat]
