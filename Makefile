@@ -32,8 +32,11 @@ test: setup ## run the whole test suite: pytest plus nbval on every notebook
 	$(BIN)/python -m pytest -q tests
 	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks
 
-lab: setup ## open JupyterLab on the explorer notebook
-	$(BIN)/jupyter lab notebooks/explorer.ipynb
+# As root (containers) JupyterLab needs --allow-root; without a display it must not try to open a
+# browser (it prints the address with its token instead). LAB_ARGS adds options, e.g. LAB_ARGS=--port=8899.
+LAB_FLAGS = $(if $(filter 0,$(shell id -u)),--allow-root) $(if $(filter Linux,$(shell uname -s)),$(if $(DISPLAY)$(WAYLAND_DISPLAY),,--no-browser))
+lab: setup ## open JupyterLab on the explorer notebook (works as root and on a headless machine)
+	$(BIN)/jupyter lab $(LAB_FLAGS) $(LAB_ARGS) notebooks/explorer.ipynb
 
 benchmark: setup ## time the batch against a naive papermill loop, and the models
 	$(BIN)/python benchmarks/run_all.py

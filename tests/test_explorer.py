@@ -59,9 +59,12 @@ class TestExplorerOptions:
         from cantho_analysis.progress import scorecard
 
         card = scorecard(catalog.targets, catalog.indicators, catalog.best())
-        o = explorer_options(card, catalog.indicators)
+        # issue 10: the merged city and real GRDP growth are the defaults
+        d = explorer_options(card, catalog.indicators)
+        assert d["locality"] == "can_tho_merged" and d["indicator"] == "grdp_growth"
+        o = explorer_options(card, catalog.indicators, "can_tho_old")
         assert o["localities"][0] == "can_tho_old" and o["locality"] == "can_tho_old"
-        assert o["plans"][0] == ALL and "kl42_2023" in o["plans"]
+        assert o["plans"][0] == ALL and "kl42_2023" in o["plans"] and o["indicator"] == "grdp_growth"
         all_ids = {i for _, i in o["indicators"]}
         o2 = explorer_options(card, catalog.indicators, "can_tho_old", "kl42_2023")
         ids = {i for _, i in o2["indicators"]}
@@ -69,8 +72,11 @@ class TestExplorerOptions:
         # a plan that does not belong to the new locality falls back to "(all)"
         o3 = explorer_options(card, catalog.indicators, "hau_giang", "kl42_2023")
         assert o3["plan"] == ALL and "kl42_2023" not in o3["plans"]
-        # an unknown locality falls back to the first
-        assert explorer_options(card, catalog.indicators, "nowhere")["locality"] == "can_tho_old"
+        # an unknown locality falls back to the default; a kept indicator stays chosen
+        assert explorer_options(card, catalog.indicators, "nowhere")["locality"] == "can_tho_merged"
+        assert explorer_options(card, catalog.indicators, "hau_giang", indicator="gone")["indicator"] == "grdp_growth"
+        kept = explorer_options(card, catalog.indicators, "hau_giang", indicator="jobs_created")
+        assert kept["indicator"] == "jobs_created"
         labels = [l for l, _ in o["indicators"]]
         assert labels == sorted(labels, key=str.lower)
 
@@ -83,3 +89,73 @@ class TestExplorerOptions:
         assert "Conclusion 42" in html2 and "Conclusion 64" not in html2
         # the quote from the source is escaped text, not markup
         assert "“Tăng trưởng kinh tế (GRDP) đạt 9,5 - 10%/năm”" in html2
+
+
+class TestExplorerPolish:
+    """Issue 10, section 6: labels, choices and the scenario export, without a browser."""
+
+    def test_labels_in_both_languages(self):
+        from cantho_analysis.explorer import UI_TEXT, slider_labels, ui_text
+
+        assert set(UI_TEXT["en"]) == set(UI_TEXT["vi"])
+        assert slider_labels(2025, 2030, "en") == [f"{y}, %/yr" for y in range(2026, 2031)]
+        assert slider_labels(2025, 2027, "vi") == ["2026, %/năm", "2027, %/năm"]
+        assert ui_text("en")["growth_header"] == "Real GRDP growth, %/yr"
+        assert "GRDP" in ui_text("vi")["growth_header"] and "%/năm" in ui_text("vi")["growth_header"]
+        with pytest.raises(ValueError):
+            ui_text("fr")
+
+    def test_plan_and_base_choices_are_readable(self, catalog):
+        from cantho_analysis.explorer import base_grdp_choices, plan_choices
+
+        names = dict(zip(catalog.plans["plan"], catalog.plans["name_en"]))
+        ch = plan_choices([ALL, "kl42_2023"], names, "en")
+        assert ch[0] == ("(all plans)", ALL) and ch[1][1] == "kl42_2023" and "Conclusion 42" in ch[1][0]
+        vi = base_grdp_choices(catalog.actuals, "vi")
+        en = base_grdp_choices(catalog.actuals, "en")
+        assert sorted(vi.values()) == sorted(en.values()) and 316932.0 in en.values()
+        label = [k for k, v in en.items() if v == 316932.0][0]
+        assert label.startswith("316,932 billion VND (") and "004:893" in label and "actual_id" not in label
+        assert any(k.startswith("316.932 tỷ đồng (") for k in vi)
+
+    def test_scenario_export_csv_and_xlsx(self, tmp_path):
+        import io
+
+        import pandas as pd
+
+        from cantho_analysis.explorer import save_scenario, scenario_csv, scenario_frames
+
+        r = scenario(ScenarioInputs(growth=(10,) * 5, deflator=5, population_growth=1, base_grdp=100000,
+                                    base_population=1_000_000))
+        fr = scenario_frames(r, "en")
+        assert list(fr["path"]["year"]) == [2025, 2026, 2027, 2028, 2029, 2030]
+        out = fr["outcomes"].set_index("outcome")
+        assert out.loc["average real growth 2026–2030, %/yr", "value"] == pytest.approx(10.0)
+        assert out.loc["average real growth 2026–2030, %/yr", "result"] == "met"
+        assert out.loc["GRDP 2030, current prices, billion VND", "value"] == pytest.approx(r.grdp_2030)
+        raw = scenario_csv(r, "vi")
+        assert raw.startswith("\ufeff".encode()) and "tăng trưởng GRDP thực, %".encode() in raw
+        csv_path, xlsx_path = save_scenario(r, tmp_path, "en", "s1")
+        back = pd.read_excel(xlsx_path, sheet_name=None)
+        assert list(back) == ["path", "outcomes"]
+        assert back["path"]["GRDP, current prices, billion VND"].iloc[-1] == pytest.approx(r.grdp_2030)
+        first = pd.read_csv(io.StringIO(csv_path.read_text(encoding="utf-8-sig").split("\n\n")[0]))
+        assert first["real GRDP growth, %"].iloc[1] == pytest.approx(10.0)
+
+    def test_widgets_build_and_export_without_a_browser(self, tmp_path, monkeypatch):
+        from cantho_analysis import explorer
+
+        monkeypatch.setattr(explorer, "feasibility_fan", lambda *a, **k: None)  # the fan is slow and tested elsewhere
+        box, ex = explorer.explorer_widget("vi")
+        loc_w, plan_w = box.children[0].children
+        ind_w = box.children[1]
+        assert loc_w.value == "can_tho_merged" and ind_w.value == "grdp_growth" and loc_w.description == "Địa phương"
+        assert plan_w.options[0][0] == "(tất cả văn bản)"
+        sbox, calc = explorer.scenario_widget("en", folder=tmp_path)
+        controls = sbox.children[0].children
+        assert "Real GRDP growth, %/yr" in controls[0].value and controls[1].description == "2026, %/yr"
+        button = [w for w in controls if getattr(w, "description", "") == "Export scenario"][0]
+        button.click()
+        files = sorted(p.suffix for p in tmp_path.iterdir())
+        assert files == [".csv", ".xlsx"] and "download" in controls[-1].value
+        assert "ms</small>" not in str([getattr(w, "value", "") for w in controls])

@@ -93,7 +93,7 @@ class TestOpenPeriod:
         a = assess_target(target(60, None), HIGHER, best({2020: 50}))
         assert a.status == "no_data" and a.latest_year is None
         a = assess_target(target(60, None), HIGHER, best({}, ind="other"))
-        assert a.status == "no_data" and a.baseline_year is None
+        assert a.status == "no_baseline" and a.baseline_year is None  # issue 10: no figure at all
 
     def test_baseline_falls_back_to_earlier_year(self):
         a = assess_target(target(60, None), HIGHER, best({2019: 50, 2023: 56}))
@@ -202,3 +202,152 @@ def test_annual_value_closed_by_a_period_average():
     # "reduce poverty by 2-3 points each year", reported only as the 2021-2025 average (1.5)
     a = assess_target(target(2, 3, kind="annual_value"), HIGHER, best({(2021, 2025): 1.5}))
     assert a.period_state == "closed" and a.verdict == "not_achieved" and a.outturn_source == "period_average"
+
+
+# --------------------------------------------------------------------------- issue 10: honest statuses
+class TestNewStatuses:
+    def test_no_baseline_is_not_no_data(self):
+        # a figure after the base year (2023) but none at or before 2020: the gap is the baseline
+        a = assess_target(target(60, None), HIGHER, best({2023: 55}))
+        assert a.status == "no_baseline" and a.latest_year == 2023 and a.progress_ratio is None
+        # a baseline and nothing after it stays no_data
+        assert assess_target(target(60, None), HIGHER, best({2020: 50})).status == "no_data"
+
+    def test_closed_no_outturn_has_no_progress_ratio(self):
+        pts = best({2020: 50, 2023: 56})
+        open_ = assess_target(target(60, None), HIGHER, pts, as_of=2025)
+        assert open_.status == "on_track" and open_.progress_ratio == pytest.approx(1.0)
+        a = assess_target(target(60, None), HIGHER, pts, as_of=2026)
+        assert a.status == "closed_no_outturn" and a.period_state == "deadline_passed"
+        assert a.progress_ratio is None and a.last_open_status == "on_track" and a.verdict is None
+        assert a.stretch is None and a.what_it_takes is None
+        # an outturn for the target year still closes the period with a verdict
+        c = assess_target(target(60, None), HIGHER, best({2020: 50, 2025: 61}), as_of=2026)
+        assert c.status == "exceeded" and c.period_state == "closed"
+
+    def test_growth_target_past_its_deadline(self):
+        a = assess_target(target(7, 7.5, kind="average_growth"), GROWTH, best({2021: 6.0, 2022: 7.0}), as_of=2026)
+        assert a.status == "closed_no_outturn" and a.required_remaining is None and a.progress_ratio is None
+
+    def test_zero_target_for_a_level_falls_back_to_linear(self):
+        # 10 cases in 2020 -> 0 by 2025: -2 per year required; 6 in 2023 is -4/3 per year -> R = 2/3
+        lower_level = {"measure": "count", "better": "lower"}
+        a = assess_target(target(None, 0, bound="at_most"), lower_level, best({2020: 10, 2023: 6}))
+        assert a.rate_unit == "units/yr" and a.required_rate == pytest.approx(-2.0)
+        assert a.observed_rate == pytest.approx(-4 / 3) and a.progress_ratio == pytest.approx(2 / 3)
+        assert a.status == "needs_acceleration"
+
+    def test_negative_baseline_for_a_level_falls_back_to_linear(self):
+        # a balance of -50 in 2020 to reach 50 by 2025: 20 per year; -10 in 2022 is 20 per year
+        a = assess_target(target(50, None), LEVEL, best({2020: -50, 2022: -10}))
+        assert a.rate_unit == "units/yr" and a.progress_ratio == pytest.approx(1.0) and a.status == "on_track"
+
+    def test_level_with_positive_values_keeps_compound_rates(self):
+        a = assess_target(target(161.051, 161.051), LEVEL, best({2020: 100, 2022: 121}))
+        assert a.rate_unit == "%/yr" and a.progress_ratio == pytest.approx(1.0, abs=1e-6)
+
+    def test_superseded_names_its_successor(self):
+        targets = pd.DataFrame([
+            target(60, None, start=2021, end=2030, target_id="old.share", locality="can_tho_old", plan="nq13"),
+            target(65, None, start=2025, end=2030, base=2025, target_id="new.share", locality="can_tho_merged",
+                   plan="dh_i"),
+            target(70, None, start=2021, end=2030, target_id="old.other", indicator_id="y", locality="soc_trang",
+                   plan="st"),
+        ])
+        inds = pd.DataFrame([{"indicator_id": "x", **HIGHER}, {"indicator_id": "y", **HIGHER}])
+        b = pd.concat([best({2020: 50, 2024: 52}, loc="can_tho_old"), best({2025: 58}, loc="can_tho_merged")])
+        card = scorecard(targets, inds, b).set_index("target_id")
+        old = card.loc["old.share"]
+        assert old["status"] == "superseded" and old["successor"] == "new.share"
+        assert old["last_open_status"] == "limited_progress" and old["progress_ratio"] == pytest.approx(0.5)  # 0.5 of 1 point/yr
+        assert pd.isna(old["required_remaining"]) and pd.isna(old["stretch"])
+        assert card.loc["old.other", "status"] == "superseded" and pd.isna(card.loc["old.other", "successor"])
+        assert card.loc["new.share", "status"] == "no_data"
+        # without a calendar (as_of=None) the old target is assessed as open, as before issue 10
+        assert scorecard(targets, inds, b, as_of=None).set_index("target_id").loc["old.share", "status"] == "limited_progress"
+
+
+class TestWhatItTakes:
+    def test_level_stretch_by_hand(self):
+        # 100 in 2025 to 161.051 in 2030 needs 10 %/yr; 78.3526 in 2020 -> 100 in 2025 was 5 %/yr; stretch 2
+        a = assess_target(target(161.051, None, start=2025, end=2030, base=2025), LEVEL,
+                          best({2020: 100 / 1.05 ** 5, 2023: 90.0, 2025: 100.0}))
+        assert a.status == "no_data" and a.required_rate == pytest.approx(10.0, abs=1e-6)
+        assert a.what_it_takes == pytest.approx(10.0, abs=1e-6) and a.what_it_takes_unit == "%/yr"
+        assert a.achieved_rate_5y == pytest.approx(5.0) and (a.achieved_from, a.achieved_to) == (2020, 2025)
+        assert a.stretch == pytest.approx(2.0, abs=1e-6)
+
+    def test_open_target_keeps_its_ratio_and_gets_a_stretch(self):
+        # 50 (2020) -> 56 (2023), target 60 in 2025: required 2/yr from the baseline, 2/yr achieved: stretch 1
+        a = assess_target(target(60, None), HIGHER, best({2020: 50, 2023: 56}))
+        assert a.status == "on_track" and a.progress_ratio == pytest.approx(1.0)
+        assert a.what_it_takes == pytest.approx(2.0) and a.achieved_rate_5y == pytest.approx(2.0)
+        assert a.stretch == pytest.approx(1.0) and (a.achieved_from, a.achieved_to) == (2020, 2023)
+
+    def test_exports_example(self):
+        # issue 10: 5,508 million USD in 2025 against 8,200 in 2030 is about 8.3 %/yr
+        a = assess_target(target(8200, 8200, start=2025, end=2030, base=2025), LEVEL, best({2025: 5508}))
+        assert a.required_rate == pytest.approx(8.28, abs=0.01) and a.achieved_rate_5y is None and a.stretch is None
+
+    def test_share_points_per_year(self):
+        # 40 -> 50 in five years: 2 points/yr; 37.5 -> 40 over the five years before: 0.5/yr; stretch 4
+        a = assess_target(target(50, None, start=2025, end=2030, base=2025), HIGHER, best({2020: 37.5, 2025: 40}))
+        assert a.what_it_takes == pytest.approx(2.0) and a.achieved_rate_5y == pytest.approx(0.5)
+        assert a.stretch == pytest.approx(4.0) and a.what_it_takes_unit == "points/yr"
+
+    def test_lower_is_better_and_moving_away(self):
+        # poverty 3 -> at most 1 by 2030: -0.4/yr; it fell 0.2/yr before: stretch 2
+        a = assess_target(target(None, 1.0, start=2025, end=2030, base=2025), LOWER, best({2020: 4.0, 2025: 3.0}))
+        assert a.stretch == pytest.approx(2.0)
+        # it rose before: no multiple of the past pace gets there
+        b = assess_target(target(None, 1.0, start=2025, end=2030, base=2025), LOWER, best({2020: 2.0, 2025: 3.0}))
+        assert b.achieved_rate_5y == pytest.approx(0.2) and b.stretch is None
+
+    def test_average_growth_uses_the_cumulative_index(self):
+        g = {2021: 6.0, 2022: 7.0, 2023: 5.0, 2024: 8.0, 2025: 6.0}
+        a = assess_target(target(10, 10.5, kind="average_growth", start=2025, end=2030, base=2025), GROWTH, best(g))
+        mean5 = (math.prod(1 + v / 100 for v in g.values()) ** 0.2 - 1) * 100
+        assert a.what_it_takes == pytest.approx(10.0) and a.achieved_rate_5y == pytest.approx(mean5)
+        assert a.stretch == pytest.approx(10.0 / mean5) and (a.achieved_from, a.achieved_to) == (2021, 2025)
+
+    def test_published_average_fills_missing_years(self):
+        a = assess_target(target(10, None, kind="average_growth", start=2025, end=2030, base=2025), GROWTH,
+                          best({2024: 7.0, 2025: 8.0, (2021, 2025): 6.5}))
+        assert a.achieved_rate_5y == pytest.approx(6.5) and (a.achieved_from, a.achieved_to) == (2021, 2025)
+
+    @pytest.mark.parametrize("req,ach,better,expected", [
+        (10, 5, "higher", 2.0), (-0.4, -0.2, "lower", 2.0), (-1, 3, "higher", 0.0), (2, -1, "higher", None),
+        (2, 0, "higher", None), (2, None, "higher", None), (0.5, 0.1, "lower", 0.0)])
+    def test_stretch_ratio(self, req, ach, better, expected):
+        from cantho_analysis.progress import stretch_ratio
+        got = stretch_ratio(req, ach, better)
+        assert got == (pytest.approx(expected) if expected is not None else None)
+
+    def test_ranking_hardest_first(self):
+        from cantho_analysis.progress import stretch_ranking
+        card = pd.DataFrame({"target_id": list("abcdef"), "plan": ["p"] * 5 + ["q"], "period_state": ["open"] * 6,
+                             "what_it_takes": [1.0, 2.0, 3.0, 4.0, -1.0, 1.0],
+                             "achieved_rate_5y": [1.0, 1.0, -1.0, None, 1.0, 2.0],
+                             "stretch": [1.0, 2.0, None, None, 0.0, 0.5]})
+        r = stretch_ranking(card)
+        # c: trend the other way; b, a by stretch; d: no past pace; e: nothing more needed
+        assert r["target_id"].tolist() == ["c", "b", "a", "d", "e", "f"] and r["rank"].tolist() == [1, 2, 3, 4, 5, 1]
+
+
+def test_bundled_statuses_after_issue_10(catalog):
+    card = scorecard(catalog.targets, catalog.indicators, catalog.best()).set_index("target_id")
+    # the issue's example: the NQ13 agriculture share has a 2025 figure but no baseline, and the unit is gone
+    agri = card.loc["nq13_2030.3.share_agriculture"]
+    assert agri["status"] == "superseded" and agri["last_open_status"] == "no_baseline"
+    assert agri["successor"] == "dh_i_2025_2030.03.share_agriculture"
+    assert card.loc["nq13_2030.3.grdp_growth", "successor"] == "dh_i_2025_2030.01.grdp_growth"
+    assert pd.isna(card.loc["nq13_2030.3.grdp_growth", "required_remaining"])
+    # every 2023 and 2024 target is either judged or has passed its deadline without an outturn
+    past = card[card["period_end"] <= 2025]
+    assert set(past["status"]) <= {"exceeded", "achieved", "not_achieved", "closed_no_outturn"}
+    ex = card.loc["dh_i_2025_2030.01.exports_fx"]
+    assert ex["required_rate"] == pytest.approx(((8200 / 5508) ** 0.2 - 1) * 100, abs=1e-3)
+    # the open-period progress ratio is unchanged by the calendar: the superseded row keeps it
+    old = scorecard(catalog.targets, catalog.indicators, catalog.best(), as_of=None).set_index("target_id")
+    both = card["progress_ratio"].notna()
+    pd.testing.assert_series_equal(card.loc[both, "progress_ratio"], old.loc[both, "progress_ratio"])

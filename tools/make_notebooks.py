@@ -38,8 +38,9 @@ INDICATOR = notebook([
           'lang: str = "en"  # "vi" or "en"\n')
 
 OVERVIEW = notebook([
-    ("md", "# Overview scorecard / Tổng quan\n\nEvery target of every plan, its status or verdict, and how "
-           "realistic past targets were."),
+    ("md", "# Overview scorecard / Tổng quan\n\nEvery target of every plan, its status or verdict, how "
+           "realistic past targets were, what the open targets take (required rate against the last five years, "
+           "ranked by stretch) and the documents' own tallies against the engine's count."),
     ("code", "from cantho_analysis.report import display_overview\n\noverview = display_overview(lang)"),
 ], params='lang: str = "en"  # "vi" or "en"\n')
 
@@ -52,14 +53,16 @@ FEASIBILITY = notebook([
 ], params=feasibility_parameters())
 
 EXPLORER = notebook([
-    ("md", "# Explorer / Khám phá\n\nPick a locality, plan and indicator: the chart, status, numbers and narrative update "
-           "in place. Below, the 2026–2030 scenario calculator: move the sliders to see GRDP in 2030, GRDP per person and "
-           "the period's average growth against the targets of the 2025–2030 resolution, over the feasibility study's fan.\n\n"
+    ("md", "# Explorer / Khám phá\n\nPick a locality, plan and indicator (the merged city and real GRDP growth first): the "
+           "chart, status, what it takes, numbers and narrative update in place. Below, the 2026–2030 scenario calculator: "
+           "set real GRDP growth for each year (%/yr) to see GRDP in 2030, GRDP per person and the period's average growth "
+           "against the targets of the 2025–2030 resolution, over the feasibility study's fan; **Export scenario** saves "
+           "the path and its outcomes as CSV and XLSX. The language dropdown switches every label.\n\n"
+           "Chọn địa phương, văn bản và chỉ số; bên dưới là công cụ tính kịch bản 2026–2030 (nút **Xuất kịch bản** lưu "
+           "CSV và XLSX). Đổi ngôn ngữ ở ô đầu tiên.\n\n"
            "Open with `make lab`. Run all cells (Run → Run All Cells)."),
-    ("code", "from cantho_analysis.explorer import show_explorer, show_scenarios\n\nexplorer = show_explorer(lang)"),
-    ("md", "## Scenario calculator / Tính toán kịch bản 2026–2030"),
-    ("code", "calculator = show_scenarios(lang)"),
-], params='lang: str = "en"  # "vi" or "en"\n')
+    ("code", "from cantho_analysis.explorer import show_app\n\napp = show_app(lang)"),
+], params='lang: str = "vi"  # "vi" or "en"; the dropdown switches it too\n')
 
 TASK_REGISTER = notebook([
     ("md", "# Task register / Danh mục nhiệm vụ\n\nThe numbered tasks, schemes and projects of a plan: who leads, by when, "

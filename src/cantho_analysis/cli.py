@@ -1,6 +1,6 @@
 """The ``cantho-analysis`` command.
 
-Sub-commands: ``validate``, ``catalog``, ``status``, ``reports``, ``feasibility``.
+Sub-commands: ``validate``, ``catalog``, ``status``, ``reports``, ``feasibility``, ``export``.
 """
 
 from __future__ import annotations
@@ -115,31 +115,28 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
-STATUS_COLUMNS = ["target_id", "indicator_id", "locality", "plan", "period_start", "period_end", "low", "high",
-                  "latest_year", "latest_value", "status", "observed_rate", "required_rate", "doc_verdict"]
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     from .progress import scorecard
+    from .status_view import named_card, resolve_locality, status_text
 
-    cat = _load(args)
-    targets = cat.targets
     if args.locality:
-        if args.locality not in config.LOCALITIES:
-            print(f"unknown locality {args.locality!r}; use one of: {', '.join(config.LOCALITIES)}", file=sys.stderr)
+        try:
+            loc = resolve_locality(args.locality)
+        except ValueError as e:
+            print(e, file=sys.stderr)
             return 2
-        targets = targets[targets["locality"] == args.locality]
-    card = scorecard(targets, cat.indicators, cat.best())
+    cat = _load(args)
+    card = scorecard(cat.targets, cat.indicators, cat.best())  # all targets: successors are in another locality
+    if args.locality:
+        card = card[card["locality"] == loc].reset_index(drop=True)
     if args.format == "csv":
-        print(card.to_csv(index=False), end="")
+        text = named_card(card, cat.indicators, cat.plans).to_csv(index=False)
+        sys.stdout.write(("\ufeff" if args.bom else "") + text)
     elif args.format == "json":
         recs = json.loads(card.to_json(orient="records", force_ascii=False))
         print(json.dumps(recs, ensure_ascii=False, indent=1))
     else:
-        with pd.option_context("display.max_rows", None, "display.width", 250, "display.max_colwidth", 48):
-            print(card[STATUS_COLUMNS].to_string(index=False, na_rep=""))
-        counts = card["status"].value_counts()
-        print("\n" + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+        print(status_text(card, cat.indicators, cat.plans, args.lang, width=args.width, targets=cat.targets))
     return 0
 
 
@@ -163,16 +160,21 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_catalog)
 
     st = sub.add_parser("status", help="scorecard: one row per target with its status or verdict")
-    st.add_argument("--locality", help="only this locality (" + ", ".join(config.LOCALITIES) + ")")
+    st.add_argument("--locality", help="only this locality: an id (" + ", ".join(config.LOCALITIES)
+                    + ") or a name such as \"Hậu Giang\" (any case, with or without diacritics)")
     st.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    st.add_argument("--bom", action="store_true", help="with --format csv: start with a UTF-8 BOM (for Excel)")
+    st.add_argument("--lang", choices=("en", "vi"), default="en", help="language of the table (default en)")
+    st.add_argument("--width", type=int, default=100, help="width of the table in columns (default 100)")
     st.add_argument("--actuals", action="append", metavar="FILE", help="extra outcome file (repeatable)")
     st.set_defaults(func=cmd_status)
 
-    from . import batch
+    from . import batch, export
     from .feasibility import display as feasibility_display
 
     batch.register(sub)
     feasibility_display.register(sub)
+    export.register(sub)
     from . import tasks
 
     tasks.register(sub)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import io
-import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -21,23 +20,29 @@ import pandas as pd
 from . import config
 from .numbers import format_number
 
-__all__ = ["explorer_options", "ScenarioInputs", "ScenarioResult", "scenario", "scenario_defaults", "feasibility_fan",
+__all__ = ["explorer_options", "ui_text", "slider_labels", "plan_choices", "base_grdp_choices", "scenario_frames",
+           "scenario_csv", "scenario_xlsx", "save_scenario", "show_app", "ScenarioInputs", "ScenarioResult", "scenario", "scenario_defaults", "feasibility_fan",
            "ScenarioCalculator", "IndicatorExplorer"]
 
 ALL = "(all)"
 
 
 # --------------------------------------------------------------------------- selection logic
+DEFAULT_LOCALITY, DEFAULT_INDICATOR = "can_tho_merged", "grdp_growth"
+
+
 def explorer_options(card: pd.DataFrame, indicators: pd.DataFrame, locality: str | None = None,
-                     plan: str | None = None, lang: str = "en") -> dict:
+                     plan: str | None = None, lang: str = "en", indicator: str | None = None) -> dict:
     """What can be picked: localities with targets; plans of the chosen locality; indicators of
     the chosen locality and plan (all plans when ``plan`` is None or ``"(all)"``).
 
-    Returns ``{"localities": [...], "plans": [...], "indicators": [(label, id), ...]}``, each
-    sorted stably; a choice that is no longer valid falls back to the first option.
+    Returns ``{"localities": [...], "locality", "plans": [...], "plan", "indicators": [(label, id), ...],
+    "indicator"}``, each list sorted stably. The defaults are the merged city and real GRDP growth;
+    a choice that is no longer valid falls back to the default, else to the first option.
     """
     locs = [l for l in config.LOCALITIES if (card["locality"] == l).any()]
-    loc = locality if locality in locs else (locs[0] if locs else None)
+    fallback = DEFAULT_LOCALITY if DEFAULT_LOCALITY in locs else (locs[0] if locs else None)
+    loc = locality if locality in locs else fallback
     c = card[card["locality"] == loc]
     plans = [ALL] + sorted(c["plan"].unique())
     pl = plan if plan in plans else ALL
@@ -45,8 +50,134 @@ def explorer_options(card: pd.DataFrame, indicators: pd.DataFrame, locality: str
         c = c[c["plan"] == pl]
     names = indicators.set_index("indicator_id")[f"name_{lang}"]
     ids = sorted(c["indicator_id"].unique(), key=lambda i: (names.get(i, i).lower(), i))
+    ind = indicator if indicator in ids else (DEFAULT_INDICATOR if DEFAULT_INDICATOR in ids else (ids[0] if ids else None))
     return {"localities": locs, "locality": loc, "plans": plans, "plan": pl,
-            "indicators": [(str(names.get(i, i)), i) for i in ids]}
+            "indicators": [(str(names.get(i, i)), i) for i in ids], "indicator": ind}
+
+
+UI_TEXT = {
+    "en": {"language": "Language", "locality": "Locality", "plan": "Plan", "indicator": "Indicator",
+           "all": "(all plans)", "growth_header": "Real GRDP growth, %/yr", "slider": "{year}, %/yr",
+           "deflator": "GDP deflator, %/yr", "population": "Population growth, %/yr",
+           "base": "GRDP {year} (current prices)", "export": "Export scenario", "exported": "Saved: {files}",
+           "download": "download", "scenario_title": "Scenario calculator 2026–2030"},
+    "vi": {"language": "Ngôn ngữ", "locality": "Địa phương", "plan": "Văn bản", "indicator": "Chỉ số",
+           "all": "(tất cả văn bản)", "growth_header": "Tăng trưởng GRDP thực (giá so sánh), %/năm",
+           "slider": "{year}, %/năm", "deflator": "Chỉ số giảm phát GDP, %/năm",
+           "population": "Tăng dân số, %/năm", "base": "GRDP năm {year} (giá hiện hành)",
+           "export": "Xuất kịch bản", "exported": "Đã lưu: {files}", "download": "tải về",
+           "scenario_title": "Tính toán kịch bản 2026–2030"},
+}
+LANGUAGES = [("Tiếng Việt", "vi"), ("English", "en")]
+
+
+def ui_text(lang: str) -> dict:
+    """Every label of the explorer's widgets in one language."""
+    if lang not in UI_TEXT:
+        raise ValueError(f"lang must be one of {tuple(UI_TEXT)}, not {lang!r}")
+    return UI_TEXT[lang]
+
+
+def slider_labels(start: int, end: int, lang: str = "en") -> list[str]:
+    """The growth sliders' labels, one per year after ``start``: "2026, %/yr" under the header
+    "Real GRDP growth, %/yr" (localised)."""
+    t = ui_text(lang)
+    return [t["slider"].format(year=y) for y in range(start + 1, end + 1)]
+
+
+def plan_choices(plans: list[str], plan_names: dict, lang: str = "en") -> list[tuple[str, str]]:
+    """The plan dropdown's (label, value) pairs: names instead of ids, "(all plans)" first."""
+    t = ui_text(lang)
+    return [(t["all"] if p == ALL else str(plan_names.get(p, p)), p) for p in plans]
+
+
+def base_grdp_choices(actuals: pd.DataFrame, lang: str = "en", year: int = 2025,
+                      locality: str = "can_tho_merged") -> dict[str, float]:
+    """Readable choices for the base year's GRDP at current prices: one per distinct value, its
+    label the value with its unit, the figure's status, vintage and source (shortest first)."""
+    from .narrative import _FIG_STATUS
+
+    a = actuals[(actuals["indicator_id"] == "grdp_current") & (actuals["locality"] == locality)
+                & (actuals["period_start"] == year) & (actuals["period_end"] == year)]
+    unit = "billion VND" if lang == "en" else "tỷ đồng"
+    out: dict[str, float] = {}
+    for value, g in a.groupby("value", sort=False):
+        bits = []
+        for r in g.itertuples():
+            src = getattr(r, "source_file", None)
+            if isinstance(src, str) and src:
+                short = src.split("_")[0].replace(".md", "")
+                line = getattr(r, "source_line", None)
+                src = f"{short}:{int(line)}" if line is not None and not pd.isna(line) else short
+            else:
+                url = str(getattr(r, "source_url", "") or "")
+                src = url.split("//")[-1].split("/")[0] if url else "?"
+            st = _FIG_STATUS[lang].get(str(r.status), str(r.status))
+            bits.append(f"{st}, {r.published}, {src}" if isinstance(r.published, str) and r.published else f"{st}, {src}")
+        out[f"{format_number(float(value), lang, 0)} {unit} ({'; '.join(bits)})"] = float(value)
+    return out
+
+
+def scenario_frames(res: "ScenarioResult", lang: str = "en") -> dict[str, pd.DataFrame]:
+    """The scenario as two tables: the yearly path and the outcomes against the targets."""
+    en = lang == "en"
+    path = res.table.rename(columns={
+        "year": "year" if en else "năm", "real_growth_pct": "real GRDP growth, %" if en else "tăng trưởng GRDP thực, %",
+        "real_index": "real GRDP index (base = 1)" if en else "chỉ số GRDP thực (năm gốc = 1)",
+        "grdp_current_bn": "GRDP, current prices, billion VND" if en else "GRDP giá hiện hành, tỷ đồng",
+        "population": "population, persons" if en else "dân số, người",
+        "grdp_per_capita_mn": "GRDP per person, million VND" if en else "GRDP bình quân đầu người, triệu đồng"})
+    t, m = res.targets, res.met
+    yes, no = ("met", "missed") if en else ("đạt", "không đạt")
+    s, e = res.years[0], res.years[-1]
+    rows = [
+        ((f"average real growth {s + 1}–{e}, %/yr" if en else f"tăng trưởng bình quân {s + 1}–{e}, %/năm"),
+         res.average_growth, t["avg_growth_low"], yes if m["avg_growth_low"] else no),
+        ((f"average real growth {s + 1}–{e}, upper end, %/yr" if en else f"tăng trưởng bình quân {s + 1}–{e}, cận trên, %/năm"),
+         res.average_growth, t["avg_growth_high"], yes if m["avg_growth_high"] else no),
+        ((f"GRDP {e}, current prices, billion VND" if en else f"GRDP năm {e}, giá hiện hành, tỷ đồng"),
+         res.grdp_2030, t["grdp_2030"], yes if m["grdp_2030"] else no),
+        ((f"GRDP per person {e}, million VND" if en else f"GRDP bình quân đầu người năm {e}, triệu đồng"),
+         res.per_capita_2030, t["per_capita_2030"], yes if m["per_capita_2030"] else no),
+    ]
+    cols = ["outcome", "value", "target", "result"] if en else ["kết quả", "giá trị", "chỉ tiêu", "đánh giá"]
+    return {"path": path, "outcomes": pd.DataFrame(rows, columns=cols)}
+
+
+def scenario_csv(res: "ScenarioResult", lang: str = "en") -> bytes:
+    """The scenario as one CSV (UTF-8 with BOM, for Excel): the path, a blank line, the outcomes."""
+    from .safetext import spreadsheet_safe_frame
+
+    fr = scenario_frames(res, lang)
+    text = (spreadsheet_safe_frame(fr["path"]).to_csv(index=False) + "\n"
+            + spreadsheet_safe_frame(fr["outcomes"]).to_csv(index=False))
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def scenario_xlsx(res: "ScenarioResult", lang: str = "en") -> bytes:
+    """The scenario as a workbook: sheets ``path`` and ``outcomes`` (frozen header, fitted widths)."""
+    import tempfile
+    from pathlib import Path
+
+    from .export import write_xlsx
+    from .safetext import spreadsheet_safe_frame
+
+    fr = {k: spreadsheet_safe_frame(v) for k, v in scenario_frames(res, lang).items()}
+    with tempfile.TemporaryDirectory() as d:
+        p = write_xlsx(fr, Path(d) / "scenario.xlsx")
+        return p.read_bytes()
+
+
+def save_scenario(res: "ScenarioResult", folder, lang: str = "en", stem: str = "scenario") -> list:
+    """Write ``<stem>.csv`` and ``<stem>.xlsx`` into ``folder``; returns the two paths."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = [folder / f"{stem}.csv", folder / f"{stem}.xlsx"]
+    out[0].write_bytes(scenario_csv(res, lang))
+    out[1].write_bytes(scenario_xlsx(res, lang))
+    return out
 
 
 # --------------------------------------------------------------------------- scenario calculator
@@ -100,7 +231,7 @@ def scenario(inputs: ScenarioInputs, targets: dict | None = None) -> ScenarioRes
     return ScenarioResult(years, real, nominal, pop, pc, avg, float(nominal[-1]), float(pc[-1]), t, met, target_path, table)
 
 
-def scenario_defaults(ctx=None) -> dict:
+def scenario_defaults(ctx=None, lang: str = "en") -> dict:
     """Default control values from the data: the latest growth outcome for every year, the
     recent implied deflator, the planning population growth, the base-year levels."""
     from .feasibility.series import implied_deflators, merged_current_levels, merged_growth_series
@@ -122,7 +253,7 @@ def scenario_defaults(ctx=None) -> dict:
             "deflator_years": [min(defl), max(defl)] if defl else [],
             "population_growth": float(popg.iloc[0]["value"]) if len(popg) else 0.93,
             "base_population": float(pop.iloc[0]["value"]) if len(pop) else 3222000.0,
-            "base_grdp_options": {f"{float(r.value):,.0f} ({r.actual_id})": float(r.value) for r in bases.itertuples()},
+            "base_grdp_options": base_grdp_choices(a, lang),
             "base_grdp": levels.get(2025, float(bases.iloc[0]["value"]) if len(bases) else 316932.0)}
 
 
@@ -144,7 +275,7 @@ class ScenarioCalculator:
 
     def __init__(self, lang: str = "en", ctx=None, fan=None, defaults: dict | None = None, start: int = 2025, end: int = 2030):
         self.lang, self.start, self.end = lang, start, end
-        self.defaults = defaults or scenario_defaults(ctx)
+        self.defaults = defaults or scenario_defaults(ctx, lang)
         self.fan = fan  # (years, q2.5, q10, q90, q97.5) of the real index, or None
         self._fig = None
 
@@ -247,8 +378,8 @@ class IndicatorExplorer:
         self._png: dict[tuple, bytes] = {}
         self._legend: dict[tuple, str] = {}
 
-    def options(self, locality=None, plan=None) -> dict:
-        return explorer_options(self.ctx.card, self.ctx.catalog.indicators, locality, plan, self.lang)
+    def options(self, locality=None, plan=None, indicator=None) -> dict:
+        return explorer_options(self.ctx.card, self.ctx.catalog.indicators, locality, plan, self.lang, indicator)
 
     def render(self, indicator_id: str, locality: str, plan: str | None = None) -> tuple[str, bytes]:
         """HTML (summary, status table, narrative, caveats) and the chart as PNG bytes."""
@@ -274,70 +405,139 @@ class IndicatorExplorer:
         return body, self._png[key]
 
 
-def show_explorer(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested
-    """Wire ipywidgets to the explorer and the scenario calculator (used by notebooks/explorer.ipynb)."""
+def explorer_widget(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested
+    """The indicator explorer as a widget (locality, plan, indicator; chart, table, narrative)."""
     import ipywidgets as W
-    from IPython.display import display
 
+    t = ui_text(lang)
     ex = IndicatorExplorer(lang)
     opts = ex.options()
+    plan_names = dict(zip(ex.ctx.catalog.plans["plan"], ex.ctx.catalog.plans[f"name_{lang}"]))
+    wide = {"description_width": "initial"}
     loc_w = W.Dropdown(options=[(config.LOCALITY_NAMES[l][lang], l) for l in opts["localities"]], value=opts["locality"],
-                       description="Locality" if lang == "en" else "Địa phương", style={"description_width": "initial"})
-    plan_w = W.Dropdown(options=opts["plans"], value=opts["plan"], description="Plan" if lang == "en" else "Văn bản")
-    ind_w = W.Dropdown(options=opts["indicators"], description="Indicator" if lang == "en" else "Chỉ số",
-                       layout=W.Layout(width="60%"))
+                       description=t["locality"], style=wide, layout=W.Layout(width="48%"))
+    plan_w = W.Dropdown(options=plan_choices(opts["plans"], plan_names, lang), value=opts["plan"],
+                        description=t["plan"], style=wide, layout=W.Layout(width="48%"))
+    ind_w = W.Dropdown(options=opts["indicators"], value=opts["indicator"], description=t["indicator"], style=wide,
+                       layout=W.Layout(width="70%"))
     img = W.Image(format="png", layout=W.Layout(max_width="900px"))
     out = W.HTML()
-    timing = W.HTML()
+    busy = [False]
 
     def refresh(*_):
-        t0 = time.perf_counter()
-        o = ex.options(loc_w.value, plan_w.value)
-        if list(plan_w.options) != o["plans"]:
-            plan_w.options = o["plans"]
-            plan_w.value = o["plan"]
-        if list(ind_w.options) != o["indicators"]:
-            cur = ind_w.value
-            ind_w.options = o["indicators"]
-            ind_w.value = cur if cur in [i for _, i in o["indicators"]] else (o["indicators"][0][1] if o["indicators"] else None)
-        if ind_w.value:
-            body, png = ex.render(ind_w.value, loc_w.value, plan_w.value)
-            out.value, img.value = body, png
-        timing.value = f"<small>{(time.perf_counter() - t0) * 1000:.0f} ms</small>"
+        if busy[0]:
+            return
+        busy[0] = True
+        try:
+            o = ex.options(loc_w.value, plan_w.value, ind_w.value)
+            if [v for _, v in plan_w.options] != o["plans"]:
+                plan_w.options = plan_choices(o["plans"], plan_names, lang)
+                plan_w.value = o["plan"]
+            if list(ind_w.options) != o["indicators"]:
+                ind_w.options = o["indicators"]
+                ind_w.value = o["indicator"]
+            if ind_w.value:
+                body, png = ex.render(ind_w.value, loc_w.value, plan_w.value)
+                out.value, img.value = body, png
+        finally:
+            busy[0] = False
 
     for w in (loc_w, plan_w, ind_w):
         w.observe(refresh, names="value")
     refresh()
-    display(W.VBox([W.HBox([loc_w, plan_w]), ind_w, img, out, timing]))
+    return W.VBox([W.HBox([loc_w, plan_w]), ind_w, img, out]), ex
+
+
+def scenario_widget(lang: str = "en", folder=None):  # pragma: no cover - needs a front end; the logic above is tested
+    """The 2026–2030 scenario calculator as a widget, with an "Export scenario" button (CSV and XLSX)."""
+    import base64
+
+    import ipywidgets as W
+
+    t = ui_text(lang)
+    calc = ScenarioCalculator(lang, fan=feasibility_fan())
+    d = calc.defaults
+    wide = {"description_width": "initial"}
+    sliders = [W.FloatSlider(value=d["latest_growth"], min=-5, max=20, step=0.1, description=lab,
+                             continuous_update=False, readout_format=".1f", style=wide)
+               for lab in slider_labels(calc.start, calc.end, lang)]
+    defl = W.FloatSlider(value=d["deflator"], min=0, max=12, step=0.1, description=t["deflator"],
+                         continuous_update=False, style=wide)
+    popg = W.FloatSlider(value=d["population_growth"], min=-1, max=3, step=0.01, readout_format=".2f",
+                         description=t["population"], continuous_update=False, style=wide)
+    opts = list(d["base_grdp_options"].items())
+    base_value = d["base_grdp"] if d["base_grdp"] in [v for _, v in opts] else (opts[0][1] if opts else d["base_grdp"])
+    base = W.Dropdown(options=opts or [(str(d["base_grdp"]), d["base_grdp"])], value=base_value,
+                      description=t["base"].format(year=calc.start), style=wide, layout=W.Layout(width="100%"))
+    export_b = W.Button(description=t["export"], icon="download")
+    saved = W.HTML()
+    img, out = W.Image(format="png"), W.HTML()
+    last = {}
+
+    def refresh(*_):
+        res, summary = calc.update(growth=[s.value for s in sliders], deflator=defl.value, population_growth=popg.value,
+                                   base_grdp=base.value)
+        last["res"] = res
+        img.value, out.value = calc.png(), summary
+        saved.value = ""
+
+    def export(*_):
+        from datetime import datetime
+
+        res = last["res"]
+        stem = "scenario-" + datetime.now().strftime("%Y%m%d-%H%M%S")
+        paths = save_scenario(res, folder or config.reports_dir() / "scenarios", lang, stem)
+        links = " ".join(
+            f"<a download='{html.escape(p.name)}' href='data:{mime};base64,{base64.b64encode(p.read_bytes()).decode()}'>"
+            f"{html.escape(p.suffix[1:].upper())}</a>"
+            for p, mime in zip(paths, ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))
+        saved.value = (f"<small>{html.escape(t['exported'].format(files=', '.join(str(p) for p in paths)))}"
+                       f" — {html.escape(t['download'])}: {links}</small>")
+
+    for w in sliders + [defl, popg, base]:
+        w.observe(refresh, names="value")
+    export_b.on_click(export)
+    refresh()
+    controls = W.VBox([W.HTML(f"<b>{html.escape(t['growth_header'])}</b>")] + sliders + [defl, popg, base, export_b, saved])
+    return W.HBox([controls, W.VBox([out, img])]), calc
+
+
+def show_app(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested
+    """The explorer and the scenario calculator under one language dropdown (notebooks/explorer.ipynb)."""
+    import ipywidgets as W
+    from IPython.display import display
+
+    lang_w = W.Dropdown(options=LANGUAGES, value=lang, description=ui_text(lang)["language"])
+    box = W.VBox()
+    state = {}
+
+    def build(*_):
+        L = lang_w.value
+        lang_w.description = ui_text(L)["language"]
+        ex_box, ex = explorer_widget(L)
+        sc_box, calc = scenario_widget(L)
+        state.update(explorer=ex, calculator=calc)
+        box.children = [ex_box, W.HTML(f"<h2>{html.escape(ui_text(L)['scenario_title'])}</h2>"), sc_box]
+
+    lang_w.observe(build, names="value")
+    build()
+    display(W.VBox([lang_w, box]))
+    return state
+
+
+def show_explorer(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested
+    """The indicator explorer alone."""
+    from IPython.display import display
+
+    box, ex = explorer_widget(lang)
+    display(box)
     return ex
 
 
 def show_scenarios(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested
-    import ipywidgets as W
+    """The scenario calculator alone."""
     from IPython.display import display
 
-    calc = ScenarioCalculator(lang, fan=feasibility_fan())
-    d = calc.defaults
-    sliders = [W.FloatSlider(value=d["latest_growth"], min=-5, max=20, step=0.1, description=str(y),
-                             continuous_update=False, readout_format=".1f") for y in range(calc.start + 1, calc.end + 1)]
-    defl = W.FloatSlider(value=d["deflator"], min=0, max=12, step=0.1, description="Deflator %" if lang == "en" else "Chỉ số giảm phát %",
-                         continuous_update=False, style={"description_width": "initial"})
-    popg = W.FloatSlider(value=d["population_growth"], min=-1, max=3, step=0.01, readout_format=".2f",
-                         description="Population %" if lang == "en" else "Tăng dân số %", continuous_update=False,
-                         style={"description_width": "initial"})
-    base = W.Dropdown(options=list(d["base_grdp_options"].items()), value=d["base_grdp"],
-                      description=f"GRDP {calc.start}", style={"description_width": "initial"})
-    img, out, timing = W.Image(format="png"), W.HTML(), W.HTML()
-
-    def refresh(*_):
-        t0 = time.perf_counter()
-        res, summary = calc.update(growth=[s.value for s in sliders], deflator=defl.value, population_growth=popg.value,
-                                   base_grdp=base.value)
-        img.value, out.value = calc.png(), summary
-        timing.value = f"<small>{(time.perf_counter() - t0) * 1000:.0f} ms</small>"
-
-    for w in sliders + [defl, popg, base]:
-        w.observe(refresh, names="value")
-    refresh()
-    display(W.HBox([W.VBox(sliders + [defl, popg, base]), W.VBox([out, img, timing])]))
+    box, calc = scenario_widget(lang)
+    display(box)
     return calc

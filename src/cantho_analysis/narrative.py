@@ -17,17 +17,19 @@ from . import config
 from .numbers import format_number
 
 __all__ = ["LANGS", "T", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs",
-           "caveats", "indicator_summary", "status_label"]
+           "caveats", "indicator_summary", "status_label", "what_it_takes_text", "successor_text", "rate_unit_text"]
 
 LANGS = ("vi", "en")
 
 _STATUS = {
     "en": {"on_track": "on track", "needs_acceleration": "needs acceleration", "limited_progress": "limited progress",
            "regressing": "regressing", "achieved": "achieved", "no_data": "no data", "exceeded": "exceeded",
-           "not_achieved": "not achieved"},
+           "not_achieved": "not achieved", "no_baseline": "no baseline", "closed_no_outturn": "deadline passed, no outturn",
+           "superseded": "superseded (unit merged)"},
     "vi": {"on_track": "đúng tiến độ", "needs_acceleration": "cần tăng tốc", "limited_progress": "tiến triển hạn chế",
            "regressing": "đi lùi", "achieved": "đạt", "no_data": "chưa có số liệu", "exceeded": "vượt",
-           "not_achieved": "không đạt"},
+           "not_achieved": "không đạt", "no_baseline": "chưa có số liệu năm gốc",
+           "closed_no_outturn": "đã hết hạn, chưa có kết quả", "superseded": "đã thay thế (đã hợp nhất)"},
 }
 _FIG_STATUS = {
     "en": {"official": "official", "preliminary": "preliminary", "estimate": "estimate", "plan_estimate": "estimate in a planning document"},
@@ -64,6 +66,21 @@ T = {
         "cav_low": "{n} low-reliability figure(s) exist for this series and are never chosen over a better source.",
         "summary": "{name} ({loc}): {n} target(s) across {plans} plan(s); {counts}.",
         "none": "No target is set for this indicator in this locality.",
+        "no_baseline": "No figure at or before the {base} base year is available, so progress from the baseline cannot be measured{latest}.",
+        "no_baseline_latest": "; the latest figure is {value} {unit} in {year}",
+        "closed_no_outturn": "The deadline ({end}) has passed and there is no figure for {end}: the target cannot be judged.",
+        "last_figure": " The last figure is {value} {unit} in {year} ({status}).",
+        "superseded": "{loc} ceased to exist on 1 July 2025; the target is assessed up to its last figure.",
+        "successor": " Its successor is the merged city's target in {plan}: {value} {unit} by {end}.",
+        "no_successor": " The merged city has no target for this indicator.",
+        "wit": " What it takes: {req} {runit} from the {y0} baseline to {end}, against {ach} {runit} over {a0}–{a1}: {stretch} times the recent pace.",
+        "wit_growth": " What it takes: {req} {runit} on average in the remaining years to {end}, against {ach} {runit} over {a0}–{a1}: {stretch} times the recent pace.",
+        "wit_rate": " What it takes: {req} {runit} in each year to {end}, against {ach} {runit} on average over {a0}–{a1}: {stretch} times the recent pace.",
+        "wit_cmp": " Over {a0}–{a1} growth averaged {ach} {runit}: the target needs {stretch} times that pace.",
+        "wit_noach": " What it takes: {req} {runit} from the {y0} baseline to {end}; no figures over the last five years to compare with.",
+        "wit_away": " What it takes: {req} {runit} from the {y0} baseline to {end}, while the last five years ({a0}–{a1}) moved the other way ({ach} {runit}).",
+        "wit_met": " The {y0} baseline already meets the target; it must be held until {end}.",
+        "runit": {"%/yr": "%/yr", "points/yr": "points/yr", "units/yr": "{unit}/yr"},
     },
     "vi": {
         "kind": {"value_in_year": "đạt vào năm {end}", "annual_value": "trong năm {period}", "annual_value_multi": "hằng năm trong giai đoạn {period}", "average_growth": "là tốc độ tăng bình quân giai đoạn {start}–{end} (so với năm gốc {base})",
@@ -95,6 +112,21 @@ T = {
         "cav_low": "Có {n} số liệu độ tin cậy thấp cho chuỗi này; chúng không bao giờ được chọn thay cho nguồn tốt hơn.",
         "summary": "{name} ({loc}): {n} chỉ tiêu trong {plans} văn bản; {counts}.",
         "none": "Không có chỉ tiêu nào cho chỉ số này ở địa phương này.",
+        "no_baseline": "Không có số liệu năm gốc {base} hoặc trước đó nên chưa đo được tiến độ so với năm gốc{latest}.",
+        "no_baseline_latest": "; số liệu mới nhất: {value} {unit} năm {year}",
+        "closed_no_outturn": "Thời hạn ({end}) đã qua nhưng chưa có số liệu năm {end}: chưa thể đánh giá kết quả.",
+        "last_figure": " Số liệu cuối cùng: {value} {unit} năm {year} ({status}).",
+        "superseded": "{loc} không còn tồn tại từ ngày 1/7/2025; chỉ tiêu được đánh giá đến số liệu cuối cùng.",
+        "successor": " Chỉ tiêu kế thừa là chỉ tiêu của thành phố sau hợp nhất trong {plan}: {value} {unit} vào năm {end}.",
+        "no_successor": " Thành phố sau hợp nhất không có chỉ tiêu cho chỉ số này.",
+        "wit": " Để đạt chỉ tiêu cần {req} {runit} từ năm gốc {y0} đến {end}, so với {ach} {runit} trong giai đoạn {a0}–{a1}: gấp {stretch} lần nhịp độ gần đây.",
+        "wit_growth": " Để đạt chỉ tiêu cần tăng bình quân {req} {runit} trong các năm còn lại đến {end}, so với {ach} {runit} trong giai đoạn {a0}–{a1}: gấp {stretch} lần nhịp độ gần đây.",
+        "wit_rate": " Để đạt chỉ tiêu cần {req} {runit} mỗi năm đến {end}, so với bình quân {ach} {runit} trong giai đoạn {a0}–{a1}: gấp {stretch} lần nhịp độ gần đây.",
+        "wit_cmp": " Giai đoạn {a0}–{a1} tăng bình quân {ach} {runit}: chỉ tiêu đòi hỏi gấp {stretch} lần nhịp độ đó.",
+        "wit_noach": " Để đạt chỉ tiêu cần {req} {runit} từ năm gốc {y0} đến {end}; chưa có số liệu 5 năm gần đây để so sánh.",
+        "wit_away": " Để đạt chỉ tiêu cần {req} {runit} từ năm gốc {y0} đến {end}, trong khi 5 năm gần đây ({a0}–{a1}) đi theo chiều ngược lại ({ach} {runit}).",
+        "wit_met": " Năm gốc {y0} đã đạt chỉ tiêu; cần giữ vững đến năm {end}.",
+        "runit": {"%/yr": "%/năm", "points/yr": "điểm/năm", "units/yr": "{unit}/năm"},
     },
 }
 
@@ -164,8 +196,56 @@ def source_text(target: Mapping, lang: str) -> str:
                                     quote=target["quote"])
 
 
-def status_paragraph(a: Mapping, indicator: Mapping, lang: str) -> str:
-    """Where the indicator stands for one target, from a scorecard row."""
+def _na(x) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+
+def _last_figure(a: Mapping, unit: str, lang: str) -> str:
+    if _na(a.get("latest_value")) or _na(a.get("latest_year")):
+        return ""
+    last = a.get("last_open_status")
+    return T[lang]["last_figure"].format(value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
+                                         status=status_label(last if isinstance(last, str) else None, lang))
+
+
+def rate_unit_text(rate_unit: str, indicator: Mapping, lang: str) -> str:
+    """``%/yr``, ``points/yr`` or the indicator's unit per year, in the report's language."""
+    return T[lang]["runit"].get(str(rate_unit), str(rate_unit)).format(unit=_unit(indicator, lang))
+
+
+def what_it_takes_text(a: Mapping, indicator: Mapping, lang: str) -> str:
+    """One sentence: the required annual rate, the rate of the last five years and the stretch."""
+    t = T[lang]
+    req = a.get("what_it_takes")
+    if _na(req):
+        return ""
+    runit = rate_unit_text(a.get("what_it_takes_unit") or "", indicator, lang)
+    y0 = a.get("baseline_year")
+    end = a["period_end"]
+    stretch, ach = a.get("stretch"), a.get("achieved_rate_5y")
+    if not _na(stretch) and float(stretch) == 0.0:
+        return t["wit_met"].format(y0=y0 if not _na(y0) else a["period_start"], end=end)
+    kw = dict(req=fmt(req, lang), runit=runit, y0=y0, end=end, ach=fmt(ach, lang),
+              a0=a.get("achieved_from"), a1=a.get("achieved_to"), stretch=fmt(stretch, lang, 2))
+    if _na(ach):
+        if a["target_kind"] == "average_growth" or _na(y0):
+            return ""
+        return t["wit_noach"].format(**kw)
+    if _na(stretch):
+        return t["wit_away"].format(**kw)
+    if a["target_kind"] == "average_growth":
+        return t["wit_cmp" if a.get("status") == "no_data" else "wit_growth"].format(**kw)
+    if a.get("what_it_takes_unit") == "%/yr" and str(indicator.get("measure")) == "growth_rate":
+        return t["wit_rate"].format(**kw)
+    return t["wit"].format(**kw)
+
+
+def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str = "") -> str:
+    """Where the indicator stands for one target, from a scorecard row.
+
+    ``successor`` is the sentence naming the merged city's corresponding target (for a
+    superseded target), from :func:`successor_text`.
+    """
     t = T[lang]
     unit = _unit(indicator, lang)
     st = str(a["status"])
@@ -182,6 +262,17 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str) -> str:
                                    gap=fmt(abs(float(gap)), lang), gunit=_gap_unit(indicator, lang),
                                    gap_pct=fmt(abs(float(a["gap_pct"])), lang, 1) if not pd.isna(a.get("gap_pct")) else "—",
                                    side=t["above"] if float(gap) > 0 else t["below"])
+    elif st == "superseded":
+        s = t["superseded"].format(loc=config.LOCALITY_NAMES[str(a["locality"])][lang])
+        s += _last_figure(a, unit, lang)
+        s += successor or t["no_successor"]
+    elif st == "closed_no_outturn":
+        s = t["closed_no_outturn"].format(end=a["period_end"]) + _last_figure(a, unit, lang)
+    elif st == "no_baseline":
+        base = a["base_year"] if not _na(a.get("base_year")) else int(a["period_start"]) - 1
+        latest = ("" if _na(a.get("latest_value")) else
+                  t["no_baseline_latest"].format(value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"]))
+        s = t["no_baseline"].format(base=base, latest=latest)
     elif st == "no_data":
         if a["target_kind"] == "average_growth":
             s = t["no_data_growth"].format(base=a["baseline_year"], rem=fmt(a["required_remaining"], lang),
@@ -206,6 +297,8 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str) -> str:
                              x0=fmt(a["baseline_value"], lang), y0=a["baseline_year"],
                              obs=f"{fmt(a['observed_rate'], lang)} {rate_unit}", req=f"{fmt(a['required_rate'], lang)} {rate_unit}",
                              end=a["period_end"], status=status_label(st, lang), r=fmt(a["progress_ratio"], lang))
+    if a.get("period_state") == "open":
+        s += what_it_takes_text(a, indicator, lang)
     doc = a.get("doc_verdict")
     if doc:
         doc_en = _STATUS["en"].get(a.get("doc_verdict_en") or "", "")
@@ -226,10 +319,31 @@ def target_paragraphs(card_rows: pd.DataFrame, targets: pd.DataFrame, indicator:
     for a in card_rows.to_dict("records"):
         t = tg.loc[a["target_id"]]
         plan_name = str(pl.loc[t["plan"], f"name_{lang}"]) if pl is not None and t["plan"] in pl.index else str(t["plan"])
+        succ = successor_text(a.get("successor"), targets, indicator, plans, lang)
         out.append({"target_id": a["target_id"], "target": target_text(t, indicator, plan_name, lang),
-                    "source": source_text(t, lang), "status": status_paragraph(a, indicator, lang),
+                    "source": source_text(t, lang), "status": status_paragraph(a, indicator, lang, succ),
                     "status_code": a["status"]})
     return out
+
+
+def successor_text(successor, targets: pd.DataFrame, indicator: Mapping, plans: pd.DataFrame, lang: str) -> str:
+    """The sentence naming a superseded target's successor (its plan, value and deadline), or ''."""
+    if _na(successor) or not successor:
+        return ""
+    m = targets[targets["target_id"] == successor]
+    if m.empty:
+        return ""
+    s = m.iloc[0]
+    pl = plans.set_index("plan") if not plans.empty else None
+    plan_name = str(pl.loc[s["plan"], f"name_{lang}"]) if pl is not None and s["plan"] in pl.index else str(s["plan"])
+    lo, hi = s.get("low"), s.get("high")
+    if _na(lo):
+        value = fmt(hi, lang)
+    elif _na(hi) or lo == hi:
+        value = fmt(lo, lang)
+    else:
+        value = f"{fmt(lo, lang)}–{fmt(hi, lang)}"
+    return T[lang]["successor"].format(plan=plan_name, value=value, unit=_unit(indicator, lang), end=int(s["period_end"]))
 
 
 def caveats(actuals: pd.DataFrame, best: pd.DataFrame, indicator_id: str, locality: str, lang: str) -> list[str]:

@@ -15,6 +15,28 @@ required in the remaining years is reported (no CAGR of a rate is ever taken).
 When the period is closed (the last year has an outcome) the verdict is ``exceeded``,
 ``achieved`` or ``not_achieved``, with the gap in the indicator's unit and in percent of
 the target, mirroring the documents' own Vượt / Đạt / Không đạt.
+
+Two more states, judged against the year of the assessment (``as_of``, default
+``AS_OF_YEAR``, the year of the data snapshot):
+
+* ``closed_no_outturn``: the deadline (``period_end``) has passed and no figure for the
+  target year exists. No progress ratio is given; the status the open period had at its
+  last figure is kept in ``last_open_status``.
+* ``superseded``: a target of a unit that ceased to exist (the three units merged on
+  1 July 2025) with a deadline after 2025. It is assessed up to its last year (the
+  observed rate and progress ratio to its last figure stay) and names the merged city's
+  corresponding target as ``successor`` where one exists.
+
+Levels and counts at zero or below (a zero target, a negative baseline) have no compound
+rate; they fall back to linear rates in the indicator's unit per year (``rate_unit`` =
+``units/yr``), as the target path already does.
+
+What it takes (``what_it_takes``): for targets still open, the required annual rate from
+the baseline (compound for levels, points per year for shares and rates, the growth still
+required in the remaining years for average-growth targets, the target itself for a
+growth rate to reach in a year), the rate achieved over the last five years with data
+(``achieved_rate_5y``, same indicator and unit, years in ``achieved_from``–``achieved_to``)
+and the stretch ratio ``required / achieved``.
 """
 
 from __future__ import annotations
@@ -29,13 +51,20 @@ import pandas as pd
 from .config import STATUS_RANK
 
 __all__ = [
-    "ON_TRACK", "ACCELERATE", "OPEN_STATUSES", "VERDICTS", "DOC_VERDICTS",
+    "AS_OF_YEAR", "OLD_UNITS", "UNIT_LAST_YEAR", "NEW_STATUSES", "what_it_takes", "successors",
+    "stretch_ranking", "ON_TRACK", "ACCELERATE", "OPEN_STATUSES", "VERDICTS", "DOC_VERDICTS",
     "Assessment", "annual_series", "period_values", "baseline", "trajectory", "growth_progress",
     "classify_ratio", "verdict", "assess_target", "scorecard", "planning_realism", "realism_summary",
 ]
 
 ON_TRACK, ACCELERATE = 0.95, 0.6
 OPEN_STATUSES = ("achieved", "on_track", "needs_acceleration", "limited_progress", "regressing", "no_data")
+NEW_STATUSES = ("no_baseline", "closed_no_outturn", "superseded")
+AS_OF_YEAR = 2026  # year of the data snapshot (data/README.md): periods ending before it have passed
+OLD_UNITS = ("can_tho_old", "soc_trang", "hau_giang")  # merged into the new Cần Thơ on 1 July 2025
+UNIT_LAST_YEAR = 2025
+SUCCESSOR_LOCALITY = "can_tho_merged"
+ACHIEVED_WINDOW = 5
 VERDICTS = ("exceeded", "achieved", "not_achieved")
 DOC_VERDICTS = {"Vượt": "exceeded", "Đạt": "achieved", "Không đạt": "not_achieved"}
 _GEOMETRIC = {"level", "count"}
@@ -256,6 +285,14 @@ class Assessment:
     doc_verdict_en: str | None = None
     doc_agrees: bool | None = None
     rate_unit: str = ""
+    what_it_takes: float | None = None  # required annual rate used for the stretch
+    what_it_takes_unit: str = ""
+    achieved_rate_5y: float | None = None
+    achieved_from: int | None = None
+    achieved_to: int | None = None
+    stretch: float | None = None
+    successor: str | None = None
+    last_open_status: str | None = None
     notes: list[str] = field(default_factory=list)
 
     def record(self) -> dict:
@@ -297,7 +334,8 @@ def slim_best(best: pd.DataFrame) -> pd.DataFrame:
 
 
 def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame,
-                  series: pd.DataFrame | None = None, periods: pd.DataFrame | None = None) -> Assessment:
+                  series: pd.DataFrame | None = None, periods: pd.DataFrame | None = None,
+                  as_of: int | None = None, successor: str | None = None) -> Assessment:
     """Assess one target against the best available outcomes.
 
     Parameters
@@ -308,6 +346,13 @@ def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame,
         Its row of ``indicators.csv`` (``measure``, ``better``).
     best : DataFrame
         Best-available actuals (``catalog.best_available``).
+    as_of : int, optional
+        Year of the assessment. Periods ending before it without an outturn become
+        ``closed_no_outturn``; targets of the old units with a deadline after 2025 become
+        ``superseded``. None (the default here; ``scorecard`` passes ``AS_OF_YEAR``) judges
+        every period as open until its outturn is known.
+    successor : str, optional
+        The merged city's corresponding target, named by a ``superseded`` target.
     """
     low, high = _f(target.get("low")), _f(target.get("high"))
     kind = str(target["target_kind"])
@@ -336,7 +381,153 @@ def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame,
 
     if a.doc_verdict_en and a.verdict:
         a.doc_agrees = a.doc_verdict_en == a.verdict
+    _finalise(a, as_of, successor)
+    if a.period_state == "open":
+        what_it_takes(a, series, periods, measure, better)
     return a
+
+
+def _finalise(a: Assessment, as_of: int | None, successor: str | None) -> None:
+    """The states that depend on the calendar and on the missing baseline (see module docs)."""
+    if a.period_state == "closed":
+        return
+    if a.status == "no_data" and a.baseline_year is None and a.target_kind in ("value_in_year", "annual_value"):
+        a.status = "no_baseline"
+    if as_of is not None and a.locality in OLD_UNITS and a.period_end > UNIT_LAST_YEAR:
+        a.last_open_status, a.status, a.period_state = a.status, "superseded", "superseded"
+        a.successor = successor
+        a.required_remaining = None
+        a.notes.append(f"The unit ceased to exist on 1 July {UNIT_LAST_YEAR}; assessed up to its last figure"
+                       + (f" ({a.latest_year})" if a.latest_year is not None else "") + "."
+                       + (f" Successor target: {successor}." if successor else " No successor target in the merged city."))
+        return
+    if as_of is not None and a.period_end < as_of:
+        a.last_open_status, a.status, a.period_state = a.status, "closed_no_outturn", "deadline_passed"
+        a.progress_ratio, a.required_remaining = None, None
+        a.notes.append(f"The deadline ({a.period_end}) has passed and there is no figure for {a.period_end}.")
+        return
+
+
+def _window(series: pd.DataFrame, last: int | None = None) -> pd.DataFrame:
+    """The points of the last ``ACHIEVED_WINDOW`` years with data (years last-5 ... last)."""
+    s = series.dropna(subset=["value"])
+    if last is not None:
+        s = s[s["year"] <= last]
+    if s.empty:
+        return s
+    end = int(s["year"].iloc[-1])
+    return s[s["year"] >= end - ACHIEVED_WINDOW]
+
+
+def achieved_rate(series: pd.DataFrame, periods: pd.DataFrame | None, measure: str,
+                  geometric: bool) -> tuple[float | None, int | None, int | None]:
+    """The rate achieved over the last five years with data: ``(rate, from_year, to_year)``.
+
+    Levels and counts: compound rate (%/yr) between the first and the last point of the
+    window (the five years of change ending in the latest year with data); shares and rates:
+    points per year. Growth rates: the geometric mean of the five annual rates ending in the
+    latest year with data; when some of them are missing, a published average over at most
+    five years ending in that year is used if there is one, else the mean of those known.
+    """
+    if measure == "growth_rate":
+        s = series.dropna(subset=["value"])
+        end = int(s["year"].iloc[-1]) if len(s) else None
+        w = s[s["year"] > end - ACHIEVED_WINDOW] if end is not None else s
+        if len(w) < ACHIEVED_WINDOW and periods is not None and len(periods):
+            p = periods[(periods["period_end"] - periods["period_start"] < ACHIEVED_WINDOW)
+                        & ((end is None) | (periods["period_end"] >= (end or 0)))]
+            if len(p):
+                row = p.sort_values(["period_end", "period_start"]).iloc[-1]
+                return float(row["value"]), int(row["period_start"]), int(row["period_end"])
+        if w.empty:
+            return None, None, None
+        idx = float(np.prod(1 + w["value"].to_numpy(dtype=float) / 100))
+        if idx <= 0:
+            return None, None, None
+        return (idx ** (1 / len(w)) - 1) * 100, int(w["year"].iloc[0]), int(w["year"].iloc[-1])
+    w = _window(series)
+    if len(w) < 2:
+        return None, None, None
+    x0, x1 = float(w["value"].iloc[0]), float(w["value"].iloc[-1])
+    y0, y1 = int(w["year"].iloc[0]), int(w["year"].iloc[-1])
+    return _rate(x0, x1, y1 - y0, geometric), y0, y1
+
+
+def stretch_ratio(required: float | None, achieved: float | None, better: str = "higher") -> float | None:
+    """How many times the past pace the target needs: ``required / achieved``.
+
+    Both rates are signed in the same unit; for a lower-is-better indicator the direction of
+    progress is downwards. 0 when nothing more is required (the target's direction is already
+    behind the baseline); None when the past pace is unknown, zero or goes the other way while
+    something is still required (no multiple of the past pace reaches the target).
+    """
+    if required is None or (isinstance(required, float) and math.isnan(required)):
+        return None
+    sign = -1.0 if better == "lower" else 1.0
+    need = sign * required
+    if need <= 1e-12:
+        return 0.0
+    if achieved is None or (isinstance(achieved, float) and math.isnan(achieved)):
+        return None
+    past = sign * achieved
+    if past <= 1e-12:
+        return None
+    return need / past
+
+
+def what_it_takes(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame | None, measure: str,
+                  better: str) -> None:
+    """Fill the required rate from the baseline, the rate achieved over the last five years and
+    the stretch ratio, for a target whose period is still open (and not yet met)."""
+    if a.status == "achieved":
+        return
+    geometric = measure in _GEOMETRIC
+    lo, hi = a.low, a.high
+    if better == "band":
+        # a range to stay inside: the side the baseline is on gives the direction
+        if a.baseline_value is None or a.target_kind not in ("value_in_year", "annual_value") or measure == "growth_rate":
+            return
+        better, lo, hi = _band_side(a.baseline_value, a.low, a.high)
+        if better == "band":
+            a.what_it_takes, a.what_it_takes_unit, a.stretch = 0.0, a.rate_unit, 0.0
+            return
+    if a.target_kind == "average_growth":
+        if better != "higher":
+            return
+        req = a.required_remaining if a.required_remaining is not None else a.required_rate
+        unit = "%/yr"
+        ach, y0, y1 = achieved_rate(series, periods, "growth_rate", False)
+    elif a.target_kind in ("value_in_year", "annual_value"):
+        thr = _threshold(better, lo, hi)
+        if thr is None:
+            return
+        if measure == "growth_rate":
+            if better != "higher":
+                return
+            req, unit = thr, "%/yr"  # the growth rate to deliver each year, against the recent average
+            ach, y0, y1 = achieved_rate(series, periods, "growth_rate", False)
+        else:
+            if a.baseline_value is None or a.baseline_year is None or a.baseline_year >= a.period_end:
+                return
+            x0 = a.baseline_value
+            geo = geometric and x0 > 0 and thr > 0
+            if a.required_rate is None:
+                a.required_rate = _rate(x0, thr, a.period_end - a.baseline_year, geo)
+                if geometric and not geo:
+                    a.rate_unit = "units/yr"
+                    a.notes.append("Linear rates: a zero or negative level has no compound rate.")
+            geo = a.rate_unit == "%/yr"
+            req, unit = a.required_rate, a.rate_unit
+            w = _window(series)
+            if geo and len(w) >= 2 and (float(w["value"].iloc[0]) <= 0 or float(w["value"].iloc[-1]) <= 0):
+                ach, y0, y1 = None, None, None  # no compound past pace through zero
+            else:
+                ach, y0, y1 = achieved_rate(series, None, measure, geo)
+    else:
+        return
+    a.what_it_takes, a.what_it_takes_unit = req, unit
+    a.achieved_rate_5y, a.achieved_from, a.achieved_to = ach, y0, y1
+    a.stretch = stretch_ratio(req, ach, better)
 
 
 def _close(a: Assessment, value: float, better: str, source: str, status: str | None = None) -> None:
@@ -386,17 +577,21 @@ def _assess_value(a: Assessment, series: pd.DataFrame, better: str, geometric: b
         a.status = "achieved"
         return
     if a.baseline_value is None:
-        a.status = "no_data"
+        a.status = "no_data"  # no_baseline after _finalise
         a.notes.append("No baseline: progress rate cannot be computed.")
         return
     side, lo, hi = (_band_side(a.latest_value, a.low, a.high) if better == "band" else (better, a.low, a.high))
     thr = _threshold(side, lo, hi)
     x0, t0 = a.baseline_value, a.baseline_year
+    if geometric and (x0 <= 0 or a.latest_value <= 0 or thr is None or thr <= 0):
+        geometric = False  # no compound rate through zero: linear rates, as the target path
+        a.rate_unit = "units/yr"
+        a.notes.append("Linear rates: a zero or negative level has no compound rate.")
     a.observed_rate = _rate(x0, a.latest_value, a.latest_year - t0, geometric)
-    a.required_rate = _rate(x0, thr, a.period_end - t0, geometric)
+    a.required_rate = _rate(x0, thr, a.period_end - t0, geometric) if thr is not None else None
     if a.observed_rate is None or a.required_rate is None:
         a.status = "no_data"
-        a.notes.append("Rates undefined (non-positive level).")
+        a.notes.append("Rates undefined.")
         return
     if abs(a.required_rate) < 1e-12 or (side == "higher" and a.required_rate < 0) or (side == "lower" and a.required_rate > 0):
         # the baseline already met the target, and the latest figure has slipped below it
@@ -463,13 +658,37 @@ SCORECARD_COLUMNS = ["target_id", "indicator_id", "locality", "plan", "period_st
                      "latest_year", "latest_value", "status", "observed_rate", "required_rate", "doc_verdict",
                      "period_state", "verdict", "gap", "gap_pct", "progress_ratio", "required_remaining",
                      "baseline_year", "baseline_value", "target_kind", "rate_unit", "doc_verdict_en",
-                     "doc_agrees", "outturn_source", "outturn_status", "notes"]
+                     "doc_agrees", "outturn_source", "outturn_status", "notes",
+                     # added by issue 10 (after the existing columns, which scripts rely on)
+                     "what_it_takes", "what_it_takes_unit", "achieved_rate_5y", "achieved_from", "achieved_to",
+                     "stretch", "successor", "last_open_status", "base_year"]
 
 
-def scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
-    """One row per target, in the order of ``targets`` (stable), with every assessment field."""
+def successors(targets: pd.DataFrame) -> dict[str, str]:
+    """For each target of an old unit with a deadline after 2025, the merged city's target of the
+    same indicator with a deadline after 2025 (same kind first, then the latest deadline)."""
+    new = targets[(targets["locality"] == SUCCESSOR_LOCALITY) & (targets["period_end"] > UNIT_LAST_YEAR)]
+    old = targets[targets["locality"].isin(OLD_UNITS) & (targets["period_end"] > UNIT_LAST_YEAR)]
+    out = {}
+    for t in old.to_dict("records"):
+        c = new[new["indicator_id"] == t["indicator_id"]]
+        if c.empty:
+            continue
+        c = c.assign(_same=(c["target_kind"] == t["target_kind"]).astype(int))
+        c = c.sort_values(["_same", "period_end"], ascending=[False, False], kind="mergesort")
+        out[str(t["target_id"])] = str(c.iloc[0]["target_id"])
+    return out
+
+
+def scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFrame,
+              as_of: int | None = AS_OF_YEAR) -> pd.DataFrame:
+    """One row per target, in the order of ``targets`` (stable), with every assessment field.
+
+    ``as_of`` is the year of the assessment (see ``assess_target``); None ignores the calendar.
+    """
     ind = {k: v for k, v in indicators.set_index("indicator_id").to_dict("index").items()}
     b = slim_best(best)
+    succ = successors(targets) if as_of is not None else {}
     cache: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
     recs = []
     for t in targets.to_dict("records"):
@@ -477,15 +696,33 @@ def scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFram
         if key not in cache:
             cache[key] = (annual_series(b, *key), period_values(b, *key))
         series, periods = cache[key]
-        recs.append(assess_target(t, ind[key[0]], b, series, periods).record())
-    df = pd.DataFrame(recs)
-    for c in ("latest_year", "baseline_year", "period_start", "period_end"):
+        recs.append(assess_target(t, ind[key[0]], b, series, periods, as_of=as_of,
+                                  successor=succ.get(str(t["target_id"]))).record())
+    df = pd.DataFrame(recs, columns=list(Assessment.__dataclass_fields__))
+    for c in ("latest_year", "baseline_year", "period_start", "period_end", "achieved_from", "achieved_to", "base_year"):
         df[c] = df[c].astype("Int64")
     for c in ("low", "high", "latest_value", "observed_rate", "required_rate", "gap", "gap_pct",
-              "progress_ratio", "required_remaining", "baseline_value"):
+              "progress_ratio", "required_remaining", "baseline_value", "what_it_takes", "achieved_rate_5y", "stretch"):
         df[c] = pd.to_numeric(df[c], errors="coerce").round(4)
     df["doc_verdict"] = df["doc_verdict"].fillna("")
     return df[SCORECARD_COLUMNS]
+
+
+def stretch_ranking(card: pd.DataFrame) -> pd.DataFrame:
+    """Open targets with a required rate, per plan, hardest first.
+
+    Within a plan: targets whose past pace goes the other way (no stretch ratio although
+    something is required) come first, then by stretch descending; then the targets whose
+    past pace is unknown; last those that need nothing more (stretch 0); ties by target id.
+    Adds ``rank`` (1 = hardest, per plan).
+    """
+    c = card[(card["period_state"] == "open") & card["what_it_takes"].notna()].copy()
+    st = c["stretch"].astype(float)
+    away = st.isna() & c["achieved_rate_5y"].notna()
+    c["_key"] = np.where(away, np.inf, np.where(st.isna(), -1.0, np.where(st <= 0, -2.0, st)))
+    c = c.sort_values(["plan", "_key", "target_id"], ascending=[True, False, True], kind="mergesort")
+    c["rank"] = c.groupby("plan").cumcount() + 1
+    return c.drop(columns="_key").reset_index(drop=True)
 
 
 REALISM_PLANS = ("kl42_2023", "kl64_2024", "ctr17_2021_2025", "dh_xiv_ct_2020_2025", "dh_xiv_st_2020_2025",

@@ -16,7 +16,8 @@ import pandas as pd
 
 from . import config, narrative
 from .catalog import Catalog, load_catalog, user_actual_files
-from .progress import planning_realism, realism_summary, scorecard
+from .progress import planning_realism, realism_summary, scorecard, stretch_ranking
+from .tallies import compare, tallies_of
 
 log = logging.getLogger(__name__)
 
@@ -74,17 +75,22 @@ class IndicatorReport:
 
 _TABLE_COLS = {
     "en": {"plan": "Plan", "period": "Period", "target": "Target", "latest": "Latest (year)", "status": "Status",
-           "observed_rate": "Observed rate", "required_rate": "Required rate", "doc_verdict": "Document's verdict"},
+           "observed_rate": "Observed rate", "required_rate": "Required rate", "achieved": "Achieved, last 5 years",
+           "stretch": "Stretch", "doc_verdict": "Document's verdict"},
     "vi": {"plan": "Văn bản", "period": "Giai đoạn", "target": "Chỉ tiêu", "latest": "Mới nhất (năm)", "status": "Tình trạng",
-           "observed_rate": "Tốc độ thực tế", "required_rate": "Tốc độ cần thiết", "doc_verdict": "Văn kiện đánh giá"},
+           "observed_rate": "Tốc độ thực tế", "required_rate": "Tốc độ cần thiết", "achieved": "Đạt được 5 năm qua",
+           "stretch": "Mức căng", "doc_verdict": "Văn kiện đánh giá"},
 }
 # Severity order for summarising several targets into one status for the index.
-_SEVERITY = ["not_achieved", "regressing", "limited_progress", "needs_acceleration", "on_track", "achieved", "exceeded", "no_data"]
+# The statuses that say nothing about progress come last, so that they are chosen only when
+# nothing else is known.
+_SEVERITY = ["not_achieved", "regressing", "limited_progress", "needs_acceleration", "on_track", "achieved", "exceeded",
+             "superseded", "closed_no_outturn", "no_baseline", "no_data"]
 
 
 def overall_status(statuses: list[str]) -> str:
     """The most worrying status among an indicator's targets (no_data only if nothing else is known)."""
-    known = [s for s in statuses if s != "no_data"]
+    known = [s for s in statuses if s in _SEVERITY]
     if not known:
         return "no_data"
     return min(known, key=_SEVERITY.index)
@@ -109,7 +115,10 @@ def _table(card: pd.DataFrame, lang: str) -> pd.DataFrame:
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(r["status"], lang),
                      c["observed_rate"]: narrative.fmt(r["observed_rate"], lang),
-                     c["required_rate"]: narrative.fmt(r["required_rate"], lang),
+                     c["required_rate"]: narrative.fmt(r["what_it_takes"] if not pd.isna(r.get("what_it_takes"))
+                                                       else r["required_rate"], lang),
+                     c["achieved"]: narrative.fmt(r.get("achieved_rate_5y"), lang),
+                     c["stretch"]: narrative.fmt(r.get("stretch"), lang, 2),
                      c["doc_verdict"]: r["doc_verdict"] or "—"})
     return pd.DataFrame(rows)
 
@@ -136,14 +145,91 @@ def indicator_report(indicator_id: str, locality: str, lang: str = "en", ctx: Co
                            paragraphs, cav, card, _table(card, lang), fig, overall_status(card["status"].tolist()))
 
 
+_STRETCH_COLS = {
+    "en": {"plan": "Plan", "rank": "Rank", "indicator": "Indicator", "target": "Target", "unit": "Unit",
+           "baseline": "Baseline (year)", "required": "Required rate", "achieved": "Achieved, last 5 years",
+           "years": "Years", "rate_unit": "Rate unit", "stretch": "Stretch (required ÷ achieved)"},
+    "vi": {"plan": "Văn bản", "rank": "Thứ tự", "indicator": "Chỉ số", "target": "Chỉ tiêu", "unit": "Đơn vị",
+           "baseline": "Năm gốc (năm)", "required": "Tốc độ cần thiết", "achieved": "Tốc độ đạt được 5 năm qua",
+           "years": "Giai đoạn", "rate_unit": "Đơn vị tốc độ", "stretch": "Mức căng (cần ÷ đạt được)"},
+}
+_TALLY_COLS = {
+    "en": {"plan": "Plan", "scope": "What the document counts", "category": "Category", "count": "Document",
+           "engine_count": "Engine (items)", "table_count": "Document's table (items)", "engine_targets": "Engine (targets)",
+           "difference": "Difference", "explanation": "Why", "source": "Source"},
+    "vi": {"plan": "Văn bản", "scope": "Văn kiện đếm", "category": "Nhóm", "count": "Văn kiện",
+           "engine_count": "Công cụ (chỉ tiêu)", "table_count": "Bảng của văn kiện (chỉ tiêu)",
+           "engine_targets": "Công cụ (dòng chỉ tiêu)", "difference": "Chênh lệch", "explanation": "Giải thích",
+           "source": "Nguồn"},
+}
+_CATEGORY = {
+    "en": {"total": "total", "exceeded": "exceeded", "achieved": "achieved", "achieved_or_exceeded": "achieved or exceeded",
+           "not_achieved": "not achieved", "pursuing": "still pursued", "other": "other"},
+    "vi": {"total": "tổng số", "exceeded": "vượt", "achieved": "đạt", "achieved_or_exceeded": "đạt và vượt",
+           "not_achieved": "không đạt", "pursuing": "đang phấn đấu", "other": "khác"},
+}
+
+
+def _plan_names(plans: pd.DataFrame, lang: str) -> dict:
+    return dict(zip(plans["plan"], plans[f"name_{lang}"])) if not plans.empty and f"name_{lang}" in plans else {}
+
+
+def stretch_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFrame, lang: str = "en",
+                  end_year: int | None = None) -> pd.DataFrame:
+    """The open targets of each plan ranked by stretch, hardest first, with names and units
+    (``progress.stretch_ranking``), for a report in ``lang``. ``end_year`` keeps one deadline."""
+    c = _STRETCH_COLS[lang]
+    r = stretch_ranking(card if end_year is None else card[card["period_end"] == end_year])
+    ind = indicators.set_index("indicator_id")
+    pn = _plan_names(plans, lang)
+    rows = []
+    for x in r.to_dict("records"):
+        i = ind.loc[x["indicator_id"]]
+        base = "—" if pd.isna(x["baseline_value"]) else f"{narrative.fmt(x['baseline_value'], lang)} ({x['baseline_year']})"
+        if x["target_kind"] == "average_growth":
+            base = "—"
+        years = "—" if pd.isna(x["achieved_from"]) else (
+            str(x["achieved_to"]) if x["achieved_from"] == x["achieved_to"] else f"{x['achieved_from']}–{x['achieved_to']}")
+        rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["rank"]: int(x["rank"]),
+                     c["indicator"]: narrative.label(i, lang), c["target"]: _target_cell(pd.Series(x), lang),
+                     c["unit"]: narrative._unit(i, lang), c["baseline"]: base,
+                     c["required"]: narrative.fmt(x["what_it_takes"], lang),
+                     c["achieved"]: narrative.fmt(x["achieved_rate_5y"], lang), c["years"]: years,
+                     c["rate_unit"]: narrative.rate_unit_text(x["what_it_takes_unit"], i, lang),
+                     c["stretch"]: ("—" if pd.isna(x["stretch"]) and pd.isna(x["achieved_rate_5y"]) else
+                                    ("∞" if pd.isna(x["stretch"]) else narrative.fmt(x["stretch"], lang, 2)))})
+    return pd.DataFrame(rows, columns=list(c.values()))
+
+
+def tally_table(cmp: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The tally comparison (``tallies.compare``) with names, for a report in ``lang``."""
+    c = _TALLY_COLS[lang]
+    pn = _plan_names(plans, lang)
+    rows = []
+    for x in cmp.to_dict("records"):
+        f = lambda v: "—" if pd.isna(v) else str(int(v))  # noqa: E731
+        rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["scope"]: x["scope"],
+                     c["category"]: _CATEGORY[lang].get(x["category"], x["category"]), c["count"]: f(x["count"]),
+                     c["engine_count"]: f(x["engine_count"]), c["table_count"]: f(x["table_count"]),
+                     c["engine_targets"]: f(x["engine_targets"]), c["difference"]: f(x["difference"]),
+                     c["explanation"]: x["explanation"] + (f" Data note: {x['note']}" if lang == "en" and isinstance(
+                         x.get("note"), str) and x["note"].strip() else ""),
+                     c["source"]: f"{x['source_file']}:{x['source_line']}" if not pd.isna(x.get("source_line")) else ""})
+    return pd.DataFrame(rows, columns=list(c.values()))
+
+
 def overview(lang: str = "en", ctx: Context | None = None) -> dict:
-    """The scorecard of all targets, counts by plan and status, and the planning-realism tables."""
+    """The scorecard of all targets, counts by plan and status, the planning-realism tables, the
+    open targets ranked by stretch and the documents' own tallies against the engine."""
     ctx = ctx or get_context()
     realism = planning_realism(ctx.card, ctx.catalog.indicators)
+    cmp = compare(tallies_of(ctx.catalog), ctx.card, ctx.catalog.indicators, lang)
     return {"card": ctx.card, "counts": ctx.card.groupby(["plan", "status"]).size().unstack(fill_value=0),
             "realism": realism, "realism_summary": realism_summary(realism),
             "doc_compare": pd.crosstab(ctx.card["doc_verdict_en"].fillna("—"), ctx.card["verdict"].fillna("no outturn"))
-            .loc[lambda d: d.index != "—"]}
+            .loc[lambda d: d.index != "—"],
+            "stretch": stretch_table(ctx.card, ctx.catalog.indicators, ctx.catalog.plans, lang),
+            "tallies": cmp, "tally_table": tally_table(cmp, ctx.catalog.plans, lang)}
 
 
 def table_html(df: pd.DataFrame) -> str:
@@ -210,6 +296,20 @@ def display_overview(lang: str = "en") -> dict:
                  + table_html(summ)))
     display(HTML(f"<h3>{'Document verdicts against the engine' if en else 'Đánh giá của văn kiện so với công cụ'}</h3>"
                  + ov["doc_compare"].to_html(escape=True)))
+    display(HTML(f"<h3>{'What it takes: open targets by stretch, hardest first' if en else 'Điều kiện để đạt: các chỉ tiêu còn hiệu lực xếp theo mức căng, khó nhất trước'}</h3>"
+                 + "<p>" + _md_escape(
+                     "Required annual rate from the baseline against the rate achieved over the last five years with data; "
+                     "stretch = required ÷ achieved (∞: the recent trend goes the other way; —: no recent figures)."
+                     if en else "Tốc độ cần thiết mỗi năm từ năm gốc so với tốc độ đạt được trong 5 năm gần nhất có số liệu; "
+                     "mức căng = cần thiết ÷ đạt được (∞: xu hướng gần đây đi ngược chiều; —: chưa có số liệu gần đây).")
+                 + "</p>" + table_html(ov["stretch"])))
+    head = "The documents' own tallies against the engine" if en else "Văn kiện tự tổng hợp so với công cụ"
+    if len(ov["tally_table"]):
+        display(HTML(f"<h3>{head}</h3>" + table_html(ov["tally_table"])))
+    else:
+        display(HTML(f"<h3>{head}</h3><p>" + ("No tallies in the data yet (data/doc_tallies.csv)." if en
+                                              else "Dữ liệu chưa có số liệu tự tổng hợp của văn kiện (data/doc_tallies.csv).")
+                     + "</p>"))
     cols = ["target_id", "plan", "locality", "indicator_id", "low", "high", "outturn", "verdict", "gap", "gap_pct", "doc_verdict"]
     display(HTML(f"<h3>{'Every past target with an outturn' if en else 'Các chỉ tiêu đã có kết quả'}</h3>"
                  + table_html(ov["realism"][cols])))

@@ -1,0 +1,90 @@
+"""The documents' own tallies against the engine's count, on tiny frames (issue 10, section 3)."""
+
+import pandas as pd
+import pytest
+
+from cantho_analysis.tallies import COMPARE_COLUMNS, compare, empty_tallies, item_verdicts, tallies_of
+
+
+def card_rows(rows):
+    """Scorecard rows from (target_id, indicator_id, verdict, doc_verdict_en)."""
+    return pd.DataFrame([{"target_id": t, "indicator_id": i, "plan": t.split(".")[0], "locality": "l", "verdict": v,
+                          "doc_verdict_en": d, "status": v or "closed_no_outturn"} for t, i, v, d in rows])
+
+
+CARD = card_rows([
+    ("p.1.growth", "growth", "not_achieved", "not_achieved"),
+    ("p.2.agri", "agri", "exceeded", "exceeded"),
+    # item 3 holds two targets: the worst verdict (achieved) is the item's
+    ("p.3.share_a", "share_a", "exceeded", "achieved"),
+    ("p.3.share_b", "share_b", "achieved", "achieved"),
+    # the document says exceeded, the engine's rule says achieved
+    ("p.4.water", "water", "achieved", "exceeded"),
+    # no outturn in the data; the document says not achieved
+    ("p.6.productivity", "productivity", None, "not_achieved"),
+    ("q.1.other", "other", "achieved", "achieved"),
+])
+INDS = pd.DataFrame({"indicator_id": ["water", "productivity"], "name_en": ["Clean water", "Labour productivity"],
+                     "name_vi": ["Nước sạch", "Năng suất lao động"]})
+
+
+def tallies(counts, tally_id="p.t1", plan="p"):
+    return pd.DataFrame([{"tally_id": tally_id, "plan": plan, "locality": "l", "scope": "all", "category": c,
+                          "count": n, "source_file": "004.txt", "source_line": 1, "quote": "q", "number_format": "vi",
+                          "note": ""} for c, n in counts.items()])
+
+
+def test_item_verdicts_take_the_worst_target():
+    iv = item_verdicts(CARD).set_index(["plan", "item"])
+    assert iv.loc[("p", "3"), "engine"] == "achieved" and iv.loc[("p", "3"), "targets"] == 2
+    assert iv.loc[("p", "6"), "engine"] is None and iv.loc[("p", "6"), "table"] == "not_achieved"
+    assert list(item_verdicts(CARD)["item"][:5]) == ["1", "2", "3", "4", "6"]
+
+
+def test_counts_and_explanations():
+    t = tallies({"total": 6, "exceeded": 2, "achieved": 2, "not_achieved": 2})
+    r = compare(t, CARD, INDS).set_index("category")
+    # the engine holds 5 items (item 5 carries no number); the document counts 6
+    assert r.loc["total", "engine_count"] == 5 and r.loc["total", "difference"] == -1
+    assert "item(s) 5 not in the data" in r.loc["total", "explanation"]
+    assert r.loc["total", "engine_targets"] == 6
+    # exceeded: engine has item 2 only (item 4 is 'achieved' by the rule), the table has 2 and 4
+    assert (r.loc["exceeded", "engine_count"], r.loc["exceeded", "table_count"]) == (1, 2)
+    assert "item 4 (Clean water: exceeded in the document, achieved by the engine)" in r.loc["exceeded", "explanation"]
+    # not achieved: item 6 has no outturn, which explains the engine's 1 against the document's 2
+    assert r.loc["not_achieved", "engine_count"] == 1 and r.loc["not_achieved", "table_count"] == 2
+    assert "Without an outturn in the data" in r.loc["not_achieved", "explanation"]
+    assert "Labour productivity" in r.loc["not_achieved", "explanation"]
+    assert list(r.columns) == [c for c in COMPARE_COLUMNS if c != "category"]
+
+
+def test_a_target_counted_twice():
+    # categories 3 + 2 + 2 = 7 > total 6: one item appears in two lists
+    r = compare(tallies({"total": 6, "exceeded": 3, "achieved": 2, "not_achieved": 2}), CARD).set_index("category")
+    assert "counted twice" in r.loc["exceeded", "explanation"]
+
+
+def test_agreement_and_pursuing_and_vietnamese():
+    r = compare(tallies({"total": 1, "achieved": 1}, tally_id="q.t", plan="q"), CARD).set_index("category")
+    assert r.loc["achieved", "difference"] == 0 and r.loc["achieved", "explanation"] == "Same count."
+    p = compare(tallies({"total": 6, "pursuing": 2}), CARD, INDS, lang="vi").set_index("category")
+    # pursuing = not achieved (item 1) or without an outturn (item 6)
+    assert p.loc["pursuing", "engine_count"] == 2 and "đang nỗ lực phấn đấu" in p.loc["pursuing", "explanation"]
+
+
+def test_empty_or_missing_tallies():
+    assert compare(None, CARD).empty and list(compare(empty_tallies(), CARD).columns) == COMPARE_COLUMNS
+
+    class NoTallies:  # a catalogue from before doc_tallies.csv
+        pass
+
+    assert tallies_of(NoTallies()).empty
+    with pytest.raises(ValueError, match="count"):
+        compare(pd.DataFrame({"tally_id": ["x"], "plan": ["p"], "category": ["total"]}), CARD)
+
+
+def test_items_of_the_table_are_listed_when_the_tally_differs():
+    # the tally says 1 not achieved; the document's own table marks items 1 and 6
+    r = compare(tallies({"total": 6, "not_achieved": 1}), CARD, INDS).set_index("category")
+    why = r.loc["not_achieved", "explanation"]
+    assert r.loc["not_achieved", "table_count"] == 2 and "They are: item 1 (growth); item 6 (Labour productivity)" in why
