@@ -159,3 +159,40 @@ class TestExplorerPolish:
         files = sorted(p.suffix for p in tmp_path.iterdir())
         assert files == [".csv", ".xlsx"] and "download" in controls[-1].value
         assert "ms</small>" not in str([getattr(w, "value", "") for w in controls])
+
+
+class TestTasksTab:
+    """Issue 11: the explorer's tasks tab, filtered by plan, lead agency and year."""
+
+    def test_options_and_filters(self):
+        from datetime import date
+
+        from cantho_analysis.explorer import TaskBrowser
+
+        tb = TaskBrowser("vi", as_of=date(2026, 11, 25))
+        o = tb.options()
+        assert ("NQ Đại hội I TP Cần Thơ (2025–2030, dự thảo)", "dh_i_2025_2030") in o["plans"]
+        assert 2026 in o["years"] and len(o["agencies"]) > 5
+        assert len(tb.select()) == 296
+        assert len(tb.select(plan="dh_i_2025_2030", year=2026)) == 8
+        html = tb.render("dh_i_2025_2030", None, 2026)
+        assert "8 nhiệm vụ được hiển thị" in html and "25/11/2026" in html and "dòng" in html
+        lead = tb.select(plan="ctr17_2021_2025")["lead_agency"].iloc[0]
+        assert set(tb.select(agency=lead)["lead_agency"]) == {lead}
+        en = TaskBrowser("en", as_of=date(2026, 11, 25)).render(None, None, 2029)
+        assert "task(s) shown" in en and "overdue" in en
+
+    def test_tasks_widget_builds_without_a_browser(self):
+        from cantho_analysis import explorer
+
+        box, tb = explorer.tasks_widget("en")
+        plan_w, lead_w = box.children[0].children
+        year_w, out = box.children[1], box.children[2]
+        assert plan_w.description == "Plan" and lead_w.description == "Lead agency" and "task(s) shown" in out.value
+        year_w.value = 2029
+        assert "1 task(s) shown" in out.value
+
+    def test_scenarios_are_never_saved_inside_the_report_set(self):
+        from cantho_analysis import config, explorer
+
+        assert config.reports_dir() not in explorer.SCENARIO_DIR.parents

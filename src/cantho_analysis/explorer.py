@@ -21,7 +21,7 @@ from . import config
 from .numbers import format_number
 
 __all__ = ["explorer_options", "ui_text", "slider_labels", "plan_choices", "base_grdp_choices", "scenario_frames",
-           "scenario_csv", "scenario_xlsx", "save_scenario", "show_app", "ScenarioInputs", "ScenarioResult", "scenario", "scenario_defaults", "feasibility_fan",
+           "scenario_csv", "scenario_xlsx", "save_scenario", "show_app", "TaskBrowser", "tasks_widget", "ScenarioInputs", "ScenarioResult", "scenario", "scenario_defaults", "feasibility_fan",
            "ScenarioCalculator", "IndicatorExplorer"]
 
 ALL = "(all)"
@@ -60,15 +60,24 @@ UI_TEXT = {
            "all": "(all plans)", "growth_header": "Real GRDP growth, %/yr", "slider": "{year}, %/yr",
            "deflator": "GDP deflator, %/yr", "population": "Population growth, %/yr",
            "base": "GRDP {year} (current prices)", "export": "Export scenario", "exported": "Saved: {files}",
-           "download": "download", "scenario_title": "Scenario calculator 2026–2030"},
+           "download": "download", "scenario_title": "Scenario calculator 2026–2030",
+           "tab_indicators": "Indicators and scenarios", "tab_tasks": "Tasks and projects", "lead": "Lead agency",
+           "year": "Deadline year", "all_agencies": "(all agencies)", "all_years": "(all years)",
+           "tasks_shown": "{n} task(s) shown, as of {date}: {overdue} overdue, {due} due in {year}."},
     "vi": {"language": "Ngôn ngữ", "locality": "Địa phương", "plan": "Văn bản", "indicator": "Chỉ số",
            "all": "(tất cả văn bản)", "growth_header": "Tăng trưởng GRDP thực (giá so sánh), %/năm",
            "slider": "{year}, %/năm", "deflator": "Chỉ số giảm phát GDP, %/năm",
            "population": "Tăng dân số, %/năm", "base": "GRDP năm {year} (giá hiện hành)",
            "export": "Xuất kịch bản", "exported": "Đã lưu: {files}", "download": "tải về",
-           "scenario_title": "Tính toán kịch bản 2026–2030"},
+           "scenario_title": "Tính toán kịch bản 2026–2030",
+           "tab_indicators": "Chỉ tiêu và kịch bản", "tab_tasks": "Nhiệm vụ và dự án", "lead": "Cơ quan chủ trì",
+           "year": "Năm đến hạn", "all_agencies": "(tất cả cơ quan)", "all_years": "(tất cả các năm)",
+           "tasks_shown": "{n} nhiệm vụ được hiển thị, tính đến ngày {date}: {overdue} quá hạn, {due} đến hạn trong năm {year}."},
 }
 LANGUAGES = [("Tiếng Việt", "vi"), ("English", "en")]
+# Exported scenarios are the user's files: kept beside the reports, never inside the report set
+# (reports/ is a link to the latest build, replaced as a whole by the next `make reports`).
+SCENARIO_DIR = config.REPO_ROOT / "exports" / "scenarios"
 
 
 def ui_text(lang: str) -> dict:
@@ -405,6 +414,73 @@ class IndicatorExplorer:
         return body, self._png[key]
 
 
+class TaskBrowser:
+    """The plans' task register filtered by plan, lead agency and deadline year, as HTML (the
+    explorer's tasks tab; the register and its page come from ``tasks``/``task_register``)."""
+
+    def __init__(self, lang: str = "en", as_of=None):
+        from .task_register import _names, load_register
+
+        self.lang = lang
+        self.reg, self.agencies, self.plans, self.as_of = load_register(as_of)
+        self.names = _names(self.agencies, lang)
+
+    def options(self) -> dict:
+        """Choices for the three dropdowns: plans (short titles), lead agencies, deadline years."""
+        from .tasks import deadline_years, parse_deadline
+
+        col = f"short_{self.lang}" if f"short_{self.lang}" in self.plans.columns else f"name_{self.lang}"
+        pname = dict(zip(self.plans["plan"], self.plans[col]))
+        plans = [(pname.get(p, p), p) for p in dict.fromkeys(self.reg["plan"])]
+        leads = sorted(set(self.reg["lead_agency"]), key=lambda a: self.names.get(a, a))
+        years = sorted({y for t in self.reg["deadline_text"] for y in deadline_years(parse_deadline(t))})
+        return {"plans": plans, "agencies": [(self.names.get(a, a), a) for a in leads], "years": years}
+
+    def select(self, plan: str | None = None, agency: str | None = None, year: int | None = None) -> pd.DataFrame:
+        from .tasks import filter_register
+
+        return filter_register(self.reg, plan or None, agency or None, year or None, None)
+
+    def render(self, plan: str | None = None, agency: str | None = None, year: int | None = None) -> str:
+        """The selection's counts in one sentence, then its tasks (overdue first) as a table."""
+        from .report import table_html
+        from .task_register import _n, _task_rows, fmt_date
+
+        sel = self.select(plan, agency, year).assign(_o=lambda d: ~d["overdue"])
+        sel = sel.sort_values(["_o", "plan", "task_id"], kind="mergesort")
+        t = ui_text(self.lang)
+        head = t["tasks_shown"].format(n=_n(len(sel), self.lang), date=fmt_date(self.as_of, self.lang),
+                                       overdue=_n(int(sel["overdue"].sum()), self.lang),
+                                       due=_n(int(sel["due"].sum()), self.lang), year=self.as_of.year)
+        rows = _task_rows(sel, self.names, self.lang, with_lead=True) if len(sel) else pd.DataFrame()
+        return f"<p>{html.escape(head)}</p>" + (table_html(rows) if len(rows) else "")
+
+
+def tasks_widget(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested
+    """The tasks tab: plan, lead agency and deadline year; the matching tasks, overdue first."""
+    import ipywidgets as W
+
+    t = ui_text(lang)
+    tb = TaskBrowser(lang)
+    o = tb.options()
+    wide = {"description_width": "initial"}
+    plan_w = W.Dropdown(options=[(t["all"], "")] + o["plans"], value="", description=t["plan"], style=wide,
+                        layout=W.Layout(width="48%"))
+    lead_w = W.Dropdown(options=[(t["all_agencies"], "")] + o["agencies"], value="", description=t["lead"],
+                        style=wide, layout=W.Layout(width="48%"))
+    year_w = W.Dropdown(options=[(t["all_years"], 0)] + [(str(y), y) for y in o["years"]], value=0,
+                        description=t["year"], style=wide)
+    out = W.HTML()
+
+    def refresh(*_):
+        out.value = tb.render(plan_w.value, lead_w.value, year_w.value)
+
+    for w in (plan_w, lead_w, year_w):
+        w.observe(refresh, names="value")
+    refresh()
+    return W.VBox([W.HBox([plan_w, lead_w]), year_w, out]), tb
+
+
 def explorer_widget(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested
     """The indicator explorer as a widget (locality, plan, indicator; chart, table, narrative)."""
     import ipywidgets as W
@@ -486,7 +562,7 @@ def scenario_widget(lang: str = "en", folder=None):  # pragma: no cover - needs 
 
         res = last["res"]
         stem = "scenario-" + datetime.now().strftime("%Y%m%d-%H%M%S")
-        paths = save_scenario(res, folder or config.reports_dir() / "scenarios", lang, stem)
+        paths = save_scenario(res, folder or SCENARIO_DIR, lang, stem)
         links = " ".join(
             f"<a download='{html.escape(p.name)}' href='data:{mime};base64,{base64.b64encode(p.read_bytes()).decode()}'>"
             f"{html.escape(p.suffix[1:].upper())}</a>"
@@ -516,8 +592,13 @@ def show_app(lang: str = "en"):  # pragma: no cover - needs a front end; the log
         lang_w.description = ui_text(L)["language"]
         ex_box, ex = explorer_widget(L)
         sc_box, calc = scenario_widget(L)
-        state.update(explorer=ex, calculator=calc)
-        box.children = [ex_box, W.HTML(f"<h2>{html.escape(ui_text(L)['scenario_title'])}</h2>"), sc_box]
+        tk_box, tasks = tasks_widget(L)
+        state.update(explorer=ex, calculator=calc, tasks=tasks)
+        tabs = W.Tab(children=[W.VBox([ex_box, W.HTML(f"<h2>{html.escape(ui_text(L)['scenario_title'])}</h2>"), sc_box]),
+                               tk_box])
+        for i, key in enumerate(("tab_indicators", "tab_tasks")):
+            tabs.set_title(i, ui_text(L)[key])
+        box.children = [tabs]
 
     lang_w.observe(build, names="value")
     build()
