@@ -373,3 +373,11 @@ def test_tasks_out_writes_a_file_elsewhere(tmp_path):
 def test_a_refused_reports_run_leaves_nothing_behind(tmp_path, capsys):
     assert main(["reports", "--only", "no_such_indicator", "--out", str(tmp_path / "zz"), "--quiet"]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt,where", [("xlsx", "data/actuals.xlsx"), ("csv", "data/user/export"), ("csv", "notebooks")])
+def test_export_out_never_writes_into_the_project(fmt, where, capsys):
+    before = sorted(p.name for p in (ROOT / "data").rglob("*"))
+    assert main(["export", "--no-feasibility", "--format", fmt, "--out", str(ROOT / where)]) == 2
+    assert "refused" in capsys.readouterr().err
+    assert sorted(p.name for p in (ROOT / "data").rglob("*")) == before

@@ -176,7 +176,7 @@ def write_csv(sheets: dict[str, pd.DataFrame], folder: Path) -> Path:
     from .publish import check_output_file, write_output_file
 
     folder = Path(folder)
-    check_output_file(folder / "about.csv")  # never inside the project's own folders
+    check_output_file(folder / "about.csv", new_folder_ok=True)  # never inside the project's own folders
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in sheets.items():
         write_output_file(folder / f"{name}.csv", df.to_csv(index=False).encode("utf-8-sig"))
@@ -207,7 +207,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.format == "xlsx":
             check_output_file(args.out or f"cantho-export-{args.lang}.xlsx")
         else:
-            check_output_file(Path(args.out or f"cantho-export-{args.lang}") / "about.csv")
+            check_output_file(Path(args.out or f"cantho-export-{args.lang}") / "about.csv", new_folder_ok=True)
     except OutputError as e:
         print(e, file=sys.stderr)
         return 2

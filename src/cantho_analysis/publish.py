@@ -251,7 +251,7 @@ def open_output(path: str | os.PathLike) -> OutputFolder:
 
 
 # --------------------------------------------------------------------------- single output files
-def check_output_file(path: str | os.PathLike, option: str = "--out") -> Path:
+def check_output_file(path: str | os.PathLike, option: str = "--out", new_folder_ok: bool = False) -> Path:
     """Where a command may write one file (an export, a task list): the path, or :class:`OutputError`.
 
     Refused: a place inside the project's own folders (``data/`` and the data folder in use,
@@ -279,7 +279,7 @@ def check_output_file(path: str | os.PathLike, option: str = "--out") -> Path:
         raise OutputError(f"{shown}: refused, it is a folder; give a file name")
     if resolved.exists() and not resolved.is_file():
         raise OutputError(f"{shown}: refused, it is not a regular file (a device or a pipe)")
-    if not resolved.parent.is_dir():
+    if not resolved.parent.is_dir() and not (new_folder_ok and not resolved.parent.exists()):
         raise OutputError(f"{shown}: cannot write there: the folder {resolved.parent} does not exist")
     return p
 
