@@ -88,3 +88,21 @@ def test_bad_status_file_lists_file_row_field(capsys, write_csv):
 def test_table_output(capsys):
     code, out, _ = run(capsys, "--due", "2029", "--as-of", "2026-11-25")
     assert code == 0 and "dh_i_2025_2030.032" in out and "Quý III/2029" in out and "1 task(s) as of 2026-11-25" in out
+
+
+def test_validate_checks_the_task_register_and_progress_files(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from cantho_analysis import config
+    from cantho_analysis.cli import main
+
+    d = tmp_path / "data"
+    (d / "user").mkdir(parents=True)
+    for f in config.data_dir().glob("*.csv"):
+        shutil.copy(f, d / f.name)
+    monkeypatch.setenv("CANTHO_DATA_DIR", str(d))
+    assert main(["validate"]) == 0 and "296 tasks" in capsys.readouterr().out
+    (d / "user" / "q3_task_status.csv").write_text("task_id,as_of,state,note,source\n"
+                                                   "dh_i_2025_2030.999,2026-05-01,done,,A\n", encoding="utf-8")
+    assert main(["validate"]) == 1
+    assert "q3_task_status.csv: row 1, field 'task_id'" in capsys.readouterr().out

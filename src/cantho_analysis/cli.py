@@ -41,6 +41,16 @@ def _kind_of(path: Path) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     extra = [(p, "actuals") for p in user_actual_files()] + [(Path(f), _kind_of(Path(f))) for f in args.files]
     tables, problems = read_files(extra, decimal=args.decimal)
+    n_tasks = 0
+    if (config.data_dir() / "tasks.csv").exists():  # the task register and users' progress files
+        from .tasks import load_tasks, read_status, user_status_files
+
+        try:
+            task_rows = load_tasks()
+            n_tasks = len(task_rows)
+            problems += read_status(user_status_files(), task_rows["task_id"])[1]
+        except ValidationError as e:
+            problems += e.problems
     errors = [p for p in problems if p.is_error]
     for prob in problems:
         print(prob)
@@ -53,7 +63,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     warned = f"; {len(problems)} warning(s) (see above)" if problems else "; no problems"
     print(f"OK: {n.get('indicators', 0)} indicators, {n.get('targets', 0)} targets, {n.get('actuals', 0)} actuals, "
           f"{n.get('scenarios', 0)} scenarios, {n.get('base_rates', 0)} base rates, "
-          f"{n.get('doc_tallies', 0)} tally rows"
+          f"{n.get('doc_tallies', 0)} tally rows, {n_tasks} tasks"
           + (f" ({len(extra)} extra file(s) included)" if extra else "") + f"{warned}.")
     return 0
 
