@@ -106,12 +106,13 @@ def _target_cell(row: pd.Series, lang: str) -> str:
     return f(lo) if lo == hi else f"{f(lo)}–{f(hi)}"
 
 
-def _table(card: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None) -> pd.DataFrame:
     c = _TABLE_COLS[lang]
+    plan_names = plan_names or {}
     rows = []
     for _, r in card.iterrows():
         latest = "—" if pd.isna(r["latest_value"]) else f"{narrative.fmt(r['latest_value'], lang)} ({r['latest_year']})"
-        rows.append({c["plan"]: r["plan"], c["period"]: f"{r['period_start']}–{r['period_end']}",
+        rows.append({c["plan"]: plan_names.get(r["plan"], r["plan"]), c["period"]: f"{r['period_start']}–{r['period_end']}",
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(r["status"], lang),
                      c["observed_rate"]: narrative.fmt(r["observed_rate"], lang),
@@ -142,7 +143,7 @@ def indicator_report(indicator_id: str, locality: str, lang: str = "en", ctx: Co
         from .plots import indicator_chart
         fig = indicator_chart(ind, locality, cat.actuals, ctx.best, cat.targets, card, lang, fast=fast_figure)
     return IndicatorReport(indicator_id, locality, lang, title, narrative.indicator_summary(card, ind, locality, lang),
-                           paragraphs, cav, card, _table(card, lang), fig, overall_status(card["status"].tolist()))
+                           paragraphs, cav, card, _table(card, lang, _plan_names(cat.plans, lang)), fig, overall_status(card["status"].tolist()))
 
 
 _STRETCH_COLS = {
@@ -171,7 +172,11 @@ _CATEGORY = {
 
 
 def _plan_names(plans: pd.DataFrame, lang: str) -> dict:
-    return dict(zip(plans["plan"], plans[f"name_{lang}"])) if not plans.empty and f"name_{lang}" in plans else {}
+    """Plans by their short title in tables (``short_vi``/``short_en`` of plans.csv), else their full name."""
+    for col in (f"short_{lang}", f"name_{lang}"):
+        if not plans.empty and col in plans:
+            return dict(zip(plans["plan"], plans[col]))
+    return {}
 
 
 def stretch_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFrame, lang: str = "en",
