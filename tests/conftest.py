@@ -29,3 +29,14 @@ def write_csv(tmp_path):
             p.write_text(text, encoding="utf-8")
         return p
     return _write
+
+
+def make_notebook(path: Path, *sources: str) -> str:
+    """A tiny notebook of code cells (python3 kernel), for the batch and publishing tests."""
+    import nbformat as nbf
+
+    nb = nbf.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbf.v4.new_code_cell(s) for s in sources]
+    nbf.write(nb, path)
+    return str(path)

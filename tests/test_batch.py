@@ -10,12 +10,7 @@ from cantho_analysis.batch import Job, plan_jobs, run_jobs
 from cantho_analysis.cli import main
 
 
-def _nb(path: Path, *sources: str) -> str:
-    nb = nbf.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbf.v4.new_code_cell(s) for s in sources]
-    nbf.write(nb, path)
-    return str(path)
+from conftest import make_notebook as _nb  # noqa: E402
 
 
 def test_reports_do_not_leak_state(tmp_path):

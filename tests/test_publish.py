@@ -9,7 +9,6 @@ import os
 import shutil
 from pathlib import Path
 
-import nbformat as nbf
 import pytest
 
 from cantho_analysis import config, publish
@@ -18,12 +17,7 @@ from cantho_analysis.cli import main
 from cantho_analysis.publish import MANIFEST, OutputError, open_output
 
 
-def _nb(path: Path, *sources: str) -> str:
-    nb = nbf.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbf.v4.new_code_cell(s) for s in sources]
-    nbf.write(nb, path)
-    return str(path)
+from conftest import make_notebook as _nb  # noqa: E402
 
 
 def _tree(folder: Path) -> dict[str, str]:
