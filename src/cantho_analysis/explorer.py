@@ -404,13 +404,14 @@ class IndicatorExplorer:
             legend = getattr(rep.figure, "legend_entries", [])
             self._legend[key] = "".join(f"<span style='color:{c}'>&#9679;</span> {html.escape(l)} &nbsp; " for l, c in legend)
             self._png[key] = buf.getvalue()
-        paras = rep.paragraphs
+        paras, table = rep.paragraphs, rep.table
         if plan and plan != ALL:
             keep = set(rep.card.loc[rep.card["plan"] == plan, "target_id"])
             paras = [p for p in paras if p["target_id"] in keep]
+            table = rep.table[(rep.card["plan"] == plan).to_numpy()]  # the table's rows follow the card's
         e = html.escape
         body = (f"<h3>{e(rep.title)}</h3><p><small>{self._legend.get(key, '')}</small></p>"
-                f"<p><b>{e(rep.summary)}</b></p>" + table_html(rep.table) + paragraphs_html(paras, rep.caveats, self.lang))
+                f"<p><b>{e(rep.summary)}</b></p>" + table_html(table) + paragraphs_html(paras, rep.caveats, self.lang))
         return body, self._png[key]
 
 
