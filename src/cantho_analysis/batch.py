@@ -357,8 +357,8 @@ INDEX_TEXT = {
            "failed_head": "Reports that could not be rebuilt", "general": "Overview, feasibility and task registers",
            "targets_head": "Indicators and their targets", "counts": "Targets by status:",
            "locality": "Locality", "plan": "Plan", "status": "Status", "search": "Search",
-           "search_hint": "indicator name…", "all": "all", "indicator": "Indicator", "target": "Latest target",
-           "latest": "Latest figure", "year": "Year", "report": "Other language", "rows_shown": "indicators shown",
+           "search_hint": "indicator name…", "all": "all", "indicator": "Indicator", "target": "Target (deadline)",
+           "latest": "Figure judged", "year": "Year", "report": "Other language", "rows_shown": "indicators shown",
            "stale": "stale: kept from {built}", "failed": "failed", "stale_line": "{name}: {error}. The version built {built} is shown.",
            "failed_line": "{name}: {error}.", "overview": "Overview scorecard", "feasibility": "Growth feasibility 2026–2030",
            "tasks": "Task register: {name}",
@@ -368,8 +368,8 @@ INDEX_TEXT = {
            "failed_head": "Báo cáo không tạo lại được", "general": "Tổng quan, khả năng đạt mục tiêu và danh mục nhiệm vụ",
            "targets_head": "Các chỉ tiêu và mục tiêu", "counts": "Số chỉ tiêu theo tình trạng:",
            "locality": "Địa phương", "plan": "Văn bản", "status": "Tình trạng", "search": "Tìm",
-           "search_hint": "tên chỉ tiêu…", "all": "tất cả", "indicator": "Chỉ tiêu", "target": "Mục tiêu gần nhất",
-           "latest": "Số liệu mới nhất", "year": "Năm", "report": "Ngôn ngữ khác", "rows_shown": "chỉ tiêu được hiển thị",
+           "search_hint": "tên chỉ tiêu…", "all": "tất cả", "indicator": "Chỉ tiêu", "target": "Mục tiêu (thời hạn)",
+           "latest": "Số liệu dùng để đánh giá", "year": "Năm", "report": "Ngôn ngữ khác", "rows_shown": "chỉ tiêu được hiển thị",
            "stale": "bản cũ, tạo ngày {built}", "failed": "lỗi", "stale_line": "{name}: {error}. Đang hiển thị bản tạo ngày {built}.",
            "failed_line": "{name}: {error}.", "overview": "Tổng quan các chỉ tiêu", "feasibility": "Khả năng đạt mục tiêu tăng trưởng 2026–2030",
            "tasks": "Danh mục nhiệm vụ: {name}",
@@ -392,7 +392,9 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
     client-side filter by locality, plan and status, and a search box (inline JS, nothing fetched)."""
     from .narrative import _unit, fmt, label, status_label
     from .pages import _environment, _markup, _version, format_date
-    from .report import _target_cell, get_context, overall_status
+    import pandas as pd
+
+    from .report import _target_cell, get_context
 
     ctx = get_context()
     card, ind = ctx.card, ctx.catalog.indicators.set_index("indicator_id")
@@ -441,12 +443,14 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                 c = card[(card["indicator_id"] == iid) & (card["locality"] == loc)]
                 for st in c["status"]:
                     status_counts[st] = status_counts.get(st, 0) + 1
-                st = overall_status(c["status"].tolist()) if len(c) else "no_data"
-                head = c.sort_values(["period_end", "period_start"], kind="mergesort").iloc[-1] if len(c) else None
+                # The row shows one target (the newest that is still in force, else the newest) with its
+                # own status and the figure it was judged on, so the three always belong together.
+                live = c[c["status"] != "superseded"] if (c["status"] != "superseded").any() else c
+                head = live.sort_values(["period_end", "period_start"], kind="mergesort").iloc[-1] if len(c) else None
+                st = str(head["status"]) if head is not None else "no_data"
                 indicator = ind.loc[iid] if iid in ind.index else None
                 unit = f" {_unit(indicator, lang)}" if indicator is not None else ""
-                latest = c.dropna(subset=["latest_year"]).sort_values("latest_year", kind="mergesort")
-                latest = latest.iloc[-1] if len(latest) else None
+                latest = head if head is not None and not pd.isna(head["latest_year"]) else None
                 o = other.get(("indicator", loc, iid))
                 bg, fg = _chip(st)
                 name = label(indicator, lang) if indicator is not None else iid

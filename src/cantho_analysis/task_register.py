@@ -35,14 +35,16 @@ _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "A
 TEXT = {
     "en": {
         "title": "Task register: {plan}",
-        "intro": "{n} numbered tasks, schemes and projects, as of {date}: {overdue} overdue, {due} due in {year}, "
+        "intro": "{n} numbered tasks, schemes and projects, as of {date}: {overdue} past their deadline with no "
+                 "completion reported, {due} due in {year}, "
                  "{upcoming} with a later deadline, {recurring} recurring and {conditional} conditional.",
         "funding": "Sources of funds: {state} ({state_pct} %) rest on the state budget alone, {mixed} on the budget "
                    "with other sources, {non} lie outside the budget.",
         "no_funding": "The list prints no source of funds.",
         "states": "Progress reported: {reported} of {n} tasks ({done} done); the others count as not done.",
-        "no_states": "No progress has been reported (data/user/*task_status.csv): every task counts as not done.",
-        "overdue_head": "Overdue",
+        "no_states": "No progress has been entered yet, so it is not known which tasks are done: \"past deadline\" "
+                     "means only that no completion has been reported.",
+        "overdue_head": "Past the deadline, completion not reported",
         "overdue_none": "No task is overdue.",
         "counts_head": "Counts",
         "by_year": "By deadline year", "by_funding": "By source of funds", "by_state": "By state", "by_flag": "By flag",
@@ -66,7 +68,7 @@ TEXT = {
                  "other": "other", "none": "not stated"},
         "state": {"not_started": "not started", "in_progress": "in progress", "done": "done", "cancelled": "cancelled",
                   "unknown": "no report"},
-        "flag": {"overdue": "overdue", "due": "due this year", "upcoming": "upcoming", "recurring": "recurring",
+        "flag": {"overdue": "overdue (no completion reported)", "due": "due this year", "upcoming": "upcoming", "recurring": "recurring",
                  "conditional": "conditional", "none": "—"},
         "deadline": {"year": "{end}", "year_word": "{end}", "by_year": "by {end}", "month": "{month_name} {year}",
                      "quarter": "Q{q} {year}", "period": "{start}–{end}", "years_and": "{m0} and {m1}",
@@ -77,14 +79,16 @@ TEXT = {
     },
     "vi": {
         "title": "Danh mục nhiệm vụ: {plan}",
-        "intro": "{n} nhiệm vụ, đề án, dự án được đánh số, tính đến ngày {date}: {overdue} quá hạn, {due} đến hạn trong "
+        "intro": "{n} nhiệm vụ, đề án, dự án được đánh số, tính đến ngày {date}: {overdue} quá hạn mà chưa có báo cáo "
+                 "hoàn thành, {due} đến hạn trong "
                  "năm {year}, {upcoming} có thời hạn về sau, {recurring} thực hiện thường xuyên và {conditional} có điều kiện.",
         "funding": "Nguồn lực: {state} nhiệm vụ ({state_pct} %) chỉ dựa vào ngân sách nhà nước, {mixed} dùng ngân sách và "
                    "các nguồn khác, {non} ngoài ngân sách.",
         "no_funding": "Danh mục không ghi nguồn lực.",
         "states": "Tiến độ đã báo cáo: {reported}/{n} nhiệm vụ ({done} hoàn thành); các nhiệm vụ còn lại được coi là chưa hoàn thành.",
-        "no_states": "Chưa có báo cáo tiến độ (data/user/*task_status.csv): mọi nhiệm vụ được coi là chưa hoàn thành.",
-        "overdue_head": "Quá hạn",
+        "no_states": "Chưa có báo cáo tiến độ nào được nhập nên chưa biết nhiệm vụ nào đã hoàn thành: \"quá hạn\" ở đây "
+                     "chỉ có nghĩa là chưa có báo cáo hoàn thành.",
+        "overdue_head": "Quá hạn, chưa có báo cáo hoàn thành",
         "overdue_none": "Không có nhiệm vụ quá hạn.",
         "counts_head": "Thống kê",
         "by_year": "Theo năm đến hạn", "by_funding": "Theo nguồn lực", "by_state": "Theo tình trạng", "by_flag": "Theo cảnh báo",
@@ -108,7 +112,7 @@ TEXT = {
                  "other": "nguồn khác", "none": "không ghi"},
         "state": {"not_started": "chưa bắt đầu", "in_progress": "đang thực hiện", "done": "hoàn thành", "cancelled": "hủy bỏ",
                   "unknown": "chưa có báo cáo"},
-        "flag": {"overdue": "quá hạn", "due": "đến hạn trong năm", "upcoming": "sắp tới", "recurring": "thường xuyên",
+        "flag": {"overdue": "quá hạn (chưa báo cáo hoàn thành)", "due": "đến hạn trong năm", "upcoming": "sắp tới", "recurring": "thường xuyên",
                  "conditional": "có điều kiện", "none": "—"},
         "deadline": {},  # Vietnamese pages show the deadline as printed
     },
