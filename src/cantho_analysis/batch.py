@@ -360,7 +360,7 @@ INDEX_TEXT = {
            "search_hint": "indicator name…", "all": "all", "indicator": "Indicator", "target": "Target (deadline)",
            "latest": "Figure judged", "year": "Year", "report": "Other language", "rows_shown": "indicators shown",
            "stale": "stale: kept from {built}", "failed": "failed", "stale_line": "{name}: {error}. The version built {built} is shown.",
-           "failed_line": "{name}: {error}.", "overview": "Overview scorecard", "feasibility": "Growth feasibility 2026–2030",
+           "failed_line": "{name}: {error}.", "overview": "Overview scorecard", "feasibility": "Growth feasibility: the 2025–2030 average growth target",
            "tasks": "Task register: {name}",
            "footer": "Built {built} by cantho-analysis {version}. Each report gives the source of every figure."},
     "vi": {"title": "Sổ tay phân tích chính sách thành phố Cần Thơ: danh mục báo cáo", "index": "Danh mục báo cáo",
@@ -371,7 +371,7 @@ INDEX_TEXT = {
            "search_hint": "tên chỉ tiêu…", "all": "tất cả", "indicator": "Chỉ tiêu", "target": "Mục tiêu (thời hạn)",
            "latest": "Số liệu dùng để đánh giá", "year": "Năm", "report": "Ngôn ngữ khác", "rows_shown": "chỉ tiêu được hiển thị",
            "stale": "bản cũ, tạo ngày {built}", "failed": "lỗi", "stale_line": "{name}: {error}. Đang hiển thị bản tạo ngày {built}.",
-           "failed_line": "{name}: {error}.", "overview": "Tổng quan các chỉ tiêu", "feasibility": "Khả năng đạt mục tiêu tăng trưởng 2026–2030",
+           "failed_line": "{name}: {error}.", "overview": "Tổng quan các chỉ tiêu", "feasibility": "Khả năng đạt mục tiêu tăng trưởng bình quân giai đoạn 2025–2030",
            "tasks": "Danh mục nhiệm vụ: {name}",
            "footer": "Tạo ngày {built} bằng cantho-analysis {version}. Mỗi báo cáo đều ghi nguồn của từng số liệu."},
 }

@@ -30,14 +30,14 @@ LANG_LABELS = {"vi": "Tiếng Việt", "en": "English"}
 # Words of the page frame (the reports' own words come from the package's text functions).
 TEXT = {
     "en": {"site": "Cần Thơ policy analysis workbook", "index": "All reports",
-           "overview": "Overview scorecard", "feasibility": "Can the city average 10–10.5 % growth in 2026–2030?",
+           "overview": "Overview scorecard", "feasibility": "Can the city average 10–10.5 % growth over 2025–2030?",
            "tasks": "Task register", "chart": "Chart",
            "footer": "Data: the workbook's bundled catalogue (newest figure published {vintage}). Page built {built} "
                      "by cantho-analysis {version}. Every figure names its source document and line, or its web address.",
            "stale": "This page could not be rebuilt in the latest run ({error}); it is the version built {built}."},
     "vi": {"site": "Sổ tay phân tích chính sách thành phố Cần Thơ", "index": "Danh mục báo cáo",
            "overview": "Tổng quan các chỉ tiêu",
-           "feasibility": "Thành phố có thể tăng trưởng bình quân 10–10,5 %/năm giai đoạn 2026–2030?",
+           "feasibility": "Thành phố có thể tăng trưởng bình quân 10–10,5 %/năm giai đoạn 2025–2030?",
            "tasks": "Danh mục nhiệm vụ", "chart": "Biểu đồ",
            "footer": "Dữ liệu: bộ dữ liệu kèm theo sổ tay (số liệu công bố mới nhất: {vintage}). Trang được tạo ngày {built} "
                      "bằng cantho-analysis {version}. Mỗi số liệu đều ghi nguồn: văn bản và dòng, hoặc địa chỉ trang web.",
