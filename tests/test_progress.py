@@ -351,3 +351,29 @@ def test_bundled_statuses_after_issue_10(catalog):
     old = scorecard(catalog.targets, catalog.indicators, catalog.best(), as_of=None).set_index("target_id")
     both = card["progress_ratio"].notna()
     pd.testing.assert_series_equal(card.loc[both, "progress_ratio"], old.loc[both, "progress_ratio"])
+
+
+class TestAchievedRateNeedsEnoughYears:
+    """A past pace from one or two years is left out (no stretch), not presented as five years'."""
+
+    def test_levels_need_three_years_of_change(self):
+        import pandas as pd
+
+        from cantho_analysis.progress import MIN_ACHIEVED_YEARS, achieved_rate
+
+        short = pd.DataFrame({"year": [2024, 2025], "value": [100.0, 110.0]})
+        assert achieved_rate(short, None, "level", True) == (None, None, None)
+        long = pd.DataFrame({"year": [2021, 2025], "value": [100.0, 146.41]})
+        rate, y0, y1 = achieved_rate(long, None, "level", True)
+        assert (y0, y1) == (2021, 2025) and abs(rate - 10.0) < 1e-6 and MIN_ACHIEVED_YEARS == 3
+
+    def test_growth_rates_need_three_annual_figures(self):
+        import pandas as pd
+
+        from cantho_analysis.progress import achieved_rate
+
+        one = pd.DataFrame({"year": [2025], "value": [10.8]})
+        assert achieved_rate(one, None, "growth_rate", True) == (None, None, None)
+        three = pd.DataFrame({"year": [2023, 2024, 2025], "value": [5.0, 5.0, 5.0]})
+        rate, y0, y1 = achieved_rate(three, None, "growth_rate", True)
+        assert (y0, y1) == (2023, 2025) and abs(rate - 5.0) < 1e-9

@@ -65,6 +65,9 @@ OLD_UNITS = ("can_tho_old", "soc_trang", "hau_giang")  # merged into the new C�
 UNIT_LAST_YEAR = 2025
 SUCCESSOR_LOCALITY = "can_tho_merged"
 ACHIEVED_WINDOW = 5
+# A past pace from one or two years says little (one rebound year, one revision): the achieved
+# rate needs at least this many years of change, else it is left out and the stretch with it.
+MIN_ACHIEVED_YEARS = 3
 VERDICTS = ("exceeded", "achieved", "not_achieved")
 DOC_VERDICTS = {"Vượt": "exceeded", "Đạt": "achieved", "Không đạt": "not_achieved"}
 _GEOMETRIC = {"level", "count"}
@@ -428,6 +431,7 @@ def achieved_rate(series: pd.DataFrame, periods: pd.DataFrame | None, measure: s
     points per year. Growth rates: the geometric mean of the five annual rates ending in the
     latest year with data; when some of them are missing, a published average over at most
     five years ending in that year is used if there is one, else the mean of those known.
+    Fewer than ``MIN_ACHIEVED_YEARS`` years of change give no rate: ``(None, None, None)``.
     """
     if measure == "growth_rate":
         s = series.dropna(subset=["value"])
@@ -438,8 +442,9 @@ def achieved_rate(series: pd.DataFrame, periods: pd.DataFrame | None, measure: s
                         & ((end is None) | (periods["period_end"] >= (end or 0)))]
             if len(p):
                 row = p.sort_values(["period_end", "period_start"]).iloc[-1]
-                return float(row["value"]), int(row["period_start"]), int(row["period_end"])
-        if w.empty:
+                if int(row["period_end"]) - int(row["period_start"]) + 1 >= MIN_ACHIEVED_YEARS:
+                    return float(row["value"]), int(row["period_start"]), int(row["period_end"])
+        if len(w) < MIN_ACHIEVED_YEARS:
             return None, None, None
         idx = float(np.prod(1 + w["value"].to_numpy(dtype=float) / 100))
         if idx <= 0:
@@ -450,6 +455,8 @@ def achieved_rate(series: pd.DataFrame, periods: pd.DataFrame | None, measure: s
         return None, None, None
     x0, x1 = float(w["value"].iloc[0]), float(w["value"].iloc[-1])
     y0, y1 = int(w["year"].iloc[0]), int(w["year"].iloc[-1])
+    if y1 - y0 < MIN_ACHIEVED_YEARS:
+        return None, None, None
     return _rate(x0, x1, y1 - y0, geometric), y0, y1
 
 
