@@ -27,18 +27,6 @@ def load_documents() -> pd.DataFrame:
     return _documents(str(path), path.stat().st_mtime)
 
 
-def _date(issued: str, lang: str) -> str:
-    parts = issued.split("-")
-    if len(parts) == 3:
-        return f"{parts[2]}/{parts[1]}/{parts[0]}" if lang == "vi" else f"{int(parts[2])} {_MONTHS[int(parts[1])]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{parts[1]}/{parts[0]}" if lang == "vi" else f"{_MONTHS[int(parts[1])]} {parts[0]}"
-    return issued
-
-
-_MONTHS = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
 def document_name(source_file: str, lang: str = "en") -> str:
     """``Chương trình hành động số 17/CTr-UBND (04/10/2021)``; the file name if it is not listed."""
     docs = load_documents()
@@ -47,4 +35,6 @@ def document_name(source_file: str, lang: str = "en") -> str:
         return str(source_file)
     r = row.iloc[0]
     title = r[f"title_{lang}"] or r["title_en"]
-    return f"{title} ({_date(r['issued'], lang)})" if r.get("issued") else title
+    from .pages import format_vintage
+
+    return f"{title} ({format_vintage(r['issued'], lang)})" if r.get("issued") else title

@@ -64,7 +64,7 @@ def _forbidden(resolved: Path) -> str | None:
     repo = config.REPO_ROOT.resolve()
     if resolved == repo or resolved in repo.parents:
         return "it is (or contains) the project's own folder"
-    for name, folder in (("data", config.data_dir()), ("notebooks", config.notebooks_dir()),
+    for name, folder in (("data", config.data_dir()), ("data", repo / "data"), ("notebooks", config.notebooks_dir()),
                          ("src", repo / "src"), ("tests", repo / "tests"), (".git", repo / ".git")):
         folder = folder.resolve()
         if resolved == folder or folder in resolved.parents:
@@ -262,17 +262,10 @@ def check_output_file(path: str | os.PathLike, option: str = "--out", new_folder
     p = Path(os.path.abspath(os.path.expanduser(str(path))))
     shown = f"{option} {path}"
     resolved = _resolved(p)
-    repo = config.REPO_ROOT.resolve()
-    why = None
-    if resolved.parent == repo or resolved == repo or resolved in repo.parents:
+    if resolved.parent == config.REPO_ROOT.resolve():
         why = "it would write into the project's own folder; choose a file elsewhere (e.g. in reports/ or your home)"
     else:
-        for name, folder in (("data", config.data_dir()), ("data", repo / "data"), ("notebooks", config.notebooks_dir()),
-                             ("src", repo / "src"), ("tests", repo / "tests"), (".git", repo / ".git")):
-            folder = folder.resolve()
-            if resolved == folder or folder in resolved.parents:
-                why = f"it is inside the project's {name}/ folder, which this command never writes to"
-                break
+        why = _forbidden(resolved)  # the same protected folders as for report sets
     if why:
         raise OutputError(f"{shown}: refused, {why}")
     if resolved.is_dir():
