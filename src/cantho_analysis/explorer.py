@@ -63,7 +63,7 @@ UI_TEXT = {
            "download": "download", "scenario_title": "Scenario calculator 2026–2030",
            "tab_indicators": "Indicators and scenarios", "tab_tasks": "Tasks and projects", "lead": "Lead agency",
            "year": "Deadline year", "all_agencies": "(all agencies)", "all_years": "(all years)",
-           "tasks_shown": "{n} task(s) shown, as of {date}: {overdue} overdue, {due} due in {year}."},
+           "tasks_shown": "{n} task(s) shown, as of {date}: {overdue} overdue (no completion reported), {due} due in {year}."},
     "vi": {"language": "Ngôn ngữ", "locality": "Địa phương", "plan": "Văn bản", "indicator": "Chỉ số",
            "all": "(tất cả văn bản)", "growth_header": "Tăng trưởng GRDP thực (giá so sánh), %/năm",
            "slider": "{year}, %/năm", "deflator": "Chỉ số giảm phát GDP, %/năm",
@@ -72,7 +72,7 @@ UI_TEXT = {
            "scenario_title": "Tính toán kịch bản 2026–2030",
            "tab_indicators": "Chỉ tiêu và kịch bản", "tab_tasks": "Nhiệm vụ và dự án", "lead": "Cơ quan chủ trì",
            "year": "Năm đến hạn", "all_agencies": "(tất cả cơ quan)", "all_years": "(tất cả các năm)",
-           "tasks_shown": "{n} nhiệm vụ được hiển thị, tính đến ngày {date}: {overdue} quá hạn, {due} đến hạn trong năm {year}."},
+           "tasks_shown": "{n} nhiệm vụ được hiển thị, tính đến ngày {date}: {overdue} quá hạn (chưa có báo cáo hoàn thành), {due} đến hạn trong năm {year}."},
 }
 LANGUAGES = [("Tiếng Việt", "vi"), ("English", "en")]
 # Exported scenarios are the user's files: kept beside the reports, never inside the report set
