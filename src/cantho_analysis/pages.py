@@ -21,30 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import config
+from .i18n import t as msg
 
-__all__ = ["render_page", "notebook_body", "page_title", "relative_index", "language_links", "TEXT"]
+__all__ = ["render_page", "notebook_body", "page_title", "relative_index", "language_links"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LANG_LABELS = {"vi": "Tiếng Việt", "en": "English"}
-
-# Words of the page frame (the reports' own words come from the package's text functions).
-TEXT = {
-    "en": {"site": "Cần Thơ policy analysis workbook", "index": "All reports",
-           "overview": "Overview scorecard", "feasibility": "Can the city average 10–10.5 % growth over 2025–2030?",
-           "tasks": "Task register", "chart": "Chart",
-           "footer": "Data: the workbook's bundled catalogue (newest figure published {vintage}). Page built {built} "
-                     "by cantho-analysis {version}. Every figure names its source document and line, or its web address.",
-           "stale": "This page could not be rebuilt in the latest run ({error}); it is the version built {built}."},
-    "vi": {"site": "Sổ tay phân tích chính sách thành phố Cần Thơ", "index": "Danh mục báo cáo",
-           "overview": "Tổng quan các chỉ tiêu",
-           "feasibility": "Thành phố có thể tăng trưởng bình quân 10–10,5 %/năm giai đoạn 2025–2030?",
-           "tasks": "Danh mục nhiệm vụ", "chart": "Biểu đồ",
-           "footer": "Dữ liệu: bộ dữ liệu kèm theo sổ tay (số liệu công bố mới nhất: {vintage}). Trang được tạo ngày {built} "
-                     "bằng cantho-analysis {version}. Mỗi số liệu đều ghi nguồn: văn bản và dòng, hoặc địa chỉ trang web.",
-           "stale": "Trang này không tạo lại được ở lần chạy gần nhất ({error}); đây là bản tạo ngày {built}."},
-}
-
-
 @lru_cache(maxsize=1)
 def _environment():
     import jinja2
@@ -89,7 +70,7 @@ def relative_index(stem: str, lang: str = "") -> str:
 def language_links(stem: str, lang: str, langs: tuple[str, ...] | list[str]) -> list[tuple[str, str, str]]:
     """``(code, label, href)`` for each language; ``href`` is empty for the page's own language."""
     base = stem.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return [(code, LANG_LABELS[code], "" if code == lang else f"{base}.{code}.html") for code in ("vi", "en")
+    return [(code, msg(f"page.lang.{code}", lang), "" if code == lang else f"{base}.{code}.html") for code in ("vi", "en")
             if code == lang or code in langs]
 
 
@@ -109,7 +90,7 @@ def _output_html(out, lang: str) -> str:
     if "image/png" in data:
         png = data["image/png"]
         png = "".join(png).replace("\n", "") if isinstance(png, list) else png.replace("\n", "")
-        return f"<img alt='{html.escape(TEXT[lang]['chart'])}' src='data:image/png;base64,{png}'>"
+        return f"<img alt='{html.escape(msg('page.chart', lang))}' src='data:image/png;base64,{png}'>"
     if "text/plain" in data:
         text = data["text/plain"]
         return f"<pre>{html.escape(''.join(text) if isinstance(text, list) else text)}</pre>"
@@ -129,7 +110,6 @@ def notebook_body(nb, lang: str) -> str:
 
 def page_title(kind: str, lang: str, params: dict) -> tuple[str, list[str]]:
     """A reader's title for a report and the breadcrumb items between the index and the page."""
-    t = TEXT[lang]
     if kind == "indicator":
         from .narrative import label
         from .report import get_context
@@ -144,9 +124,9 @@ def page_title(kind: str, lang: str, params: dict) -> tuple[str, list[str]]:
         plans = get_context().catalog.plans
         row = plans[plans["plan"] == params.get("plan")]
         name = row.iloc[0]["name_vi" if lang == "vi" else "name_en"] if len(row) else str(params.get("plan"))
-        return f"{t['tasks']}: {name}", [t["tasks"]]
+        return msg("page.tasks_title", lang, plan=name), [msg("page.tasks", lang)]
     if kind in ("overview", "feasibility"):
-        return t[kind], []
+        return msg(f"page.{kind}", lang), []
     return str(params.get("title") or kind), []
 
 
@@ -181,7 +161,6 @@ def render_page(nb, kind: str, stem: str, lang: str, params: dict, langs: tuple[
         ``(error, built)`` when the page is a kept previous version.
     """
     env, css = _environment()
-    t = TEXT[lang]
     title, crumbs = page_title(kind, lang, params)
     try:
         vintage = _vintage(lang, kind, params)
@@ -194,11 +173,11 @@ def render_page(nb, kind: str, stem: str, lang: str, params: dict, langs: tuple[
     if m and "<" not in m.group(1):
         title = html.unescape(m.group(1)).strip()
         body = body[m.end():]
-    footer = t["footer"].format(vintage=vintage, built=format_date(built, lang), version=_version())
+    footer = msg("page.footer", lang, vintage=vintage, built=format_date(built, lang), version=_version())
     return env.get_template("page.html.j2").render(
-        lang=lang, title=title, t=t, css=_markup(css), index_href=relative_index(stem, lang), crumbs=crumbs,
+        lang=lang, title=title, site=msg("page.site", lang), index_label=msg("page.index", lang), css=_markup(css), index_href=relative_index(stem, lang), crumbs=crumbs,
         languages=language_links(stem, lang, langs), body=_markup(body), footer=footer,
-        stale=t["stale"].format(error=stale[0], built=format_date(stale[1], lang)) if stale else "")
+        stale=msg("page.stale", lang, error=stale[0], built=format_date(stale[1], lang)) if stale else "")
 
 
 def _markup(s: str):
