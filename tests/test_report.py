@@ -29,11 +29,13 @@ def test_overall_status_is_the_most_worrying_known():
 
 
 def test_new_statuses_have_labels_in_both_languages():
-    from cantho_analysis.narrative import _STATUS, status_label
+    from cantho_analysis.i18n import has
+    from cantho_analysis.narrative import status_label
     from cantho_analysis.progress import NEW_STATUSES, OPEN_STATUSES, VERDICTS
 
     for s in NEW_STATUSES + OPEN_STATUSES + VERDICTS:
-        assert s in _STATUS["en"] and s in _STATUS["vi"] and status_label(s, "vi") != status_label(s, "en")
+        assert has(f"status.progress.{s}", "en") and has(f"status.progress.{s}", "vi")
+        assert status_label(s, "vi") != status_label(s, "en")
 
 
 def test_status_paragraphs_for_new_statuses_and_what_it_takes():

@@ -104,7 +104,7 @@ def base_grdp_choices(actuals: pd.DataFrame, lang: str = "en", year: int = 2025,
                       locality: str = "can_tho_merged") -> dict[str, float]:
     """Readable choices for the base year's GRDP at current prices: one per distinct value, its
     label the value with its unit, the figure's status, vintage and source (shortest first)."""
-    from .narrative import _FIG_STATUS
+    from .narrative import _status_word
 
     a = actuals[(actuals["indicator_id"] == "grdp_current") & (actuals["locality"] == locality)
                 & (actuals["period_start"] == year) & (actuals["period_end"] == year)]
@@ -121,7 +121,7 @@ def base_grdp_choices(actuals: pd.DataFrame, lang: str = "en", year: int = 2025,
             else:
                 url = str(getattr(r, "source_url", "") or "")
                 src = url.split("//")[-1].split("/")[0] if url else "?"
-            st = _FIG_STATUS[lang].get(str(r.status), str(r.status))
+            st = _status_word("figure", r.status, lang)
             bits.append(f"{st}, {r.published}, {src}" if isinstance(r.published, str) and r.published else f"{st}, {src}")
         out[f"{format_number(float(value), lang, 0)} {unit} ({'; '.join(bits)})"] = float(value)
     return out

@@ -14,6 +14,7 @@ from typing import Mapping
 import pandas as pd
 
 from . import config
+from .i18n import has, t
 from .numbers import format_number
 
 __all__ = ["LANGS", "T", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs",
@@ -21,20 +22,11 @@ __all__ = ["LANGS", "T", "label", "fmt", "target_text", "status_paragraph", "tar
 
 LANGS = ("vi", "en")
 
-_STATUS = {
-    "en": {"on_track": "on track", "needs_acceleration": "needs acceleration", "limited_progress": "limited progress",
-           "regressing": "regressing", "achieved": "achieved", "no_data": "no data", "exceeded": "exceeded",
-           "not_achieved": "not achieved", "no_baseline": "no baseline", "closed_no_outturn": "deadline passed, no outturn",
-           "superseded": "superseded (unit merged)"},
-    "vi": {"on_track": "đúng tiến độ", "needs_acceleration": "cần tăng tốc", "limited_progress": "tiến triển hạn chế",
-           "regressing": "đi lùi", "achieved": "đạt", "no_data": "chưa có số liệu", "exceeded": "vượt",
-           "not_achieved": "không đạt", "no_baseline": "chưa có số liệu năm gốc",
-           "closed_no_outturn": "đã hết hạn, chưa có kết quả", "superseded": "đã thay thế (đã hợp nhất)"},
-}
-_FIG_STATUS = {
-    "en": {"official": "official", "preliminary": "preliminary", "estimate": "estimate", "plan_estimate": "estimate in a planning document"},
-    "vi": {"official": "chính thức", "preliminary": "sơ bộ", "estimate": "ước tính", "plan_estimate": "ước thực hiện trong văn kiện"},
-}
+def _status_word(kind: str, status, lang: str) -> str:
+    key = f"status.{kind}.{status}"
+    return t(key, lang) if has(key, lang) else str(status)
+
+
 T = {
     "en": {
         "kind": {"value_in_year": "to reach by {end}", "annual_value": "in {period}", "annual_value_multi": "in each year of {period}", "average_growth": "as average growth over {start}–{end} (from the {base} base)",
@@ -132,7 +124,7 @@ T = {
 
 
 def status_label(status: str | None, lang: str = "en") -> str:
-    return _STATUS[lang].get(status or "no_data", str(status))
+    return _status_word("progress", status or "no_data", lang)
 
 
 def label(row: Mapping, lang: str, what: str = "name") -> str:
@@ -253,7 +245,7 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
         src = str(a.get("outturn_source") or "annual")
         start = int(a["baseline_year"]) + 1 if a["target_kind"] == "average_growth" and not pd.isna(a.get("baseline_year")) else a["period_start"]
         how = t["how"].get(src, "{status}").format(year=a["latest_year"], start=start, end=a["period_end"],
-                                                   status=_FIG_STATUS[lang].get(str(a.get("outturn_status")), str(a.get("outturn_status"))))
+                                                   status=_status_word("figure", a.get("outturn_status"), lang))
         gap = a.get("gap")
         if gap is None or pd.isna(gap) or abs(float(gap)) < 1e-9:
             s = t["closed_zero"].format(value=fmt(a["latest_value"], lang), unit=unit, how=how, verdict=status_label(st, lang))
@@ -301,7 +293,7 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
         s += what_it_takes_text(a, indicator, lang)
     doc = a.get("doc_verdict")
     if doc:
-        doc_en = _STATUS["en"].get(a.get("doc_verdict_en") or "", "")
+        doc_en = _status_word("progress", a.get("doc_verdict_en"), "en") if a.get("doc_verdict_en") else ""
         if a.get("verdict"):
             key = "doc_agree" if a.get("doc_agrees") else "doc_disagree"
             s += t[key].format(doc=doc, doc_en=doc_en, verdict=status_label(a["verdict"], lang))
