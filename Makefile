@@ -30,7 +30,7 @@ reports: setup ## produce every report from the bundled data into reports/
 test: setup ## run the whole test suite: pytest plus nbval on every notebook
 	$(BIN)/python -m ruff check --select F,E9 src tests tools benchmarks
 	$(BIN)/python -m pytest -q tests
-	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks
+	$(BIN)/python -m pytest -q -n0 --nbval-lax -p no:cacheprovider notebooks
 
 # As root (containers) JupyterLab needs --allow-root; without a display it must not try to open a
 # browser (it prints the address with its token instead). LAB_ARGS adds options, e.g. LAB_ARGS=--port=8899.

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from cantho_analysis.batch import skip_slow_iri_checker
 from cantho_analysis.catalog import load_catalog
+
+skip_slow_iri_checker()  # before any test module imports nbformat (see the function)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,6 +20,23 @@ GOOD_ACTUAL = "grdp_growth,can_tho_merged,2026,2026,9.1,estimate,2027-01,https:/
 @pytest.fixture(scope="session")
 def catalog():
     return load_catalog(include_user_dir=False)
+
+
+@pytest.fixture(scope="session")
+def built_reports(tmp_path_factory) -> Path:
+    """One real report set, built once per test session through the command (real kernels).
+
+    `cantho-analysis reports --only grdp_growth --lang vi,en`: GRDP growth for every locality, the
+    overview and the feasibility study, in both languages. Every test that reads built pages
+    uses this set instead of building its own (they share the ``built`` xdist group, so the set
+    is built on one worker only).
+    """
+    from cantho_analysis.cli import main
+
+    out = tmp_path_factory.mktemp("built") / "reports"
+    rc = main(["reports", "--out", str(out), "--only", "grdp_growth", "--jobs", "2", "--lang", "vi,en", "--quiet"])
+    assert rc == 0, "the session's report set could not be built"
+    return out
 
 
 @pytest.fixture

@@ -7,35 +7,41 @@ import nbformat as nbf
 import pytest
 
 from cantho_analysis.batch import Job, plan_jobs, run_jobs
-from cantho_analysis.cli import main
 
 
 from conftest import make_notebook as _nb  # noqa: E402
 
 
-def test_reports_do_not_leak_state(tmp_path):
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    """Four tiny notebooks in one worker (one warm kernel): two that could leak state, one that fails."""
+    d = tmp_path_factory.mktemp("small")
+    a = _nb(d / "a.ipynb", "import os\nleaked = 42\nimport json as leaked_module\nprint(os.getpid())")
+    b = _nb(d / "b.ipynb", "import os\nassert 'leaked' not in globals(), 'state leaked'\n"
+                           "assert 'leaked_module' not in globals()\nprint(os.getpid())")
+    bad = _nb(d / "bad.ipynb", "raise ValueError('boom')")
+    good = _nb(d / "good.ipynb", "x = 1")
+    jobs = [Job("test", a, {}, "a", "en"), Job("test", b, {}, "b", "en"), Job("test", bad, {}, "bad", "en"),
+            Job("test", good, {}, "good", "en")]
+    return d / "out", run_jobs(jobs, d / "out", n_workers=1, progress=False)
+
+
+def test_reports_do_not_leak_state(small_run):
     """Two notebooks in the same warm kernel: the second sees nothing the first defined."""
-    a = _nb(tmp_path / "a.ipynb", "import os\nleaked = 42\nimport json as leaked_module\nprint(os.getpid())")
-    b = _nb(tmp_path / "b.ipynb", "import os\nassert 'leaked' not in globals(), 'state leaked'\n"
-                                  "assert 'leaked_module' not in globals()\nprint(os.getpid())")
-    jobs = [Job("test", a, {}, "a", "en"), Job("test", b, {}, "b", "en")]
-    results = run_jobs(jobs, tmp_path / "out", n_workers=1, progress=False)
-    assert [r.ok for r in results] == [True, True], [r.error for r in results]
+    out, results = small_run
+    assert [r.ok for r in results[:2]] == [True, True], [r.error for r in results]
     pids = []
     for stem in ("a", "b"):
-        nb = nbf.read(tmp_path / "out" / "notebooks" / f"{stem}.ipynb", as_version=4)
+        nb = nbf.read(out / "notebooks" / f"{stem}.ipynb", as_version=4)
         pids.append(nb.cells[-1].outputs[0]["text"].strip())
     assert pids[0] == pids[1], "both notebooks must have run in the same (warm) kernel"
 
 
-def test_one_failure_does_not_stop_the_others(tmp_path):
-    bad = _nb(tmp_path / "bad.ipynb", "raise ValueError('boom')")
-    good = _nb(tmp_path / "good.ipynb", "x = 1")
-    results = run_jobs([Job("test", bad, {}, "bad", "en"), Job("test", good, {}, "good", "en")],
-                       tmp_path / "out", n_workers=1, progress=False)
-    assert [r.ok for r in results] == [False, True]
-    assert "boom" in results[0].error
-    assert (tmp_path / "out" / "good.html").exists()
+def test_one_failure_does_not_stop_the_others(small_run):
+    out, results = small_run
+    assert [r.ok for r in results[2:]] == [False, True]
+    assert "boom" in results[2].error
+    assert (out / "good.html").exists()
 
 
 def test_plan_jobs():
@@ -49,11 +55,10 @@ def test_plan_jobs():
         plan_jobs(["en"], only=["no_such_indicator"])
 
 
-def test_batch_end_to_end_two_indicators(tmp_path):
-    out = tmp_path / "reports"
-    rc = main(["reports", "--out", str(out), "--only", "grdp_growth,poverty_rate", "--jobs", "2",
-               "--lang", "vi,en", "--quiet"])
-    assert rc == 0
+@pytest.mark.xdist_group("built")
+def test_built_set_pages_and_charts(built_reports):
+    """`reports --only grdp_growth --lang vi,en` end to end: summary, pages, charts, index, publishing."""
+    out = built_reports
     summary = json.loads((out / "summary.json").read_text())
     assert summary["ok"] == summary["total"] and summary["failed"] == []
     html = (out / "indicators" / "can_tho_old" / "grdp_growth.vi.html").read_text()
@@ -70,7 +75,9 @@ def test_batch_end_to_end_two_indicators(tmp_path):
     for loc in ("can_tho_old", "soc_trang", "hau_giang", "can_tho_merged"):
         assert f"indicators/{loc}/grdp_growth.en.html" in index
     assert out.is_symlink() and (out / "README.md").exists()
-    assert not list((tmp_path / ".reports.builds").glob("partial-*"))
+    assert not list((out.parent / ".reports.builds").glob("partial-*"))
+    assert {p.name for p in (out / "feasibility").glob("*.html")} == {"growth_feasibility.vi.html",
+                                                                      "growth_feasibility.en.html"}
 
 
 def test_plan_jobs_has_a_task_register_per_plan_and_language():
@@ -103,14 +110,9 @@ def _page_problems(root: Path) -> list[str]:
     return problems
 
 
-def test_pages_are_self_contained_with_working_links(tmp_path):
-    out = tmp_path / "reports"
-    jobs = [j for j in plan_jobs(["vi", "en"], only=["grdp_growth"], include_feasibility=False)
-            if j.kind == "overview" or j.locality == "can_tho_merged"]
-    from cantho_analysis.batch import run_batch
-
-    summary, _ = run_batch(out, ["vi", "en"], 2, progress=False, jobs=jobs)
-    assert summary.ok == summary.total == 4
+@pytest.mark.xdist_group("built")
+def test_pages_are_self_contained_with_working_links(built_reports):
+    out = built_reports
     assert _page_problems(out) == []
     vi = (out / "indicators" / "can_tho_merged" / "grdp_growth.vi.html").read_text()
     assert "<html lang=\"vi\">" in vi and "grdp_growth.en.html" in vi and "../../index.vi.html" in vi

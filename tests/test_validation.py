@@ -161,3 +161,26 @@ def test_unquoted_comma_shifts_fields(write_csv, indicators):
     p = write_csv("a.csv", ACTUAL_HEADER + GOOD_ACTUAL.replace('"tăng 9,1%"', "tăng 9,1%"))
     [prob] = problems_of(p, indicators)
     assert prob.row == 1 and "fields but the header has" in prob.message
+
+
+def test_a_file_is_validated_once_per_content(tmp_path, monkeypatch):
+    """The memo is keyed by content and options: same bytes → no second validation; new bytes → validated."""
+    from cantho_analysis import validation as V
+
+    calls = []
+    real = V._read_table_bytes
+    monkeypatch.setattr(V, "_read_table_bytes", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(V, "_MEMO", type(V._MEMO)())
+    good = ("indicator_id,locality,period_start,period_end,value,status,published,source_url,quote\n"
+            "grdp_growth,can_tho_merged,2026,2026,9.1,estimate,2027-01,https://example.org/a,\"tăng 9,1%\"\n")
+    a, b = tmp_path / "a" / "x_actuals.csv", tmp_path / "b" / "x_actuals.csv"
+    for p in (a, b):
+        p.parent.mkdir()
+        p.write_text(good, encoding="utf-8")
+    df1, p1 = read_table(a, "actuals", label="x_actuals.csv")
+    df1.loc[0, "value"] = 99  # a caller changing its frame does not change the memo
+    df2, p2 = read_table(b, "actuals", label="x_actuals.csv")
+    assert len(calls) == 1 and p1 == p2 and float(df2.loc[0, "value"]) == 9.1
+    b.write_text(good.replace("2026,2026,9.1", "2026,2026,abc"), encoding="utf-8")
+    _, p3 = read_table(b, "actuals", label="x_actuals.csv")
+    assert len(calls) == 2 and any(p.field == "value" for p in p3)

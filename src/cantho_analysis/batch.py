@@ -33,12 +33,28 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from . import config
-from .pages import render_page
-from .publish import MANIFEST, FORMAT, TOOL, OutputError, describe_os_error, open_output
+
+def skip_slow_iri_checker() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax`` in this process (call before nbformat).
+
+    jsonschema ≥ 4.25 imports it eagerly for its optional ``iri`` format checks, and it compiles
+    about 38 Earley grammars on import: 1–2 s in every process that imports nbformat or
+    papermill (the batch parent and each worker), upstream python-jsonschema/jsonschema#1428.
+    No notebook schema uses the ``iri`` formats, so nothing is lost. Only our own processes
+    are affected; a user's kernel is not.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
+skip_slow_iri_checker()
+
+from . import config  # noqa: E402
+from .pages import render_page  # noqa: E402
+from .publish import MANIFEST, FORMAT, TOOL, OutputError, describe_os_error, open_output  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +86,7 @@ class Job:
     locality: str = ""
     plan: str = ""  # task registers
     langs: tuple = ()  # the languages of the set (the page's language switch links to these)
+    published: str | None = None  # newest `published` of the page's figures (set by run_batch)
 
 
 @dataclass
@@ -246,7 +263,7 @@ def execute_job(job: Job, out_dir: str, engine: str = WARM_ENGINE) -> Result:
             nb = nbformat.read(ipynb, as_version=4)
             work = sum(float(c.metadata.get("papermill", {}).get("duration") or 0) for c in nb.cells)
             html_path.write_text(render_page(nb, job.kind, job.stem, job.lang, job.params, job.langs or (job.lang,),
-                                             _utcnow()), encoding="utf-8")
+                                             _utcnow(), published=job.published), encoding="utf-8")
         except OSError as e:
             fatal = e.errno in FATAL_ERRNOS
             error = error or f"cannot write the report: {describe_os_error(e)}"
@@ -603,6 +620,12 @@ def run_batch(out_dir: Path, langs: list[str], jobs_n: int = 2, only: list[str] 
             from .fingerprint import job_fingerprints
 
             prints = job_fingerprints(jobs)
+            from .pages import newest_published
+            from .report import get_catalog
+
+            actuals = get_catalog().actuals
+            jobs = [j if j.published is not None else replace(j, published=newest_published(actuals, j.kind, j.params))
+                    for j in jobs]
             before = {e["job"]["stem"]: Result.from_manifest(e) for e in (prev or {}).get("reports", [])
                       if e.get("job", {}).get("stem")}
             unchanged = [before[j.stem] for j in jobs if not rebuild_all and j.stem in before

@@ -65,9 +65,9 @@ def job_fingerprints(jobs, catalog=None, today: dt.date | None = None) -> dict[s
     from .tasks import user_status_files
 
     if catalog is None:
-        from .report import get_context
+        from .report import get_catalog
 
-        catalog = get_context().catalog
+        catalog = get_catalog()
     code = code_version()
     tables = {"targets": catalog.targets, "actuals": catalog.actuals, "scenarios": catalog.scenarios,
               "indicators": catalog.indicators}

@@ -119,9 +119,9 @@ def page_title(kind: str, lang: str, params: dict) -> tuple[str, list[str]]:
         loc = config.LOCALITY_NAMES[params["locality"]][lang]
         return f"{label(ind, lang)} — {loc}", [loc]
     if kind == "tasks":
-        from .report import get_context
+        from .report import get_catalog
 
-        plans = get_context().catalog.plans
+        plans = get_catalog().plans
         row = plans[plans["plan"] == params.get("plan")]
         name = row.iloc[0]["name_vi" if lang == "vi" else "name_en"] if len(row) else str(params.get("plan"))
         return msg("page.tasks_title", lang, plan=name), [msg("page.tasks", lang)]
@@ -130,20 +130,30 @@ def page_title(kind: str, lang: str, params: dict) -> tuple[str, list[str]]:
     return str(params.get("title") or kind), []
 
 
-def _vintage(lang: str, kind: str = "", params: dict | None = None) -> str:
-    """The newest ``published`` among the figures a page shows (an indicator page: its own)."""
-    from .report import get_context
+def newest_published(actuals, kind: str = "", params: dict | None = None) -> str:
+    """The newest ``published`` (raw, e.g. ``2026-01``) among the figures a page shows; "" if none.
 
-    a = get_context().catalog.actuals
+    An indicator page counts its own figures (indicator and locality), every other page all.
+    """
+    a = actuals
     if kind == "indicator" and params:
         a = a[(a["indicator_id"] == params.get("indicator_id")) & (a["locality"] == params.get("locality"))]
     pub = a["published"].dropna().astype(str)
     pub = pub[pub.str.len() > 0]
-    return format_vintage(max(pub), lang) if len(pub) else "—"
+    return max(pub) if len(pub) else ""
+
+
+def _vintage(lang: str, kind: str = "", params: dict | None = None, published: str | None = None) -> str:
+    """The page's data vintage for readers; ``published`` when the batch already knows it."""
+    if published is None:
+        from .report import get_catalog
+
+        published = newest_published(get_catalog().actuals, kind, params)
+    return format_vintage(published, lang) if published else "—"
 
 
 def render_page(nb, kind: str, stem: str, lang: str, params: dict, langs: tuple[str, ...] | list[str],
-                built: str, stale: tuple[str, str] | None = None) -> str:
+                built: str, stale: tuple[str, str] | None = None, published: str | None = None) -> str:
     """The HTML page of one executed notebook.
 
     Parameters
@@ -159,11 +169,14 @@ def render_page(nb, kind: str, stem: str, lang: str, params: dict, langs: tuple[
         UTC build time, ISO 8601.
     stale
         ``(error, built)`` when the page is a kept previous version.
+    published
+        The newest ``published`` of the page's figures, when the caller knows it (the batch
+        computes it once in the parent, so workers need not load the catalogue for it).
     """
     env, css = _environment()
     title, crumbs = page_title(kind, lang, params)
     try:
-        vintage = _vintage(lang, kind, params)
+        vintage = _vintage(lang, kind, params, published)
     except Exception:
         vintage = "—"
     body = notebook_body(nb, lang)

@@ -21,7 +21,7 @@ from .tallies import compare, tallies_of
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Context", "get_context", "IndicatorReport", "indicator_report", "overview", "display_indicator_report",
+__all__ = ["Context", "get_context", "get_catalog", "IndicatorReport", "indicator_report", "overview", "display_indicator_report",
            "display_overview", "table_html"]
 
 
@@ -46,8 +46,18 @@ def _stamp() -> tuple:
 
 
 @lru_cache(maxsize=2)
+def _catalog(stamp: tuple):
+    return load_catalog()
+
+
+def get_catalog():
+    """The validated catalogue alone (cached until a data file changes): cheaper than :func:`get_context`."""
+    return _catalog(_stamp())
+
+
+@lru_cache(maxsize=2)
 def _context(stamp: tuple) -> Context:
-    cat = load_catalog()
+    cat = _catalog(stamp)
     best = cat.best()
     return Context(cat, best, scorecard(cat.targets, cat.indicators, best))
 

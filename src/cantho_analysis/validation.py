@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import io
 import math
 import os
 import re
 import stat
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -839,6 +841,37 @@ def read_table(path: str | Path, kind: str, indicators: pd.DataFrame | None = No
     data, probs = read_bytes_safely(path, label)
     if data is None:
         return _empty_like(spec), probs
+    key = (hashlib.sha256(data).hexdigest(), kind, label, decimal, path.suffix.lower(), _frame_key(indicators),
+           _frame_key(reference))
+    hit = _MEMO.get(key)
+    if hit is None:
+        hit = _read_table_bytes(data, path, spec, kind, indicators, label, decimal, reference)
+        _MEMO[key] = hit
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    else:
+        _MEMO.move_to_end(key)
+    return hit[0].copy(), list(hit[1])
+
+
+# Validated tables by content: the same bytes, options and reference frames give the same
+# result, so a process validates each file once (the CLI, a batch worker and the test suite
+# read the same bundled files many times, also through copies in other folders).
+_MEMO: "OrderedDict[tuple, tuple[pd.DataFrame, list[Problem]]]" = OrderedDict()
+_MEMO_SIZE = 64
+
+
+def _frame_key(df: pd.DataFrame | None) -> str | None:
+    if df is None:
+        return None
+    h = hashlib.sha256(",".join(map(str, df.columns)).encode("utf-8"))
+    h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def _read_table_bytes(data: bytes, path: Path, spec: "TableSpec", kind: str, indicators, label: str, decimal,
+                      reference) -> tuple[pd.DataFrame, list[Problem]]:
+    """:func:`read_table` once the file's bytes are read (not memoised)."""
     if path.suffix.lower() == ".xlsx":
         raw, probs = _read_xlsx(data, label)
         if raw is None:
