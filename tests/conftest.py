@@ -24,18 +24,32 @@ def catalog():
 
 @pytest.fixture(scope="session")
 def built_reports(tmp_path_factory) -> Path:
-    """One real report set, built once per test session through the command (real kernels).
+    """One real report set, built once per test run through the command (real kernels).
 
     `cantho-analysis reports --only grdp_growth --lang vi,en`: GRDP growth for every locality, the
     overview and the feasibility study, in both languages. Every test that reads built pages
-    uses this set instead of building its own (they share the ``built`` xdist group, so the set
-    is built on one worker only).
+    uses this set instead of building its own. Under pytest-xdist the first worker that needs it
+    builds it and the others wait for it (a lock in the run's shared temporary folder, the
+    recipe of the xdist documentation).
     """
+    import fcntl
+    import os
+
     from cantho_analysis.cli import main
 
-    out = tmp_path_factory.mktemp("built") / "reports"
-    rc = main(["reports", "--out", str(out), "--only", "grdp_growth", "--jobs", "2", "--lang", "vi,en", "--quiet"])
-    assert rc == 0, "the session's report set could not be built"
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    where = (tmp_path_factory.getbasetemp().parent / f"built-{run}") if run else tmp_path_factory.mktemp("built")
+    where.mkdir(exist_ok=True)
+    out, done = where / "reports", where / "built.ok"
+    with open(where / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            if (where / "built.failed").exists():
+                pytest.fail("the run's report set could not be built (see the first test that built it)")
+            rc = main(["reports", "--out", str(out), "--only", "grdp_growth", "--jobs", "2", "--lang", "vi,en",
+                       "--quiet"])
+            (where / ("built.ok" if rc == 0 else "built.failed")).write_text(str(rc))
+            assert rc == 0, "the run's report set could not be built"
     return out
 
 

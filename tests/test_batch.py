@@ -55,7 +55,6 @@ def test_plan_jobs():
         plan_jobs(["en"], only=["no_such_indicator"])
 
 
-@pytest.mark.xdist_group("built")
 def test_built_set_pages_and_charts(built_reports):
     """`reports --only grdp_growth --lang vi,en` end to end: summary, pages, charts, index, publishing."""
     out = built_reports
@@ -110,7 +109,6 @@ def _page_problems(root: Path) -> list[str]:
     return problems
 
 
-@pytest.mark.xdist_group("built")
 def test_pages_are_self_contained_with_working_links(built_reports):
     out = built_reports
     assert _page_problems(out) == []
