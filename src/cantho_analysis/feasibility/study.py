@@ -660,6 +660,7 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
     lik.update({"scale": [{"term": t, "above": lb} for t, lb in CFG["likelihood"]["scale"]], "source": "IPCC AR5",
                 "p_raw": _p(core.raw.averages, p.target_low) if core.raw is not None else pe,
                 "recalibration_factor": core.recal["factor"], "models_range": models_rng,
+                "gap_estimated": (((sens or {}).get("vietnam_x_gap_note") or {}).get("gap_estimated") or {}).get("mean"),
                 "models_in_range": [r.name for r in ok]})
     prm = {k: v for k, v in asdict(p).items()}
     prm["data_through"] = dt
