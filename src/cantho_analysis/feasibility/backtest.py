@@ -273,7 +273,7 @@ def ensemble_table(ev: pd.DataFrame, local: list[str], horizon: int) -> pd.DataF
         if e.empty:
             continue
         keys = set(zip(e["series"], e["origin"]))
-        singles = g[(g["model"] != "ensemble") & [k in keys for k in zip(g["series"], g["origin"])]]
+        singles = g[(g["model"] != "ensemble") & np.array([k in keys for k in zip(g["series"], g["origin"])], bool)]
         per_model = singles.groupby("model")["crps_avg"].agg(["mean", "size"])
         per_model = per_model[per_model["size"] == len(e)]  # models scored at every one of these origins
         best = per_model["mean"].idxmin() if len(per_model) else None
@@ -349,25 +349,30 @@ def conformal_factor(factors, level: float, min_n: int, max_factor: float, rule:
     return float(min(f[max(j, 0)], max_factor)), n
 
 
-def factor_rows(fc: Forecasts, extra: dict, name: str, as_of: int, level: float, grid: np.ndarray) -> list[dict]:
+def factor_rows(fc: Forecasts, extra: dict, name: str, as_of: int, level: float, grid: np.ndarray,
+                memo: dict | None = None) -> list[dict]:
     """The required factor of every forecast ``extra[(series, origin)][name]`` made before
-    ``as_of``, scored against the outturns known as of ``as_of``."""
+    ``as_of``, scored against the outturns known as of ``as_of`` (``memo``: results by
+    (series, origin, years known), reusable while ``extra`` and the series do not change)."""
     out = []
+    memo = {} if memo is None else memo
     for (s, o), d in sorted(extra.items()):
         if o >= as_of or name not in d:
             continue
         act = _actuals(fc, s, o, as_of)
         if len(act) == 0:
             continue
-        out.append({"series": s, "origin": o, "horizon": len(act),
-                    "factor": required_factor(d[name], act, level, grid)})
+        key = (s, o, len(act))
+        if key not in memo:
+            memo[key] = required_factor(d[name], act, level, grid)
+        out.append({"series": s, "origin": o, "horizon": len(act), "factor": memo[key]})
     return out
 
 
-def recalibration(fc: Forecasts, extra: dict, name: str, as_of: int, rules: dict) -> dict:
+def recalibration(fc: Forecasts, extra: dict, name: str, as_of: int, rules: dict, memo: dict | None = None) -> dict:
     """The factor to widen the ensemble by, from its backtest as known at ``as_of``."""
     grid = factor_grid(rules["max_factor"], rules["step"])
-    rows = factor_rows(fc, extra, name, as_of, rules["level"], grid)
+    rows = factor_rows(fc, extra, name, as_of, rules["level"], grid, memo)
     k, n = conformal_factor([r["factor"] for r in rows], rules["level"], rules["min_rows"], rules["max_factor"],
                             rules.get("rule", "empirical"))
     return {"factor": k, "n": n, "as_of": as_of, "level": rules["level"], "rule": rules.get("rule", "empirical"),
@@ -380,11 +385,12 @@ def recalibrated_rows(fc: Forecasts, extra: dict, name: str, rules: dict, out_na
     ({(series, origin): {out_name: paths}}, {origin: recalibration})."""
     out_name = out_name or name
     used: dict[int, dict] = {}
-    out = {}
+    out: dict = {}
+    memo: dict = {}
     for (s, o), d in sorted(extra.items()):
         if name not in d:
             continue
         if o not in used:
-            used[o] = recalibration(fc, extra, name, o, rules)
+            used[o] = recalibration(fc, extra, name, o, rules, memo)
         out[(s, o)] = {out_name: widen(d[name], used[o]["factor"])}
     return out, used
