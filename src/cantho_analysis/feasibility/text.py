@@ -208,6 +208,10 @@ def _base_rate_sentence(rates: list[dict], lang: str) -> str:
     return t("base", lang, text="; ".join(parts) + ".") if parts else ""
 
 
+def _signed(x: float, lang: str) -> str:
+    return ("+" if x > 0 else "") + num(x, lang, 0)
+
+
 def _range_detail(lik: dict, lang: str) -> str:
     v = lik.get("variants") or []
     cen = next((x for x in v if x["kind"] == "ensemble"), None)
@@ -216,7 +220,7 @@ def _range_detail(lik: dict, lang: str) -> str:
     models = _list([t("model_p", lang, m=model_name(x["name"], lang), p=pct(x["p"], lang)) for x in v if x["kind"] == "model"],
                    lang)
     gaps = _list([t("gap_estimated", lang, g=num(lik.get("gap_estimated"), lang), p=pct(x["p"], lang))
-                  if x["name"] == "estimated" else t("gap_case", lang, g=x["name"].replace("+0", "0"), p=pct(x["p"], lang))
+                  if x["name"] == "estimated" else t("gap_case", lang, g=_signed(float(x["name"]), lang), p=pct(x["p"], lang))
                   for x in ng], lang)
     return t("range_detail", lang, p=pct(cen["p"] if cen else None, lang), models=models,
              p_cov=pct(cov["p"] if cov else None, lang), vn=num(ng[0]["vietnam_growth"], lang) if ng else "—", gaps=gaps)
