@@ -1,5 +1,5 @@
 """Time the whole feasibility study: every model with 10,000 paths, every backtest, the
-ensemble's backtest, the sensitivity tables and the study as of each year.
+ensemble's backtest (raw and recalibrated), the sensitivity tables and the study as of each year.
 
     .venv/bin/python benchmarks/bench_feasibility.py [--repeat 3]
 
@@ -48,7 +48,10 @@ def main() -> None:
                       "models": len(r.models), "paths_per_model": args.n_paths,
                       "backtest_forecasts": int(len(r.backtest)),
                       "backtest_origins": int(r.backtest[["series", "origin"]].drop_duplicates().shape[0]),
-                      "as_of_years": len(r.history_asof)}, indent=1))
+                      "as_of_years": len(r.history_asof),
+                      "recalibration_factor": r.recalibration.get("factor"),
+                      "p_ge_low": r.likelihood.get("p"), "p_ge_low_raw": r.likelihood.get("p_raw"),
+                      "range": r.likelihood.get("range")}, indent=1))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from cantho_analysis.feasibility import checks as C
 from cantho_analysis.feasibility import display as D
 from cantho_analysis.feasibility import params as P
 from cantho_analysis.feasibility.study import StudyParams, run_study
-from cantho_analysis.feasibility.text import CATALOGUE, check_finding, verdict_text
+from cantho_analysis.feasibility.text import check_finding, verdict_text
+from cantho_analysis.i18n import catalogue
 
 
 def _raise(x):
@@ -62,21 +63,33 @@ def test_weights_come_from_the_backtest_and_rejected_models_do_not_drive_the_ver
             assert m.weight_reason  # every model without weight says why
     lik = sj["likelihood"]
     assert set(lik["models_in_range"]) == set(w)
-    assert lik["range"][0] <= lik["p"] <= lik["range"][1] or len(w) == 1
-    assert lik["term"] in dict(P.load()["likelihood"]["scale"]) and lik["wording"]["vi"] in CATALOGUE["vi"].values()
-    # the wording holds across the admitted models: it is the least confident of their terms
+    assert lik["models_range"][0] <= lik["models_range"][1]
+    assert lik["range"][0] <= lik["p"] <= lik["range"][1]
+    assert lik["range"][0] <= lik["models_range"][0] and lik["models_range"][1] <= lik["range"][1]
+    assert lik["term"] in dict(P.load()["likelihood"]["scale"])
+    assert lik["wording"]["vi"] == catalogue("vi")[f"feasibility.{lik['term']}"]
+    # the range spans the defensible variants: the recalibrated ensemble, the admitted models,
+    # no Covid treatment, and Vietnam at the consensus outlook
+    kinds = {v["kind"] for v in lik["variants"]}
+    assert kinds == {"ensemble", "model", "covid", "national_growth"}
+    assert {v["name"] for v in lik["variants"] if v["kind"] == "model"} == set(w)
+    cons = sj["sensitivity"]["consensus_vietnam_growth"]
+    assert all(v["vietnam_growth"] == cons for v in lik["variants"] if v["kind"] == "national_growth")
+    assert [min(v["p"] for v in lik["variants"]), max(v["p"] for v in lik["variants"])] == lik["range"]
+    # the wording holds across the variants: it is the least confident of their terms
     from cantho_analysis.feasibility.study import likelihood_term
 
-    assert lik["term"] == likelihood_term(min([lik["p"], *lik["range"]], key=lambda x: abs(x - 0.5)))
+    assert lik["term"] == likelihood_term(min((v["p"] for v in lik["variants"]), key=lambda x: abs(x - 0.5)))
     order = [t for t, _ in P.load()["likelihood"]["scale"]]
     if max(lik["range"]) < 0.33:  # all on the unlikely side: the least confident term is used
         assert order.index(lik["term"]) == min(order.index(x) for x in [lik["term_central"], *lik["range_terms"]])
+        assert lik["upper_about"] > lik["range"][1]
     # ARIMA's chosen order is one of the other models' structures: it counts once
     arima = next(m for m in study.models if m.name == "arima")
     assert arima.status in ("duplicate", "failed") or arima.weight == 0
 
 
-@pytest.mark.parametrize("weights", ["final", "known_at_origin"])
+@pytest.mark.parametrize("weights", ["final", "known_at_origin", "known_at_origin_recalibrated"])
 def test_ensemble_backtest_reports_local_and_vietnam_apart(study, weights):
     eb = study.ensemble_backtest
     eb = eb[eb["weights"] == weights].set_index("group")
@@ -87,13 +100,40 @@ def test_ensemble_backtest_reports_local_and_vietnam_apart(study, weights):
     assert eb.loc["all", "coverage80_avg"] <= eb.loc["all", "coverage95_avg"]
 
 
+def test_the_ensemble_is_recalibrated_from_its_backtest(study, sj):
+    rc = sj["recalibration"]
+    n_all = next(r["origins"] for r in sj["ensemble_backtest"] if r["group"] == "all" and r["weights"] == "known_at_origin")
+    assert rc["factor"] >= 1.0 and rc["n"] == n_all and rc["rule"] == "empirical"
+    raw, rec = rc["raw"], sj["ensemble"]
+    assert rec["recalibration_factor"] == rc["factor"]
+    assert (rec["pi80"][1] - rec["pi80"][0]) >= (raw["pi80"][1] - raw["pi80"][0]) - 1e-9
+    if rc["factor"] > 1:
+        assert (rec["pi80"][1] - rec["pi80"][0]) > 1.1 * (raw["pi80"][1] - raw["pi80"][0])
+        assert sj["likelihood"]["p_raw"] == pytest.approx(raw["p_ge_low"], abs=1e-4)
+        assert sj["likelihood"]["p_raw"] != sj["likelihood"]["p"]
+    # before and after, over the same origins; the factor at each origin comes from earlier ones only
+    eb = study.ensemble_backtest.set_index(["weights", "group"])
+    assert eb.loc[("known_at_origin", "all"), "origins"] == eb.loc[("known_at_origin_recalibrated", "all"), "origins"]
+    assert eb.loc[("known_at_origin_recalibrated", "all"), "coverage80_avg"] >= eb.loc[("known_at_origin", "all"), "coverage80_avg"]
+    by_origin = rc["backtest"]["factors_by_origin"]
+    first = min(by_origin, key=int)
+    assert by_origin[first] == {"factor": 1.0, "n": 0}
+    assert rc["backtest"]["origins_with_factor"] == sum(1 for s, o in study.backtest[["series", "origin"]].drop_duplicates()
+                                                         .itertuples(index=False) if by_origin[str(o)]["n"] >= 5)
+    mt = study.model_table().set_index("name")
+    assert mt.loc["ensemble_raw", "p_ge_low"] == pytest.approx(raw["p_ge_low"])
+
+
 def test_sensitivity_history_and_covid(study, sj):
     grid = pd.DataFrame(sj["sensitivity"]["vietnam_x_gap"]).set_index("vietnam_growth")
     assert list(grid.index) == [6.0, 6.5, 7.0, 7.5, 8.0, 8.5, 9.0]
     assert grid["+1"].is_monotonic_increasing and (grid["+1"] >= grid["-1"]).all()
     assert {r["case"] for r in sj["sensitivity"]["covid"]} == {"treatment", "dummies_no_shocks", "no_treatment"}
+    cov = {r["case"]: r for r in sj["sensitivity"]["covid"]}
+    assert cov["treatment"]["p_ge_low"] == sj["ensemble"]["p_ge_low"] and cov["dummies_no_shocks"]["factor"] == 1.0
     hist = sj["history"]
     assert [r["as_of"] for r in hist] == list(range(2022, study.params["data_through"] + 1))
+    assert all(r["factor"] >= 1.0 for r in hist)
     assert hist[-1]["p_ge_low"] == pytest.approx(sj["ensemble"]["p_ge_low"], abs=1e-4)
     for a, b in zip(hist, hist[1:]):
         if a["p_ge_low"] is None or b["p_ge_low"] is None or abs(a["p_ge_low"] - b["p_ge_low"]) > 0.10:
@@ -104,6 +144,18 @@ def test_verdict_text_in_both_languages(sj):
     en, vi = verdict_text(sj, "en"), verdict_text(sj, "vi")
     assert en[0].startswith("Verdict") and vi[0].startswith("Kết luận") and len(en) == len(vi)
     assert "%" in en[0] and "," in vi[0]  # Vietnamese decimals
+    # the words and the range come first, then the central figure
+    lik = sj["likelihood"]
+    words = catalogue("en")[f"feasibility.{lik['term']}"]
+    assert en[0].index(words) < en[0].index("central figure")
+    if lik["upper_about"] is not None:
+        assert f"under about {round(lik['upper_about'] * 100)} %" in en[0]
+    assert any(p.startswith("Recalibration") for p in en) and any(p.startswith("Hiệu chỉnh") for p in vi)
+    moves = [r for r in sj["history"] if r.get("why")]
+    assert sum(p.startswith("As of ") for p in en) == len(moves)
+    text = " ".join(vi)
+    for wrong in ("khoảng tin cậy", "khoảng 80 %", " vs ", "Student", "headed", "trở lên %"):
+        assert wrong not in text, wrong
     for c in sj["checks"]:
         assert check_finding(c, "vi", sj["params"]) and check_finding(c, "en", sj["params"]) != c["finding_key"]
 

@@ -25,7 +25,8 @@ from .models import FitData, NotApplicable, ShockParams, apply_shocks, estimate_
 log = logging.getLogger(__name__)
 
 __all__ = ["Forecasts", "run_backtests", "evaluate", "summary", "model_weights", "mix", "ensemble_rows",
-           "ensemble_table", "crps", "ensemble_rows_out_of_sample"]
+           "ensemble_table", "crps", "ensemble_rows_out_of_sample", "widen", "required_factor", "conformal_factor",
+           "factor_rows", "recalibration", "recalibrated_rows", "factor_grid"]
 
 Q = [2.5, 10, 50, 90, 97.5]
 
@@ -45,6 +46,7 @@ class Forecasts:
     errors: dict[tuple[str, int, str], str] = field(default_factory=dict)
     shocks: dict[int, ShockParams] = field(default_factory=dict)
     scores: dict = field(default_factory=dict)  # (series, origin, model, horizon) -> scores of the models' own paths
+    memo: dict = field(default_factory=dict)  # as_of -> (evaluate(as_of), summary): the models' own forecasts only
 
 
 def origins(years: np.ndarray, values: np.ndarray, covid: tuple[int, ...], min_obs: int) -> list[int]:
@@ -154,6 +156,14 @@ def evaluate(fc: Forecasts, as_of: int | None = None, extra: dict | None = None)
     return pd.DataFrame(rows)
 
 
+def evaluated(fc: Forecasts, as_of: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``evaluate(fc, as_of)`` and its ``summary``, computed once per ``as_of`` (do not modify them)."""
+    if as_of not in fc.memo:
+        ev = evaluate(fc, as_of=as_of)
+        fc.memo[as_of] = (ev, summary(ev, fc.horizon))
+    return fc.memo[as_of]
+
+
 def ensemble_rows_out_of_sample(fc: Forecasts, candidates: list[str], trend: list[str], rules: dict,
                                 excluded: dict[str, str], n: int) -> tuple[dict, dict]:
     """The ensemble's backtest forecast at every origin, with weights from the outturns known
@@ -162,7 +172,7 @@ def ensemble_rows_out_of_sample(fc: Forecasts, candidates: list[str], trend: lis
     out, used = {}, {}
     for s, o in sorted(set((s, o) for s, o, _ in fc.paths)):
         if o not in used:
-            summ = summary(evaluate(fc, as_of=o), fc.horizon)
+            summ = evaluated(fc, o)[1]
             used[o] = model_weights(summ, candidates, trend, rules, excluded)[0] if not summ.empty else {}
         parts = {m: p for (s2, o2, m), p in fc.paths.items() if s2 == s and o2 == o}
         ww = {m: x for m, x in used[o].items() if m in parts}
@@ -263,7 +273,7 @@ def ensemble_table(ev: pd.DataFrame, local: list[str], horizon: int) -> pd.DataF
         if e.empty:
             continue
         keys = set(zip(e["series"], e["origin"]))
-        singles = g[(g["model"] != "ensemble") & [k in keys for k in zip(g["series"], g["origin"])]]
+        singles = g[(g["model"] != "ensemble") & np.array([k in keys for k in zip(g["series"], g["origin"])], bool)]
         per_model = singles.groupby("model")["crps_avg"].agg(["mean", "size"])
         per_model = per_model[per_model["size"] == len(e)]  # models scored at every one of these origins
         best = per_model["mean"].idxmin() if len(per_model) else None
@@ -277,3 +287,110 @@ def ensemble_table(ev: pd.DataFrame, local: list[str], horizon: int) -> pd.DataF
                      "best_single_model": best,
                      "best_single_crps_avg": float(per_model.loc[best, "mean"]) if best else None})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- recalibration
+# The ensemble's backtest intervals for the period average undercover: its predictive
+# distribution is too narrow. It is widened by scaling every path's deviation from the
+# per-year median by a factor k >= 1 (``widen``), with k estimated from the backtest: for each
+# past forecast, the smallest k on a grid whose central ``level`` interval of the period
+# average covers the outturn (``required_factor``); k is the smallest with which at least
+# ``level`` of the n past forecasts would have covered (``conformal_factor``; the stricter
+# split-conformal rule is an option, but with n under 10 it takes the largest). When the
+# recalibrated ensemble is itself backtested, the factor used at an origin comes only from the
+# forecasts made before it and the outturns known at it (``recalibrated_rows``).
+
+def widen(paths: np.ndarray, k: float) -> np.ndarray:
+    """Paths with every deviation from the per-year median multiplied by ``k``."""
+    paths = np.asarray(paths, float)
+    if k == 1.0 or paths.size == 0:
+        return paths
+    med = np.median(paths, axis=0)
+    return med + k * (paths - med)
+
+
+def factor_grid(max_factor: float, step: float) -> np.ndarray:
+    return np.round(np.arange(1.0, max_factor + step / 2, step), 6)
+
+
+def required_factor(paths: np.ndarray, actual: np.ndarray, level: float, grid: np.ndarray) -> float:
+    """The smallest factor of ``grid`` whose widened paths' central ``level`` interval of the
+    average over the ``len(actual)`` years covers the outturns' average (inf if none does)."""
+    h = len(actual)
+    a_avg = float((np.prod(1 + np.asarray(actual, float) / 100) ** (1 / h) - 1) * 100)
+    p = np.asarray(paths, float)[:, :h]
+    med = np.median(p, axis=0)
+    dev = p - med
+    grid = np.asarray(grid, float)
+    for i in range(0, len(grid), 8):  # in chunks: most forecasts need the first factor or so
+        k = grid[i:i + 8, None, None]
+        f = np.prod(np.clip(1 + (med + k * dev) / 100, 1e-9, None), axis=2)  # factors x paths
+        avg = (f ** (1 / h) - 1) * 100
+        lo, hi = np.percentile(avg, [50 - level * 50, 50 + level * 50], axis=1)
+        ok = np.nonzero((lo <= a_avg) & (a_avg <= hi))[0]
+        if len(ok):
+            return float(grid[i + ok[0]])
+    return float("inf")
+
+
+def conformal_factor(factors, level: float, min_n: int, max_factor: float, rule: str = "empirical") -> tuple[float, int]:
+    """(k, n) from the required factors of ``n`` past forecasts: with ``rule="empirical"`` the
+    smallest k with which at least ``level`` of them would have covered (the ceil(n * level)-th
+    smallest); with ``"conformal"`` the split-conformal ceil((n + 1) * level)-th smallest, which
+    is the largest one while n is small. 1.0 when fewer than ``min_n`` are known; capped at
+    ``max_factor``."""
+    f = np.sort(np.asarray([x for x in factors], float))
+    n = len(f)
+    if n < min_n:
+        return 1.0, n
+    j = int(np.ceil(((n + 1) if rule == "conformal" else n) * level - 1e-9)) - 1
+    if j >= n:
+        return float(max_factor), n
+    return float(min(f[max(j, 0)], max_factor)), n
+
+
+def factor_rows(fc: Forecasts, extra: dict, name: str, as_of: int, level: float, grid: np.ndarray,
+                memo: dict | None = None) -> list[dict]:
+    """The required factor of every forecast ``extra[(series, origin)][name]`` made before
+    ``as_of``, scored against the outturns known as of ``as_of`` (``memo``: results by
+    (series, origin, years known), reusable while ``extra`` and the series do not change)."""
+    out = []
+    memo = {} if memo is None else memo
+    for (s, o), d in sorted(extra.items()):
+        if o >= as_of or name not in d:
+            continue
+        act = _actuals(fc, s, o, as_of)
+        if len(act) == 0:
+            continue
+        key = (s, o, len(act))
+        if key not in memo:
+            memo[key] = required_factor(d[name], act, level, grid)
+        out.append({"series": s, "origin": o, "horizon": len(act), "factor": memo[key]})
+    return out
+
+
+def recalibration(fc: Forecasts, extra: dict, name: str, as_of: int, rules: dict, memo: dict | None = None) -> dict:
+    """The factor to widen the ensemble by, from its backtest as known at ``as_of``."""
+    grid = factor_grid(rules["max_factor"], rules["step"])
+    rows = factor_rows(fc, extra, name, as_of, rules["level"], grid, memo)
+    k, n = conformal_factor([r["factor"] for r in rows], rules["level"], rules["min_rows"], rules["max_factor"],
+                            rules.get("rule", "empirical"))
+    return {"factor": k, "n": n, "as_of": as_of, "level": rules["level"], "rule": rules.get("rule", "empirical"),
+            "max_factor": rules["max_factor"]}
+
+
+def recalibrated_rows(fc: Forecasts, extra: dict, name: str, rules: dict, out_name: str | None = None) -> tuple[dict, dict]:
+    """The backtest forecasts ``extra[...][name]`` widened at every origin by the factor
+    estimated from the forecasts before that origin (outturns known at it). Returns
+    ({(series, origin): {out_name: paths}}, {origin: recalibration})."""
+    out_name = out_name or name
+    used: dict[int, dict] = {}
+    out: dict = {}
+    memo: dict = {}
+    for (s, o), d in sorted(extra.items()):
+        if name not in d:
+            continue
+        if o not in used:
+            used[o] = recalibration(fc, extra, name, o, rules, memo)
+        out[(s, o)] = {out_name: widen(d[name], used[o]["factor"])}
+    return out, used

@@ -31,7 +31,7 @@ from .models import (FitData, NotApplicable, apply_shocks, estimate_shocks, one_
 from .series import GrowthSeries, PeriodData, locality_growth_series, merged_growth_series, period_checks, period_data
 
 __all__ = ["StudyParams", "ParamError", "ModelResult", "StudyResult", "run_study", "check_params", "likelihood_term",
-           "dedupe", "base_rates_table"]
+           "dedupe", "base_rates_table", "defensible_variants", "likelihood", "about_upper"]
 
 CFG = P.load()
 MERGED = "can_tho_merged"
@@ -97,6 +97,8 @@ class StudyResult:
     history_asof: list[dict]
     likelihood: dict
     notes: list[tuple[str, dict]] = field(default_factory=list)
+    ensemble_raw: ModelResult | None = None  # the ensemble before recalibration
+    recalibration: dict = field(default_factory=dict)
 
     @property
     def forecasts(self) -> list[ModelResult]:
@@ -113,9 +115,10 @@ class StudyResult:
     def model_table(self) -> pd.DataFrame:
         lo, hi = self.params["target_low"], self.params["target_high"]
         rows = []
-        for m in self.models + [self.ensemble]:
+        raw = [self.ensemble_raw] if self.ensemble_raw is not None else []
+        for m in self.models + [self.ensemble] + raw:
             base = {"name": m.name, "label": m.label, "status": m.status}
-            if m.status != "ok" and m.name != "ensemble":
+            if m.status != "ok" and m.name not in ("ensemble", "ensemble_raw"):
                 rows.append({**base, "weight": 0.0, "reason": m.weight_reason or m.status, "detail": m.reason})
                 continue
             rows.append({**base, **summarise(m.averages, lo, hi), "weight": round(m.weight, 4),
@@ -143,6 +146,8 @@ class StudyResult:
                 models.append({"name": m.name, "label": m.label, "status": m.status, **summarise(m.averages, lo, hi),
                                "weight": round(m.weight, 4), "weight_reason": m.weight_reason or None, "info": m.info})
         e = self.ensemble
+        raw = self.ensemble_raw if self.ensemble_raw is not None else e
+        rc = {**self.recalibration, "raw": summarise(raw.averages, lo, hi)}
         fy = {}
         if e.paths.shape[1] and len(e.paths):
             s = summarise(e.paths[:, 0], lo, hi)
@@ -166,7 +171,9 @@ class StudyResult:
             "models": models,
             "ensemble": {"name": "ensemble", **summarise(e.averages, lo, hi),
                          "weights": {k: round(v, 4) for k, v in self.weights.items()},
-                         "weights_rule": "backtest_crps", "rules": CFG["ensemble"]},
+                         "weights_rule": "backtest_crps", "rules": CFG["ensemble"],
+                         "recalibration_factor": self.recalibration.get("factor", 1.0)},
+            "recalibration": rc,
             "first_year": fy,
             "required_growth": req,
             "backtest": {"models": bts,
@@ -227,6 +234,56 @@ def likelihood_term(p: float | None) -> str | None:
         if p > lower or lower == 0.0:
             return term
     return None
+
+
+def defensible_variants(central: float | None, models: dict[str, float | None], sens: dict) -> list[dict]:
+    """The defensible answers the verdict's range spans: the recalibrated ensemble (the
+    central figure), every model the backtest admits, the study without the Covid treatment
+    (recalibrated from its own backtest) and the national-anchor row at the consensus outlook
+    for Vietnam's growth (every city–Vietnam gap of the grid and the estimated one)."""
+    out = [{"kind": "ensemble", "name": "ensemble_recalibrated", "p": central}]
+    out += [{"kind": "model", "name": k, "p": v} for k, v in models.items()]
+    for r in (sens or {}).get("covid", []):
+        if r["case"] == "no_treatment":
+            out.append({"kind": "covid", "name": "no_treatment", "p": r["p_ge_low"]})
+    cons = (sens or {}).get("consensus_vietnam_growth")
+    row = next((r for r in (sens or {}).get("vietnam_x_gap", []) if cons is not None
+                and abs(r["vietnam_growth"] - cons) < 1e-9), None)
+    for k, v in (row or {}).items():
+        if k != "vietnam_growth":
+            out.append({"kind": "national_growth", "name": k, "vietnam_growth": cons, "p": v})
+    return [{**v, "term": likelihood_term(v["p"])} for v in out if v["p"] is not None]
+
+
+def about_upper(p: float) -> float:
+    """A round bound just above ``p`` for "under about N %": whole per cent under 10 %, then
+    steps of 5 points to 30 %, then of 10 points."""
+    x = p * 100
+    step = 1 if x < 10 else 5 if x < 30 else 10
+    return min(100.0, (math.floor(x / step) + 1) * step) / 100
+
+
+_DRIVER = {"national_growth": "national_growth", "covid": "covid_treatment", "model": "model_choice",
+           "ensemble": "none"}
+
+
+def likelihood(central: float | None, variants: list[dict]) -> dict:
+    """The verdict's wording: the term that holds across the defensible variants (the term of
+    whichever is closest to 50 %, the least confident claim), their range, a round upper
+    bound, what drives the top of the range, and the central figure's own term."""
+    ps = [v["p"] for v in variants]
+    if not ps:
+        return {"p": central, "term": likelihood_term(central), "term_central": likelihood_term(central),
+                "range": None, "range_terms": None, "variants": [], "upper_about": None, "driver": None,
+                "rule": "term_holds_across_defensible_variants"}
+    cautious = min(ps, key=lambda x: abs(x - 0.5))
+    top = max(variants, key=lambda v: v["p"])
+    rng = [min(ps), max(ps)]
+    return {"p": central, "term": likelihood_term(cautious), "term_central": likelihood_term(central),
+            "range": rng, "range_terms": [likelihood_term(x) for x in rng], "variants": variants,
+            "upper_about": about_upper(rng[1]) if rng[1] < 0.5 else None,
+            "driver": _DRIVER[top["kind"]], "driver_variant": {k: top[k] for k in top if k != "term"},
+            "rule": "term_holds_across_defensible_variants"}
 
 
 def base_rates_table(base_rates: pd.DataFrame) -> pd.DataFrame:
@@ -345,6 +402,33 @@ class _Core:
     ev: pd.DataFrame
     summ: pd.DataFrame
     shock: object
+    raw: ModelResult | None = None
+    recal: dict = field(default_factory=lambda: {"factor": 1.0, "n": 0, "applied": False})
+
+
+def _oos(fc: B.Forecasts | None, core: _Core, n: int) -> dict:
+    """The ensemble's out-of-sample backtest forecasts (weights known at each origin)."""
+    if fc is None or not core.weights:
+        return {}
+    excluded = {r.name: r.weight_reason for r in core.models if r.status != "ok"}
+    out, _ = B.ensemble_rows_out_of_sample(fc, [r.name for r in core.models], CFG["models"]["trend"],
+                                           CFG["ensemble"], excluded, n)
+    return out
+
+
+def _recalibrate(core: _Core, fc: B.Forecasts | None, oos: dict, as_of: int) -> None:
+    """Widen the core's ensemble by the factor its out-of-sample backtest, as known at
+    ``as_of``, calls for (the procedure :func:`B.recalibrated_rows` backtests); keep the raw one."""
+    rules = CFG["recalibration"]
+    e = core.ensemble
+    core.raw = replace(e, name="ensemble_raw", label="ensemble_raw")
+    if not rules["enabled"] or fc is None or not oos or not core.pdata.sim_years or not len(e.paths):
+        core.recal = {"factor": 1.0, "n": 0, "as_of": as_of, "applied": False}
+        return
+    rc = B.recalibration(fc, oos, "ensemble", as_of, rules)
+    paths, avgs = _period_matrix(B.widen(e.paths, rc["factor"]), core.pdata)
+    core.ensemble = replace(e, paths=paths, averages=avgs)
+    core.recal = {**rc, "applied": rc["factor"] != 1.0}
 
 
 def _core(series: dict[str, GrowthSeries], p: StudyParams, data_through: int, fc: B.Forecasts | None,
@@ -363,8 +447,7 @@ def _core(series: dict[str, GrowthSeries], p: StudyParams, data_through: int, fc
     for r in res:
         if r.status in ("failed", "not_applicable"):
             r.weight_reason = r.status
-    ev = B.evaluate(fc, as_of=data_through) if fc is not None else pd.DataFrame()
-    summ = B.summary(ev, fc.horizon) if fc is not None else pd.DataFrame()
+    ev, summ = B.evaluated(fc, data_through) if fc is not None else (pd.DataFrame(), pd.DataFrame())
     excluded = {r.name: r.weight_reason for r in res if r.status != "ok"}
     if not summ.empty:
         weights, reasons = B.model_weights(summ, [r.name for r in res], m["trend"], CFG["ensemble"], excluded)
@@ -410,16 +493,25 @@ def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, cov
             row[str(g) if g == "estimated" else f"{g:+g}"] = _p(r.averages, p.target_low) if r.status == "ok" else None
         grid.append(row)
     lo = p.target_low
+    raw = core.raw if core.raw is not None else core.ensemble
     covid_rows = [{"case": "treatment", "p_ge_low": _p(core.ensemble.averages, lo),
                    "median": summarise(core.ensemble.averages, lo, p.target_high)["median"],
+                   "p_ge_low_raw": _p(raw.averages, lo), "factor": core.recal["factor"],
                    "weights": {k: round(w, 3) for k, w in core.weights.items()}}]
     for case, cv, sh in (("dummies_no_shocks", covid, False), ("no_treatment", (), False)):
         fc2 = fc
         if fc is not None and case == "no_treatment":
             fc2 = _backtests(series, p, data_through, (), False, models)
         c2 = _core(series, p, data_through, fc2, cv, sh, [x for x in models if x != "arima"], cache)
+        # the variant is recalibrated from its own backtest (its ensemble with its final weights at
+        # every origin: cheaper than weights known at each origin, and nearly the same factor);
+        # the recession-free variant has no backtest of its own, so it stays as it is
+        if case == "no_treatment" and fc2 is not None and c2.weights:
+            _recalibrate(c2, fc2, B.ensemble_rows(fc2, c2.weights, p.backtest_paths), data_through)
+        raw2 = c2.raw if c2.raw is not None else c2.ensemble
         covid_rows.append({"case": case, "p_ge_low": _p(c2.ensemble.averages, lo),
                            "median": summarise(c2.ensemble.averages, lo, p.target_high)["median"],
+                           "p_ge_low_raw": _p(raw2.averages, lo), "factor": c2.recal["factor"],
                            "weights": {k: round(w, 3) for k, w in c2.weights.items()}})
     loo = []
     for name in core.weights:
@@ -427,11 +519,12 @@ def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, cov
         if not w:
             continue
         parts = {r.name: r.paths for r in core.models if r.name in w}
-        paths = B.mix(parts, w, p.n_paths)
-        _, avgs = _period_matrix(paths, pdata)
+        paths = B.mix(parts, w, p.n_paths)  # widened by the full ensemble's factor, to compare with it
+        _, avgs = _period_matrix(B.widen(paths, core.recal["factor"]), pdata)
         loo.append({"without": name, "p_ge_low": _p(avgs, lo)})
-    return {"vietnam_x_gap": grid, "vietnam_x_gap_note": {"paths": n, "shocks": False,
+    return {"vietnam_x_gap": grid, "vietnam_x_gap_note": {"paths": n, "shocks": False, "recalibrated": False,
                                                           "gap_estimated": anchor_info["gap"] if anchor_info else None},
+            "consensus_vietnam_growth": sens["consensus_vietnam_growth"],
             "covid": covid_rows, "leave_one_out": loo}
 
 
@@ -444,6 +537,23 @@ def _backtests(series, p: StudyParams, data_through: int, covid, shocks_on: bool
                            (CFG["shock"]["drop_pp"], CFG["shock"]["window"]), with_shocks=shocks_on)
 
 
+def _recalibration_backtest(ev_before: pd.DataFrame, ev_after: pd.DataFrame, used: dict) -> dict:
+    """Before and after recalibration, over the origins where a factor could be estimated
+    (enough earlier forecasts): coverage and CRPS of the period average; and each origin's factor."""
+    min_rows = CFG["recalibration"]["min_rows"]
+    est = {o for o, u in used.items() if u["n"] >= min_rows}
+    b = ev_before[ev_before["model"] == "ensemble"]
+    a = ev_after[ev_after["model"] == "ensemble"]
+    b, a = b[b["origin"].isin(est)], a[a["origin"].isin(est)]
+    out = {"origins_with_factor": int(len(a)), "min_rows": min_rows,
+           "factors_by_origin": {str(o): {"factor": u["factor"], "n": u["n"]} for o, u in sorted(used.items())}}
+    if len(a):
+        out.update({"coverage80_avg_before": float(b["in80_avg"].mean()), "coverage80_avg_after": float(a["in80_avg"].mean()),
+                    "coverage95_avg_before": float(b["in95_avg"].mean()), "coverage95_avg_after": float(a["in95_avg"].mean()),
+                    "crps_avg_before": float(b["crps_avg"].mean()), "crps_avg_after": float(a["crps_avg"].mean())})
+    return out
+
+
 def _why(prev: dict, cur: dict) -> dict:
     """Numbers behind a move of the answer from one as-of year to the next."""
     changed = sorted(set(prev.get("weights", {})) | set(cur.get("weights", {})))
@@ -453,7 +563,10 @@ def _why(prev: dict, cur: dict) -> dict:
         key = "models_became_available"
     elif max((abs(x) for x in dw.values()), default=0) > 0.25:
         key = "weights_shifted"
-    return {"key": key, "new_year": cur["as_of"], "new_value": cur.get("new_value"), "weight_change": dw}
+    return {"key": key, "new_year": cur["as_of"], "new_value": cur.get("new_value"), "weight_change": dw,
+            "weights_before": prev.get("weights", {}), "weights_after": cur.get("weights", {}),
+            "median_before": prev.get("median"), "median_after": cur.get("median"),
+            "factor_before": prev.get("factor"), "factor_after": cur.get("factor")}
 
 
 def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
@@ -489,26 +602,40 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
         notes += core.pdata.notes
         ens_bt = pd.DataFrame()
         ev = core.ev
+        oos = _oos(fc, core, p.backtest_paths)
         if fc is not None and core.weights:
-            # the ensemble's backtest, twice: with the final weights (in-sample for the weights) and
-            # with weights from the outturns known at each origin (out of sample)
+            # the ensemble's backtest, three times: with the final weights (in-sample for the
+            # weights); with weights from the outturns known at each origin (out of sample); and
+            # that one recalibrated with factors from the forecasts before each origin (out of sample)
+            local, hz = CFG["models"]["local_series"], P.DEFAULTS["horizon"]
             extra = B.ensemble_rows(fc, core.weights, p.backtest_paths)
             ev = B.evaluate(fc, as_of=dt, extra=extra)
-            ens_bt = B.ensemble_table(ev, CFG["models"]["local_series"], P.DEFAULTS["horizon"])
-            excluded = {r.name: r.weight_reason for r in core.models if r.status != "ok"}
-            oos, _ = B.ensemble_rows_out_of_sample(fc, [r.name for r in core.models], CFG["models"]["trend"],
-                                                   CFG["ensemble"], excluded, p.backtest_paths)
-            t_oos = B.ensemble_table(B.evaluate(fc, as_of=dt, extra=oos), CFG["models"]["local_series"],
-                                     P.DEFAULTS["horizon"])
-            ens_bt = pd.concat([ens_bt.assign(weights="final"), t_oos.assign(weights="known_at_origin")],
-                               ignore_index=True)
+            ens_bt = B.ensemble_table(ev, local, hz)
+            ev_oos = B.evaluate(fc, as_of=dt, extra=oos)
+            t_oos = B.ensemble_table(ev_oos, local, hz)
+            rec, used = B.recalibrated_rows(fc, oos, "ensemble", CFG["recalibration"])
+            ev_rec = B.evaluate(fc, as_of=dt, extra=rec)
+            t_rec = B.ensemble_table(ev_rec, local, hz)
+            ens_bt = pd.concat([ens_bt.assign(weights="final"), t_oos.assign(weights="known_at_origin"),
+                                t_rec.assign(weights="known_at_origin_recalibrated")], ignore_index=True)
+            rec_bt = _recalibration_backtest(ev_oos, ev_rec, used)
+        else:
+            rec_bt = {}
+        _recalibrate(core, fc, oos, dt)
+        core.recal["backtest"] = rec_bt
         summ = B.summary(ev, P.DEFAULTS["horizon"]) if not ev.empty else pd.DataFrame()
         sens = _sensitivity(series, p, core, fc, dt, covid, rerun, cache) if p.sensitivity else {}
         hist = []
         if p.history:
             for y in range(max(CFG["sensitivity"]["history_from"], first + 1), dt + 1):
-                c = core if y == dt else _core(series, p, y, fc, covid, p.shocks, rerun, cache)
+                if y == dt:
+                    c = core
+                else:
+                    c = _core(series, p, y, fc, covid, p.shocks, rerun, cache)
+                    _recalibrate(c, fc, oos, y)
                 row = {"as_of": y, "p_ge_low": _p(c.ensemble.averages, p.target_low),
+                       "p_ge_low_raw": _p(c.raw.averages, p.target_low) if c.raw is not None else None,
+                       "factor": c.recal["factor"],
                        "p_ge_high": _p(c.ensemble.averages, p.target_high),
                        "median": summarise(c.ensemble.averages, p.target_low, p.target_high)["median"],
                        "new_value": _f(merged.frame.set_index("year")["value"].get(y)),
@@ -526,15 +653,15 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
     plan_used, plan_excl = C.plan_target_errors(inp)
     ok = [r for r in core.models if r.weight > 0]
     pe = _p(core.ensemble.averages, p.target_low)
-    rng_p = [min(_p(r.averages, p.target_low) for r in ok), max(_p(r.averages, p.target_low) for r in ok)] if ok else None
-    # the wording must hold across the admitted models: the term of whichever of the central
-    # figure and the range's ends is closest to 50 % (the least confident claim)
-    cautious = min([x for x in [pe] + (rng_p or []) if x is not None], key=lambda x: abs(x - 0.5), default=None)
-    lik = {"scale": [{"term": t, "above": lb} for t, lb in CFG["likelihood"]["scale"]], "source": "IPCC AR5",
-           "p": pe, "term": likelihood_term(cautious), "term_central": likelihood_term(pe),
-           "rule": "term_holds_across_admitted_models", "range": rng_p,
-           "range_terms": [likelihood_term(x) for x in rng_p] if rng_p else None,
-           "models_in_range": [r.name for r in ok]}
+    models_rng = ([min(_p(r.averages, p.target_low) for r in ok), max(_p(r.averages, p.target_low) for r in ok)]
+                  if ok else None)
+    variants = defensible_variants(pe, {r.name: _p(r.averages, p.target_low) for r in ok}, sens)
+    lik = likelihood(pe, variants)
+    lik.update({"scale": [{"term": t, "above": lb} for t, lb in CFG["likelihood"]["scale"]], "source": "IPCC AR5",
+                "p_raw": _p(core.raw.averages, p.target_low) if core.raw is not None else pe,
+                "recalibration_factor": core.recal["factor"], "models_range": models_rng,
+                "gap_estimated": (((sens or {}).get("vietnam_x_gap_note") or {}).get("gap_estimated") or {}).get("mean"),
+                "models_in_range": [r.name for r in ok]})
     prm = {k: v for k, v in asdict(p).items()}
     prm["data_through"] = dt
     prm["covid_years"] = list(covid)
@@ -545,7 +672,7 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
     return StudyResult(prm, hist_frame, core.pdata, core.models, core.ensemble, core.weights, ev, summ, ens_bt,
                        core.shock.to_json() if core.shock else {}, plan_used, plan_excl,
                        base_rates_table(context.catalog.base_rates), checks, period_checks(merged, best), sens, hist,
-                       lik, notes)
+                       lik, notes, core.raw, core.recal)
 
 
 def with_params(p: StudyParams, **kw) -> StudyParams:
