@@ -84,7 +84,7 @@ _TABLE_COLS = {
 # Severity order for summarising several targets into one status for the index.
 # The statuses that say nothing about progress come last, so that they are chosen only when
 # nothing else is known.
-_SEVERITY = ["not_achieved", "regressing", "limited_progress", "needs_acceleration", "on_track", "achieved", "exceeded",
+_SEVERITY = ["not_achieved", "regressing", "limited_progress", "needs_acceleration", "on_track", "achieved", "exceeded", "undetermined",
              "superseded", "closed_no_outturn", "no_baseline", "no_data"]
 
 

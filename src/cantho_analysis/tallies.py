@@ -8,8 +8,10 @@ shares), so the engine's figure is counted per item too:
 
 * an item's verdict is the worst verdict of its targets (not achieved < achieved < exceeded),
   among the targets that have one; an item none of whose targets has an outturn has none;
-* the same is done with the verdicts printed in the document's own results table
-  (``doc_verdict``), so that a difference can be traced to the tally, the table or the engine.
+* the same is done with the verdicts printed in the document's own results table: the verdict
+  printed on the item's heading (``item_doc_verdict``, for the item as a whole) when there is one,
+  else the worst of those printed on its rows (``doc_verdict``), so that a difference can be traced
+  to the tally, the table or the engine.
 
 Every difference is explained from the scorecard's own columns: items counted twice (the
 categories add up to more than the total), items of the document that the data do not hold,
@@ -21,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from .progress import DOC_VERDICTS
 
 __all__ = ["TALLY_COLUMNS", "CATEGORIES", "COMPARE_COLUMNS", "item_verdicts", "compare", "empty_tallies", "tallies_of"]
 
@@ -105,12 +109,19 @@ def item_verdicts(card: pd.DataFrame) -> pd.DataFrame:
     c = card.assign(_item=_item_of(card))
     doc_en = c["doc_verdict_en"] if "doc_verdict_en" in c else pd.Series([None] * len(c), index=c.index)
     c = c.assign(_doc=doc_en)
+    item_doc = (c["item_doc_verdict"].map(lambda v: DOC_VERDICTS.get(v) if isinstance(v, str) else None)
+                if "item_doc_verdict" in c else pd.Series([None] * len(c), index=c.index))
+    c = c.assign(_item_doc=item_doc)
     rows = []
     for (plan, loc, item), g in c.groupby(["plan", "locality", "_item"], sort=True):
         verdicts = g["verdict"].where(g["verdict"].notna(), None).tolist()
+        # the document's verdict of the item: printed on the item's heading when it is (then it is
+        # the item's, never a row's), else the worst of those printed on its rows
+        on_item = [v for v in g["_item_doc"].tolist() if isinstance(v, str)]
+        table = _worst(on_item) if on_item else _worst(g["_doc"].tolist())
         rows.append({"plan": plan, "locality": loc, "item": item, "targets": len(g),
                      "indicator_ids": list(g["indicator_id"]), "engine": _worst(verdicts),
-                     "table": _worst(g["_doc"].tolist()),
+                     "table": table,
                      "without_outturn": [i for i, v in zip(g["indicator_id"], verdicts) if v is None]})
     out = pd.DataFrame(rows, columns=cols)
     key = out["item"].map(lambda s: (0, int(s), "") if str(s).isdigit() else (1, 0, str(s)))
