@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import config, narrative
 from .catalog import Catalog, load_catalog, user_actual_files
-from .progress import planning_realism, realism_summary, scorecard, stretch_ranking
+from .progress import figure_years, planning_realism, realism_summary, scorecard, stretch_ranking
 from .tallies import compare, tallies_of
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None) -> pd.
     plan_names = plan_names or {}
     rows = []
     for _, r in card.iterrows():
-        latest = "—" if pd.isna(r["latest_value"]) else f"{narrative.fmt(r['latest_value'], lang)} ({r['latest_year']})"
+        latest = "—" if pd.isna(r["latest_value"]) else f"{narrative.fmt(r['latest_value'], lang)} ({figure_years(r)})"
         rows.append({c["plan"]: plan_names.get(r["plan"], r["plan"]), c["period"]: f"{r['period_start']}–{r['period_end']}",
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(r["status"], lang),
