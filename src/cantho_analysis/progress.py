@@ -400,8 +400,6 @@ def slim_best(best: pd.DataFrame) -> pd.DataFrame:
     b["value"] = b["value"].astype("float64")
     for c in ("value_low", "value_high"):
         b[c] = pd.to_numeric(b[c], errors="coerce").astype("float64") if c in b else np.nan
-    if "subperiod" not in b:
-        b["subperiod"] = "year"
     for c in ("indicator_id", "locality", "status", "published", "value_kind", "actual_id", "subperiod", "source_file"):
         if c in b:
             b[c] = b[c].astype(object)
@@ -687,9 +685,10 @@ def _close_on_period(a: Assessment, periods: pd.DataFrame, starts: tuple[int, ..
     # each year) an average-growth or a hold-each-year target; never one for another
     want = (("change",) if a.target_kind == "change" else ("total",) if source == "period_total"
             else ("average", "each_year"))
-    sub = periods["subperiod"] if "subperiod" in periods else pd.Series("average", index=periods.index)
+    # frames without the column (older callers, tiny test frames) are not filtered
+    ok = periods["subperiod"].isin(want) if "subperiod" in periods else pd.Series(True, index=periods.index)
     for ps in starts:
-        m = periods[(periods["period_start"] == ps) & (periods["period_end"] == a.period_end) & sub.isin(want)]
+        m = periods[(periods["period_start"] == ps) & (periods["period_end"] == a.period_end) & ok]
         if not m.empty:
             row = m.iloc[-1]
             a.latest_year, a.latest_value, a.latest_status = a.period_end, float(row["value"]), str(row.get("status"))
@@ -796,8 +795,8 @@ def _note_published_averages(a: Assessment, periods: pd.DataFrame) -> None:
     published averages over the same growth years that it was preferred to (the choice rule)."""
     if periods is None or periods.empty:
         return
-    sub = periods["subperiod"] if "subperiod" in periods else pd.Series("average", index=periods.index)
-    m = periods[(periods["period_start"] == a.base_year + 1) & (periods["period_end"] == a.period_end) & (sub == "average")]
+    ok = periods["subperiod"] == "average" if "subperiod" in periods else pd.Series(True, index=periods.index)
+    m = periods[(periods["period_start"] == a.base_year + 1) & (periods["period_end"] == a.period_end) & ok]
     for r in m.to_dict("records"):
         v = float(r["value"])
         if abs(v - (a.outturn or 0)) < 0.005:
