@@ -295,6 +295,8 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
                              x0=fmt(a["baseline_value"], lang), y0=a["baseline_year"],
                              obs=f"{fmt(a['observed_rate'], lang)} {rate_unit}", req=f"{fmt(a['required_rate'], lang)} {rate_unit}",
                              end=a["period_end"], status=status_label(st, lang), r=fmt(a["progress_ratio"], lang))
+    if a.get("period_state") == "closed" and not _na(a.get("published_average")):
+        s += t_("status.outturn.published_average", lang, value=fmt(a["published_average"], lang), unit=unit)
     if a.get("period_state") == "open":
         s += what_it_takes_text(a, indicator, lang)
     doc = a.get("doc_verdict")

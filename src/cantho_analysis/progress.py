@@ -359,6 +359,7 @@ class Assessment:
     last_open_status: str | None = None
     outturn_from: int | None = None  # first year the judged figure covers (= latest_year for one year)
     outturn_low: float | None = None  # printed ends of an outturn given as a range or a bound
+    published_average: float | None = None  # a published average the annual figures were preferred to
     outturn_high: float | None = None
     doc_verdict_scope: str | None = None  # row | item (data/README.md)
     item_doc_verdict: str | None = None  # the document's verdict of the whole numbered item
@@ -803,6 +804,7 @@ def _note_published_averages(a: Assessment, periods: pd.DataFrame) -> None:
             continue
         src = (f"{str(r.get('source_file'))[:3]}:{int(r['source_line'])}" if _f(r.get("source_line")) is not None
                else str(r.get("actual_id")))
+        a.published_average = v
         a.notes.append(f"Outturn = average of the annual growth figures {a.base_year + 1}–{a.period_end} "
                        f"({a.outturn:.2f}%/yr); the best published average for those years is {v:g}%/yr ({src}). "
                        "Rule: when every annual figure is known their average is the outturn; a published average "
@@ -835,7 +837,8 @@ SCORECARD_COLUMNS = ["target_id", "indicator_id", "locality", "plan", "period_st
                      "what_it_takes", "what_it_takes_unit", "achieved_rate_5y", "achieved_from", "achieved_to",
                      "stretch", "successor", "last_open_status", "base_year",
                      # added by the review of issue 10 (honest statuses and figures)
-                     "outturn_from", "outturn_low", "outturn_high", "doc_verdict_scope", "item_doc_verdict"]
+                     "outturn_from", "outturn_low", "outturn_high", "doc_verdict_scope", "item_doc_verdict",
+                     "published_average"]
 
 
 def successors(targets: pd.DataFrame) -> dict[str, str]:
@@ -898,7 +901,7 @@ def scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFram
         df[c] = df[c].astype("Int64")
     for c in ("low", "high", "latest_value", "observed_rate", "required_rate", "gap", "gap_pct",
               "progress_ratio", "required_remaining", "baseline_value", "what_it_takes", "achieved_rate_5y", "stretch",
-              "outturn_low", "outturn_high"):
+              "outturn_low", "outturn_high", "published_average"):
         df[c] = pd.to_numeric(df[c], errors="coerce").round(4)
     df["doc_verdict"] = df["doc_verdict"].fillna("")
     return df[SCORECARD_COLUMNS]
