@@ -13,8 +13,14 @@ average achieved so far is compared with the target average, and the growth stil
 required in the remaining years is reported (no CAGR of a rate is ever taken).
 
 When the period is closed (the last year has an outcome) the verdict is ``exceeded``,
-``achieved`` or ``not_achieved``, with the gap in the indicator's unit and in percent of
-the target, mirroring the documents' own Vượt / Đạt / Không đạt.
+``achieved`` or ``not_achieved`` (one rule, ``verdict``), with the gap in the indicator's unit
+and in percent of the target, mirroring the documents' own Vượt / Đạt / Không đạt. Strict
+bounds ("dưới", "trên": ``strict = yes``) exclude their own value. The direction is the
+indicator's ``better``; a one-sided target on a band indicator says its own (``direction``).
+An outturn printed as a range or a bound is judged as an interval (``outturn_ends``): only
+when its two ends give the same verdict; otherwise the status is ``undetermined``, with no
+gap. A document verdict printed on a numbered item's heading (``doc_verdict_scope = item``)
+is the item's, kept in ``item_doc_verdict`` and never compared with a row's verdict.
 
 Two more states, judged against the year of the assessment (``as_of``; ``scorecard`` derives
 it from the data by default: the latest year with any outturn + 1, see ``default_as_of``):
