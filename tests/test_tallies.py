@@ -106,3 +106,17 @@ def test_a_verdict_printed_on_the_item_is_the_items_not_a_rows():
     # the item's verdict counts once, for the item
     cmp = compare(tallies({"total": 2, "not_achieved": 1, "exceeded": 1}), card).set_index("category")
     assert cmp.loc["not_achieved", "table_count"] == 1 and cmp.loc["exceeded", "table_count"] == 1
+
+
+def test_an_item_judged_only_on_a_range_is_not_called_without_outturn():
+    card = pd.DataFrame([
+        {"target_id": "p.7.tech", "indicator_id": "tech", "plan": "p", "locality": "l", "verdict": None,
+         "doc_verdict_en": "achieved", "status": "undetermined"},
+        {"target_id": "p.8.gone", "indicator_id": "gone", "plan": "p", "locality": "l", "verdict": None,
+         "doc_verdict_en": "achieved", "status": "closed_no_outturn"}])
+    iv = item_verdicts(card).set_index("item")
+    assert iv.loc["7", "undetermined"] == ["tech"] and iv.loc["7", "without_outturn"] == []
+    assert iv.loc["8", "without_outturn"] == ["gone"]
+    why = compare(tallies({"total": 2, "achieved": 2}), card).set_index("category").loc["achieved", "explanation"]
+    assert "range or bound across the target" in why and "item 7 (tech)" in why
+    assert "Without an outturn in the data (no verdict): item 8 (gone)" in why

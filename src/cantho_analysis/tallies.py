@@ -47,6 +47,7 @@ _TXT = {
         "extra": "The data hold {n} items where the document counts {t}.",
         "differs": "The document's table gives a different verdict for: {items}.",
         "no_outturn": "Without an outturn in the data (no verdict): {items}.",
+        "undetermined": "With an outturn printed only as a range or bound across the target (no verdict): {items}.",
         "pursuing": "The document counts these as still being pursued; the engine has no such category and counts "
                     "the items not achieved or without an outturn.",
         "table_only": "Counted from the verdicts printed in the document's own results table: {c}.",
@@ -65,6 +66,7 @@ _TXT = {
         "extra": "Dữ liệu có {n} chỉ tiêu trong khi văn kiện tính {t}.",
         "differs": "Bảng kết quả của văn kiện đánh giá khác với công cụ ở: {items}.",
         "no_outturn": "Chưa có số liệu kết quả (chưa đánh giá được): {items}.",
+        "undetermined": "Kết quả chỉ được nêu dưới dạng khoảng hoặc cận vượt qua chỉ tiêu (không đánh giá được): {items}.",
         "pursuing": "Văn kiện tính các chỉ tiêu này là đang nỗ lực phấn đấu; công cụ không có nhóm này và tính các chỉ "
                     "tiêu không đạt hoặc chưa có kết quả.",
         "table_only": "Đếm theo đánh giá in trong chính bảng kết quả của văn kiện: {c}.",
@@ -101,9 +103,10 @@ def item_verdicts(card: pd.DataFrame) -> pd.DataFrame:
     Columns ``plan``, ``locality``, ``item``, ``targets`` (how many scorecard rows),
     ``indicator_ids``, ``engine`` (worst engine verdict, None without an outturn),
     ``table`` (worst verdict of the document's own table, None when it gives none),
-    ``without_outturn`` (indicator ids of targets with no verdict).
+    ``without_outturn`` (indicator ids of targets with no outturn), ``undetermined`` (indicator ids
+    of targets whose outturn is printed only as a range or bound across the target).
     """
-    cols = ["plan", "locality", "item", "targets", "indicator_ids", "engine", "table", "without_outturn"]
+    cols = ["plan", "locality", "item", "targets", "indicator_ids", "engine", "table", "without_outturn", "undetermined"]
     if card is None or card.empty:
         return pd.DataFrame(columns=cols)
     c = card.assign(_item=_item_of(card))
@@ -112,6 +115,8 @@ def item_verdicts(card: pd.DataFrame) -> pd.DataFrame:
     item_doc = (c["item_doc_verdict"].map(lambda v: DOC_VERDICTS.get(v) if isinstance(v, str) else None)
                 if "item_doc_verdict" in c else pd.Series([None] * len(c), index=c.index))
     c = c.assign(_item_doc=item_doc)
+    if "status" not in c:
+        c = c.assign(status=None)
     rows = []
     for (plan, loc, item), g in c.groupby(["plan", "locality", "_item"], sort=True):
         verdicts = g["verdict"].where(g["verdict"].notna(), None).tolist()
@@ -122,7 +127,9 @@ def item_verdicts(card: pd.DataFrame) -> pd.DataFrame:
         rows.append({"plan": plan, "locality": loc, "item": item, "targets": len(g),
                      "indicator_ids": list(g["indicator_id"]), "engine": _worst(verdicts),
                      "table": table,
-                     "without_outturn": [i for i, v in zip(g["indicator_id"], verdicts) if v is None]})
+                     "without_outturn": [i for i, v, s in zip(g["indicator_id"], verdicts, g["status"])
+                                         if v is None and s != "undetermined"],
+                     "undetermined": [i for i, s in zip(g["indicator_id"], g["status"]) if s == "undetermined"]})
     out = pd.DataFrame(rows, columns=cols)
     key = out["item"].map(lambda s: (0, int(s), "") if str(s).isdigit() else (1, 0, str(s)))
     return out.assign(_k=key).sort_values(["plan", "locality", "_k"], kind="mergesort").drop(columns="_k") \
@@ -244,6 +251,12 @@ def compare(tallies: pd.DataFrame | None, card: pd.DataFrame, indicators: pd.Dat
                 if cat in _VERDICT_OF:  # only those the document's table puts in this category (or gives none)
                     want = _VERDICT_OF[cat]
                     nov = nov[[d is None or d in want for d in nov["table"]]]
+                und = nov[[len(u) > 0 for u in nov["undetermined"]]]
+                nov = nov[[len(u) == 0 for u in nov["undetermined"]]]
+                if len(und) and cat != "total":
+                    why.append(t["undetermined"].format(items="; ".join(
+                        t["item_nv"].format(item=i, names=_names(ids, names))
+                        for i, ids in zip(und["item"], und["undetermined"]))))
                 if len(nov) and cat != "total":
                     why.append(t["no_outturn"].format(items="; ".join(
                         t["item_nv"].format(item=i, names=_names(ids, names))
