@@ -111,7 +111,8 @@ def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None) -> pd.
     plan_names = plan_names or {}
     rows = []
     for _, r in card.iterrows():
-        latest = "—" if pd.isna(r["latest_value"]) else f"{narrative.fmt(r['latest_value'], lang)} ({figure_years(r)})"
+        shown = narrative._printed_outturn(r, lang) or narrative.fmt(r["latest_value"], lang)  # "35–40", not 37.5
+        latest = "—" if pd.isna(r["latest_value"]) else f"{shown} ({figure_years(r)})"
         rows.append({c["plan"]: plan_names.get(r["plan"], r["plan"]), c["period"]: f"{r['period_start']}–{r['period_end']}",
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(r["status"], lang),

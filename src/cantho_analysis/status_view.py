@@ -134,7 +134,8 @@ def status_text(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFram
             name = terminal_safe(narrative.label(i, lang) if i is not None else r["indicator_id"])
             unit = terminal_safe(narrative._unit(i, lang) if i is not None else "")
             if not pd.isna(r["latest_value"]):
-                latest = f"{_cell(r['latest_value'], lang)} ({figure_years(r)})"  # 2021–2025 for a period figure
+                shown = narrative._printed_outturn(r, lang) or _cell(r['latest_value'], lang)  # "35–40", not 37.5
+                latest = f"{shown} ({figure_years(r)})"  # 2021–2025 for a period figure
             elif not pd.isna(r.get("baseline_value")) and r.get("target_kind") != "average_growth":
                 latest = f"{_cell(r['baseline_value'], lang)} ({r['baseline_year']})"  # the baseline is the latest
             else:
