@@ -117,3 +117,38 @@ def test_catalog_indicators_lists_ids_with_names(capsys):
     assert row["name_vi"].startswith("Tốc độ tăng trưởng GRDP") and "can_tho_merged" in row["target_localities"]
     assert main(["catalog", "--indicators"]) == 0
     assert "grdp_growth" in capsys.readouterr().out
+
+
+class TestBestAvailableHonest:
+    def test_a_point_beats_a_later_bound(self):
+        # review of issue 10: ">306,000" (Jan 2026) is never the best point figure when 316,932 exists
+        df = _rows(("a", "g", "x", 2025, 2025, "year", 306000, "lower_bound", "estimate", "normal", "2026-01"),
+                   ("b", "g", "x", 2025, 2025, "year", 316932, "exact", "plan_estimate", "normal", "2025-09"))
+        assert best_available(df)["actual_id"].tolist() == ["b"]
+        only = best_available(df[df["actual_id"] == "a"])
+        assert only["actual_id"].tolist() == ["a"] and only["value_kind"].iloc[0] == "lower_bound"
+
+    def test_agreeing_versions_win_a_tie(self):
+        # 75.5 printed twice, 75 once, all of the same rank: 75.5, whatever the order
+        df = _rows(("a", "g", "x", 2025, 2025, "year", 75.5, "exact", "plan_estimate", "normal", "2025-09"),
+                   ("b", "g", "x", 2025, 2025, "year", 75.5, "exact", "plan_estimate", "normal", "2025-09"),
+                   ("c", "g", "x", 2025, 2025, "year", 75.0, "exact", "plan_estimate", "normal", "2025-09"))
+        assert best_available(df)["value"].tolist() == [75.5]
+        assert best_available(df.iloc[::-1])["value"].tolist() == [75.5]
+        # a better rank still wins over agreement
+        df.loc[2, "published"] = "2026"
+        assert best_available(df)["value"].tolist() == [75.0]
+
+    def test_totals_and_averages_are_whole_period_rows(self):
+        df = _rows(("a", "g", "x", 2021, 2025, "total", 6093, "exact", "plan_estimate", "normal", "2025-09"),
+                   ("b", "g", "x", 2025, 2025, "9M", 900, "exact", "estimate", "normal", "2025-10"))
+        assert best_available(df)["actual_id"].tolist() == ["a"]
+
+    def test_bundled_sources_that_disagree(self, catalog):
+        best = catalog.best().set_index(["indicator_id", "locality", "period_start", "period_end"])
+        assert best.loc[("grdp_per_capita", "soc_trang", 2025, 2025), "value"] == pytest.approx(75.5)
+        assert best.loc[("grdp_current", "can_tho_merged", 2025, 2025), "value_kind"] == "exact"
+        assert best.loc[("exports_fx", "hau_giang", 2021, 2025), "subperiod"] == "total"
+        assert best.loc[("grdp_growth", "can_tho_old", 2021, 2025), "subperiod"] == "average"
+        assert ("budget_revenue", "hau_giang", 2021, 2025) not in best.index
+        assert best.loc[("budget_revenue_total", "hau_giang", 2021, 2025), "value"] == 74180

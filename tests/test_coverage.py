@@ -71,7 +71,8 @@ def test_appendix_4_new_rural_row(catalog):
 
 def test_appendix_8_population_and_scenario_headlines(catalog):
     s = catalog.scenarios
-    assert _lines(s, 899)["value"].tolist() == [3374000]
+    # line 899: the 2030 population and the plans' population growth 2025-2030 (a projection, a scenario row)
+    assert sorted(_lines(s, 899)["value"].tolist()) == [0.93, 3374000]
     ids = set(s["scenario_id"])
     for scen in ("two_digit", "high"):
         assert {f"{scen}.grdp_per_capita_usd_headline", f"{scen}.grdp_per_capita_headline"} <= ids

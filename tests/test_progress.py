@@ -344,7 +344,7 @@ def test_bundled_statuses_after_issue_10(catalog):
     assert pd.isna(card.loc["nq13_2030.3.grdp_growth", "required_remaining"])
     # every 2023 and 2024 target is either judged or has passed its deadline without an outturn
     past = card[card["period_end"] <= 2025]
-    assert set(past["status"]) <= {"exceeded", "achieved", "not_achieved", "closed_no_outturn"}
+    assert set(past["status"]) <= {"exceeded", "achieved", "not_achieved", "undetermined", "closed_no_outturn"}
     ex = card.loc["dh_i_2025_2030.01.exports_fx"]
     assert ex["required_rate"] == pytest.approx(((8200 / 5508) ** 0.2 - 1) * 100, abs=1e-3)
     # the open-period progress ratio is unchanged by the calendar: the superseded row keeps it
@@ -377,3 +377,150 @@ class TestAchievedRateNeedsEnoughYears:
         three = pd.DataFrame({"year": [2023, 2024, 2025], "value": [5.0, 5.0, 5.0]})
         rate, y0, y1 = achieved_rate(three, None, "growth_rate", True)
         assert (y0, y1) == (2023, 2025) and abs(rate - 5.0) < 1e-9
+
+
+# --------------------------------------------------------------------------- review of issue 10: honest figures
+def rows(specs, ind="x", loc="l"):
+    """A best-available frame from (start, end, value, value_kind, value_low, value_high, subperiod)."""
+    out = []
+    for a, b, v, kind, lo, hi, sub in specs:
+        out.append(dict(indicator_id=ind, locality=loc, period_start=a, period_end=b, value=v, status="plan_estimate",
+                        published="2025-09", value_kind=kind, value_low=lo, value_high=hi, subperiod=sub,
+                        n_versions=1, n_values=1, actual_id=f"{a}-{b}-{v}", source_file="004.txt", source_line=1))
+    return pd.DataFrame(out)
+
+
+class TestRangeAndBoundOutturns:
+    def test_a_range_that_restates_the_target_gets_no_verdict(self):
+        # 004:660: target 35-40, outturn printed "35 - 40": its ends would be achieved and exceeded
+        b = rows([(2025, 2025, 37.5, "range_midpoint", 35, 40, "year")])
+        a = assess_target(target(35, 40), HIGHER, b)
+        assert a.period_state == "closed" and a.status == "undetermined" and a.verdict is None
+        assert a.gap is None and a.gap_pct is None and (a.outturn_low, a.outturn_high) == (35, 40)
+        assert "35–40" in " ".join(a.notes)
+
+    def test_a_range_wholly_on_one_side_is_judged(self):
+        b = rows([(2025, 2025, 9.315, "range_midpoint", 9.31, 9.32, "year")])
+        a = assess_target(target(5.6, 5.9), LOWER, b)
+        assert a.status == "not_achieved" and a.gap == pytest.approx(9.315 - 5.9)
+        b = rows([(2025, 2025, 41, "range_midpoint", 40.5, 41.5, "year")])
+        assert assess_target(target(35, 40), HIGHER, b).status == "exceeded"
+
+    def test_a_bound_outturn_restating_a_strict_bound_is_met_with_no_gap(self):
+        # 004:771: target "Dưới 1,5", outturn "Dưới 1,5"
+        b = rows([(2025, 2025, 1.5, "upper_bound", None, None, "year")])
+        a = assess_target(target(None, 1.5, bound="at_most", strict="yes"), LOWER, b)
+        assert a.status == "achieved" and a.gap is None and a.outturn_high == 1.5
+
+    def test_a_bound_across_the_target_gets_no_verdict(self):
+        b = rows([(2025, 2025, 100, "lower_bound", None, None, "year")])  # "above 100" against 120
+        a = assess_target(target(120, None, bound="at_least"), LEVEL, b)
+        assert a.status == "undetermined" and a.verdict is None
+
+
+class TestStrictBoundsAndDirection:
+    def test_strict_below_is_not_met_at_the_bound(self):
+        assert verdict(1.5, "lower", None, 1.5, strict=True) == "not_achieved"
+        assert verdict(1.5, "lower", None, 1.5) == "achieved"  # "không quá 1,5": at most
+        assert verdict(1.49, "lower", None, 1.5, strict=True) == "exceeded"
+        assert verdict(90, "higher", 90, None, strict=True) == "not_achieved"  # "trên 90"
+        a = assess_target(target(None, 1.5, bound="at_most", strict="yes"), LOWER, best({2020: 2, 2025: 1.5}))
+        assert a.status == "not_achieved"
+
+    def test_a_structure_share_is_judged_in_the_indicators_direction(self):
+        # services share 37 targeted, 40 reached: above a "higher is better" share is exceeded, not a miss
+        a = assess_target(target(37, 37, bound="point"), HIGHER, best({2020: 35, 2025: 40}))
+        assert a.status == "exceeded"
+        # agriculture share "about 33", 31 reached, lower is better
+        assert assess_target(target(33, 33, bound="about"), LOWER, best({2020: 35, 2025: 31})).status == "exceeded"
+
+    def test_one_sided_bound_on_a_band_indicator_says_its_direction(self):
+        # "khu vực I còn dưới 22%" on a band indicator: the same verdict as on a lower-is-better one
+        band = assess_target(target(None, 22, bound="at_most", strict="yes"), BAND, best({2020: 25, 2025: 20.84}))
+        lower = assess_target(target(None, 22, bound="at_most", strict="yes"), LOWER, best({2020: 25, 2025: 20.84}))
+        assert band.status == lower.status == "exceeded"
+
+
+class TestItemVerdictScope:
+    def test_an_item_verdict_is_never_the_rows_own(self):
+        t = target(37, 37, doc_verdict="Không đạt", doc_verdict_scope="item", item="3")
+        a = assess_target(t, HIGHER, best({2020: 35, 2025: 40}))
+        assert a.doc_verdict is None and a.doc_agrees is None and a.item_doc_verdict == "Không đạt"
+        r = assess_target(target(37, 37, doc_verdict="Vượt", doc_verdict_scope="row"), HIGHER, best({2025: 40}))
+        assert r.doc_verdict == "Vượt" and r.doc_agrees is True
+
+
+class TestPeriodFigures:
+    def test_a_total_closes_only_a_cumulative_target_and_keeps_its_years(self):
+        b = rows([(2021, 2025, 6093, "exact", None, None, "total")])
+        a = assess_target(target(4330, 4330, kind="cumulative"), LEVEL, b)
+        assert a.status == "exceeded" and a.outturn_source == "period_total" and a.outturn_from == 2021
+        # the same total never closes a value to hold each year (nor is it an annual 2025 value)
+        h = assess_target(target(1000, None, kind="annual_value"), LEVEL, b)
+        assert h.period_state != "closed" and h.latest_year is None
+
+    def test_an_average_closes_an_average_growth_target_not_a_total(self):
+        avg = rows([(2021, 2025, 6.92, "exact", None, None, "average")])
+        a = assess_target(target(7.5, 8, kind="average_growth"), GROWTH, avg)
+        assert a.status == "not_achieved" and a.outturn_from == 2021
+        from cantho_analysis.progress import figure_years
+        assert figure_years({"latest_year": a.latest_year, "outturn_from": a.outturn_from}) == "2021–2025"
+        tot = rows([(2021, 2025, 6.92, "exact", None, None, "total")])
+        assert assess_target(target(7.5, 8, kind="average_growth"), GROWTH, tot).period_state == "open"
+
+    def test_annual_figures_win_over_a_published_average_and_the_choice_is_noted(self):
+        yearly = {2021: 2.41, 2022: 9.0, 2023: 6.0, 2024: 5.6, 2025: 7.5}
+        b = pd.concat([best(yearly), rows([(2021, 2025, 6.20, "exact", None, None, "average")])], ignore_index=True)
+        a = assess_target(target(8, 8, kind="average_growth"), GROWTH, b)
+        expect = ((1.0241 * 1.09 * 1.06 * 1.056 * 1.075) ** 0.2 - 1) * 100
+        assert a.outturn_source == "growth_index" and a.outturn == pytest.approx(expect)
+        assert "6.2%/yr" in " ".join(a.notes)
+
+
+class TestWhatItTakesAndCalendar:
+    def test_a_rate_to_hold_each_year_gets_no_trend(self):
+        # public investment disbursement: 100 % of plan each year 2025-2030, 75 % in 2025
+        share = {"measure": "share", "better": "higher"}
+        a = assess_target(target(100, 100, kind="annual_value", start=2025, end=2030, base=2025), share,
+                          best({2025: 75}))
+        assert a.what_it_takes is None and a.required_rate is None and a.stretch is None
+        # a level to reach in a year still gets one
+        v = assess_target(target(100, 100, start=2026, end=2030, base=2025), share, best({2025: 75}))
+        assert v.what_it_takes == pytest.approx(5.0)
+
+    def test_default_assessment_year_comes_from_the_data(self):
+        from cantho_analysis.progress import default_as_of
+        b = best({2020: 50, 2023: 56})
+        assert default_as_of(b) == 2024
+        parts = b.assign(subperiod="year")
+        parts.loc[len(parts)] = dict(parts.iloc[0], period_start=2026, period_end=2026, subperiod="Jan")
+        assert default_as_of(parts) == 2024  # part of a year does not count
+        inds = pd.DataFrame([{"indicator_id": "x", **HIGHER}])
+        later = scorecard(pd.DataFrame([target(60, None, end=2022)]), inds, b)
+        assert later.iloc[0]["status"] == "closed_no_outturn"  # 2022 < 2024, derived from the data
+        assert scorecard(pd.DataFrame([target(60, None, end=2022)]), inds, b, as_of=2022).iloc[0]["status"] != \
+            "closed_no_outturn"
+
+    def test_no_baseline_says_why(self):
+        t = target(2.42, 2.42, start=2025, end=2030, base=2025, note="new poverty standard, no 2025 figure on it")
+        a = assess_target(t, LOWER, best({}, ind="other"))
+        assert a.status == "no_baseline" and "new poverty standard" in " ".join(a.notes)
+
+
+def test_bundled_honest_figures(catalog):
+    card = scorecard(catalog.targets, catalog.indicators, catalog.best()).set_index("target_id")
+    assert card.loc["dh_xiv_ct_2020_2025.7.high_tech_product_share", "status"] == "undetermined"
+    st = card.loc["dh_xiv_st_2020_2025.2.grdp_per_capita"]
+    assert st["latest_value"] == 75.5 and st["verdict"] == "exceeded" and st["doc_agrees"]
+    assert card.loc["dh_xiv_st_2020_2025.3.share_services", "doc_verdict"] == ""
+    assert card.loc["dh_xiv_st_2020_2025.3.share_services", "item_doc_verdict"] == "Không đạt"
+    assert card.loc["dh_xiv_st_2020_2025.21.party_orgs_failing", "status"] == "achieved"
+    ct = card.loc["dh_xiv_ct_2020_2025.1.grdp_growth"]
+    assert ct["outturn_source"] == "period_average" and ct["outturn_from"] == 2021 and ct["latest_value"] == 6.92
+    hg = card.loc["dh_xiv_hg_2020_2025.9.budget_revenue_total"]
+    assert hg["outturn_source"] == "period_total" and hg["outturn_from"] == 2021
+    pov = card.loc["dh_i_2025_2030.15.poverty_rate_2026"]
+    assert pov["status"] == "no_baseline" and "standard" in pov["notes"]
+    assert card.loc["dh_i_2025_2030.01.grdp_current", "baseline_value"] != 306000
+    assert pd.isna(card.loc["dh_i_2025_2030.08.public_investment_disbursement", "what_it_takes"])
+    assert "population_growth" not in set(catalog.actuals["indicator_id"])

@@ -88,3 +88,35 @@ def test_items_of_the_table_are_listed_when_the_tally_differs():
     r = compare(tallies({"total": 6, "not_achieved": 1}), CARD, INDS).set_index("category")
     why = r.loc["not_achieved", "explanation"]
     assert r.loc["not_achieved", "table_count"] == 2 and "They are: item 1 (growth); item 6 (Labour productivity)" in why
+
+
+def test_a_verdict_printed_on_the_item_is_the_items_not_a_rows():
+    # review of issue 10: Sóc Trăng's item 3 (the structure) is "Không đạt" as a whole; its services
+    # row is exceeded by the engine and has no verdict of its own
+    card = pd.DataFrame([
+        {"target_id": "p.3.agri", "indicator_id": "agri", "plan": "p", "locality": "l", "verdict": "not_achieved",
+         "doc_verdict_en": None, "item_doc_verdict": "Không đạt", "status": "not_achieved"},
+        {"target_id": "p.3.services", "indicator_id": "services", "plan": "p", "locality": "l", "verdict": "exceeded",
+         "doc_verdict_en": None, "item_doc_verdict": "Không đạt", "status": "exceeded"},
+        {"target_id": "p.4.rice", "indicator_id": "rice", "plan": "p", "locality": "l", "verdict": "exceeded",
+         "doc_verdict_en": "exceeded", "item_doc_verdict": None, "status": "exceeded"}])
+    iv = item_verdicts(card).set_index("item")
+    assert iv.loc["3", "table"] == "not_achieved" and iv.loc["3", "engine"] == "not_achieved"
+    assert iv.loc["4", "table"] == "exceeded"
+    # the item's verdict counts once, for the item
+    cmp = compare(tallies({"total": 2, "not_achieved": 1, "exceeded": 1}), card).set_index("category")
+    assert cmp.loc["not_achieved", "table_count"] == 1 and cmp.loc["exceeded", "table_count"] == 1
+
+
+def test_an_item_judged_only_on_a_range_is_not_called_without_outturn():
+    card = pd.DataFrame([
+        {"target_id": "p.7.tech", "indicator_id": "tech", "plan": "p", "locality": "l", "verdict": None,
+         "doc_verdict_en": "achieved", "status": "undetermined"},
+        {"target_id": "p.8.gone", "indicator_id": "gone", "plan": "p", "locality": "l", "verdict": None,
+         "doc_verdict_en": "achieved", "status": "closed_no_outturn"}])
+    iv = item_verdicts(card).set_index("item")
+    assert iv.loc["7", "undetermined"] == ["tech"] and iv.loc["7", "without_outturn"] == []
+    assert iv.loc["8", "without_outturn"] == ["gone"]
+    why = compare(tallies({"total": 2, "achieved": 2}), card).set_index("category").loc["achieved", "explanation"]
+    assert "range or bound across the target" in why and "item 7 (tech)" in why
+    assert "Without an outturn in the data (no verdict): item 8 (gone)" in why

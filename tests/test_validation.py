@@ -184,3 +184,25 @@ def test_a_file_is_validated_once_per_content(tmp_path, monkeypatch):
     b.write_text(good.replace("2026,2026,9.1", "2026,2026,abc"), encoding="utf-8")
     _, p3 = read_table(b, "actuals", label="x_actuals.csv")
     assert len(calls) == 2 and any(p.field == "value" for p in p3)
+
+
+def test_a_multi_year_figure_must_say_total_or_average(write_csv, indicators):
+    header = ACTUAL_HEADER.rstrip("\n").rstrip("\r")
+    row = GOOD_ACTUAL.replace("2026,2026", "2021,2025")
+    p = write_csv("m.csv", ACTUAL_HEADER + row)
+    probs = [x for x in problems_of(p, indicators) if x.is_error]
+    assert any(x.field == "subperiod" and "total" in x.message for x in probs)
+    ok = write_csv("m2.csv", header + ",subperiod\n" + row.rstrip("\n") + ",average\n")
+    assert not [x for x in problems_of(ok, indicators) if x.is_error]
+    one_year = write_csv("m3.csv", header + ",subperiod\n" + GOOD_ACTUAL.rstrip("\n") + ",total\n")
+    assert any(x.field == "subperiod" for x in problems_of(one_year, indicators))
+
+
+def test_targets_strict_and_scope_columns_are_checked(catalog):
+    t = catalog.targets
+    assert set(t["strict"].dropna()) <= {"yes", "no"} and set(t["doc_verdict_scope"].dropna()) - {""} <= {"row", "item"}
+    assert (t.loc[t["doc_verdict"].fillna("") != "", "doc_verdict_scope"].isin(["row", "item"])).all()
+    # every "dưới" / "trên" one-sided target of the 2025-2030 resolution is strict
+    res = t[(t["plan"] == "dh_i_2025_2030") & t["bound"].isin(["at_most", "at_least"])]
+    strict = res[res["quote"].str.contains("dưới|trên 9|đạt trên|chiếm hơn|cao hơn|thấp hơn", regex=True)]
+    assert len(strict) and (strict["strict"] == "yes").all()

@@ -411,6 +411,7 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
     from .pages import _environment, _markup, _version, format_date
     import pandas as pd
 
+    from .progress import figure_years
     from .report import _target_cell, get_context
 
     ctx = get_context()
@@ -477,7 +478,7 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                     "bg": bg, "fg": fg, "plans": " ".join(plan_ids), "plan_names": "; ".join(plan_name(p) for p in plan_ids),
                     "target": (f"{_target_cell(head, lang)}{unit} ({int(head['period_end'])})" if head is not None else "—"),
                     "latest": (f"{fmt(latest['latest_value'], lang)}{unit}" if latest is not None else "—"),
-                    "year": (str(latest["latest_year"]) if latest is not None else "—"),
+                    "year": (figure_years(latest) if latest is not None else "—"),  # 2021–2025 for a period figure
                     "search": _fold(f"{name} {iid} {' '.join(plan_name(p) for p in plan_ids)}"),
                     "other_href": href(o) if o is not None else "", "other_lang": o.job.lang if o is not None else "",
                     "other_label": {"vi": "Tiếng Việt", "en": "English"}.get(o.job.lang, "") if o is not None else ""})

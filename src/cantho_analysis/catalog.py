@@ -2,13 +2,19 @@
 and choosing the best available figure among several versions.
 
 Best-available rule (documented in ``data/README.md``), applied per indicator,
-locality and period, among whole-year rows only (``subperiod == "year"``):
+locality and period, among whole-period rows only (``subperiod`` ``year``, or ``total`` /
+``average`` for a figure over several years; never a part of a year):
 
 1. normal-reliability rows beat rows flagged ``reliability = low``;
-2. a later vintage (``published``) beats an earlier one: revisions supersede;
-3. at equal vintage, higher status wins: official > preliminary > estimate > plan_estimate;
-4. then an exact figure beats an approximate one, a range midpoint or a bound;
-5. then the row that comes later in the files (user files come after the bundled data).
+2. a point figure beats a bound (``lower_bound``/``upper_bound``: "trên 306.000" says only
+   that the value is above): a bound is chosen only when no point figure exists, whatever
+   its vintage;
+3. a later vintage (``published``) beats an earlier one: revisions supersede;
+4. at equal vintage, higher status wins: official > preliminary > estimate > plan_estimate;
+5. then an exact figure beats an approximate one or a range midpoint;
+6. then the value printed by more of the rows still tied (two places print 75.5, one 75:
+   75.5);
+7. then the row that comes later in the files (user files come after the bundled data).
 
 No row is ever dropped from the catalogue; the choice is a view, and the number of
 versions and whether they disagree are reported beside the chosen value.
@@ -31,6 +37,9 @@ log = logging.getLogger(__name__)
 __all__ = ["Catalog", "load_catalog", "best_available", "published_key", "user_actual_files", "empty_tallies"]
 
 _KIND_RANK = {"exact": 3, "approx": 2, "range_midpoint": 1, "lower_bound": 0, "upper_bound": 0}
+BOUND_KINDS = ("lower_bound", "upper_bound")
+# Subperiods that cover the whole period of a row (a year, or a total / yearly average over several years).
+WHOLE_PERIOD = ("year", "total", "average", "change", "each_year")
 
 
 @dataclass
@@ -209,25 +218,35 @@ def published_key(value: object) -> tuple[int, int, int]:
 def best_available(actuals: pd.DataFrame) -> pd.DataFrame:
     """Choose one figure per ``(indicator_id, locality, period_start, period_end)``.
 
-    Only whole-year rows are considered. The result keeps the chosen row's columns and
+    Only whole-period rows are considered (see module docs). The result keeps the chosen row's columns and
     adds ``n_versions`` (how many rows competed) and ``n_values`` (how many distinct
     values they gave), so disagreement is visible. Ordering is stable.
     """
-    df = actuals[actuals["subperiod"].fillna("year") == "year"].copy()
+    df = actuals[actuals["subperiod"].fillna("year").isin(WHOLE_PERIOD)].copy()
     if df.empty:
         return df.assign(n_versions=pd.Series(dtype="int64"), n_values=pd.Series(dtype="int64"))
     df["_order"] = range(len(df))
     df["_rel"] = (df["reliability"].fillna("normal") != "low").astype(int)
+    df["_point"] = (~df["value_kind"].fillna("exact").isin(BOUND_KINDS)).astype(int)
     pk = df["published"].map(published_key)
     df["_pub"] = pk.map(lambda t: t[0] * 10000 + t[1] * 100 + t[2])
     df["_status"] = df["status"].map(config.STATUS_RANK).fillna(-1)
     df["_kind"] = df["value_kind"].fillna("exact").map(_KIND_RANK).fillna(0)
     keys = ["indicator_id", "locality", "period_start", "period_end"]
-    df = df.sort_values(keys + ["_rel", "_pub", "_status", "_kind", "_order"], kind="mergesort")
+    rank = ["_rel", "_point", "_pub", "_status", "_kind"]
+    df = df.sort_values(keys + rank + ["_order"], kind="mergesort")
     g = df.groupby(keys, sort=True, dropna=False)
     n_versions = g["value"].transform("size")
     n_values = g["value"].transform(lambda s: s.round(6).nunique())
     df = df.assign(n_versions=n_versions, n_values=n_values)
+    # rows tied with the group's best on every rank: the value printed by more of them wins
+    top = pd.Series(True, index=df.index)
+    for c in rank:  # sorted: the group's last row has the best rank (compared column by column, in order)
+        top &= df[c] == g[c].transform("last")
+    df = df[top].copy()
+    df["_v"] = df["value"].astype(float).round(6)
+    df["_agree"] = df.groupby(keys + ["_v"], sort=False, dropna=False)["_v"].transform("size")
+    df = df.sort_values(keys + ["_agree", "_order"], kind="mergesort")
     best = df.groupby(keys, sort=True, dropna=False).tail(1)
     best = best.drop(columns=[c for c in best.columns if c.startswith("_")])
     return best.sort_values(keys, kind="mergesort").reset_index(drop=True)

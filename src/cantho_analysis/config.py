@@ -49,7 +49,15 @@ STATUSES = ("official", "preliminary", "estimate", "plan_estimate")
 # Higher number = more authoritative. Used by the best-available rule.
 STATUS_RANK = {"plan_estimate": 0, "estimate": 1, "preliminary": 2, "official": 3}
 VALUE_KINDS = ("exact", "approx", "range_midpoint", "lower_bound", "upper_bound")
-SUBPERIODS = ("year", "H1", "Q1", "Q2", "Q3", "Q4", "9M", "Jan", "unclear")
+# ``year``: one whole year. A figure over several years must say what it is: ``total`` (cumulative
+# over the years), ``average`` (a yearly average), ``change`` (a change or multiple from the first
+# year to the last), ``each_year`` (held in every year: "luôn nằm trong nhóm 28"). The others are
+# parts of a year, never used as annual values.
+SUBPERIODS = ("year", "total", "average", "change", "each_year", "H1", "Q1", "Q2", "Q3", "Q4", "9M", "Jan", "unclear")
+MULTI_YEAR_SUBPERIODS = ("total", "average", "change", "each_year")
+# Where a document's own verdict (Đạt/Vượt/Không đạt) is printed: on the target's own row, or on the
+# numbered item's heading for all of its rows (then it is the item's verdict, not the row's).
+DOC_VERDICT_SCOPES = ("row", "item")
 RELIABILITY = ("normal", "low")
 NUMBER_FORMATS = ("vi", "en")
 # What a document's own tally counts (data/doc_tallies.csv): all targets, exceeded (Vượt), achieved
@@ -61,8 +69,8 @@ YEAR_MIN, YEAR_MAX = 1990, 2060
 # One status palette for every chart, chip and table (diverging: met in green, missed in red,
 # unknown in greys). STATUS_ORDER runs from the best outcome to the worst, then the unknowns.
 STATUS_ORDER = ("exceeded", "achieved", "on_track", "needs_acceleration", "limited_progress", "regressing",
-                "not_achieved", "closed_no_outturn", "superseded", "no_baseline", "no_data")
+                "not_achieved", "undetermined", "closed_no_outturn", "superseded", "no_baseline", "no_data")
 STATUS_COLORS = {"exceeded": "#1a9850", "achieved": "#91cf60", "on_track": "#d9ef8b", "needs_acceleration": "#fee08b",
                  "limited_progress": "#fc8d59", "regressing": "#d73027", "not_achieved": "#a50026",
-                 "closed_no_outturn": "#969696", "superseded": "#c6d2e0", "no_baseline": "#d9d9d9", "no_data": "#ececec"}
+                 "undetermined": "#b8a9c9", "closed_no_outturn": "#969696", "superseded": "#c6d2e0", "no_baseline": "#d9d9d9", "no_data": "#ececec"}
 STATUS_DARK = ("exceeded", "regressing", "not_achieved", "closed_no_outturn")  # white text on these chips

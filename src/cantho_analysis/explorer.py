@@ -253,7 +253,8 @@ def scenario_defaults(ctx=None, lang: str = "en") -> dict:
     a = cat.actuals
     levels = merged_current_levels(a)
     defl = implied_deflators(levels, dict(zip(s.years, s.values)))
-    popg = cat.actuals[(cat.actuals["indicator_id"] == "population_growth") & (cat.actuals["locality"] == "can_tho_merged")]
+    popg = cat.scenarios[(cat.scenarios["indicator_id"] == "population_growth")  # a projection: a scenario row
+                         & (cat.scenarios["locality"] == "can_tho_merged")]
     pop = cat.actuals[(cat.actuals["indicator_id"] == "population") & (cat.actuals["locality"] == "can_tho_merged")
                       & (cat.actuals["period_start"] == 2025)]
     bases = a[(a["indicator_id"] == "grdp_current") & (a["locality"] == "can_tho_merged") & (a["period_start"] == 2025)]

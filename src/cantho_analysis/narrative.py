@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import config
 from .i18n import has, t
+from .i18n import t as t_
 from .numbers import format_number
 
 __all__ = ["LANGS", "T", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs",
@@ -247,10 +248,15 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
         how = t["how"].get(src, "{status}").format(year=a["latest_year"], start=start, end=a["period_end"],
                                                    status=_status_word("figure", a.get("outturn_status"), lang))
         gap = a.get("gap")
-        if gap is None or pd.isna(gap) or abs(float(gap)) < 1e-9:
+        printed = _printed_outturn(a, lang)
+        if st == "undetermined" or (printed and (gap is None or pd.isna(gap))):
+            key = "status.outturn.undetermined" if st == "undetermined" else "status.outturn.bound_verdict"
+            s = t_(key, lang, printed=printed, unit=unit, how=how, verdict=status_label(st, lang))
+        elif gap is None or pd.isna(gap) or abs(float(gap)) < 1e-9:
             s = t["closed_zero"].format(value=fmt(a["latest_value"], lang), unit=unit, how=how, verdict=status_label(st, lang))
         else:
-            s = t["closed"].format(value=fmt(a["latest_value"], lang), unit=unit, how=how, verdict=status_label(st, lang),
+            s = t["closed"].format(value=printed or fmt(a["latest_value"], lang), unit=unit, how=how,
+                                   verdict=status_label(st, lang),
                                    gap=fmt(abs(float(gap)), lang), gunit=_gap_unit(indicator, lang),
                                    gap_pct=fmt(abs(float(a["gap_pct"])), lang, 1) if not pd.isna(a.get("gap_pct")) else "—",
                                    side=t["above"] if float(gap) > 0 else t["below"])
@@ -289,6 +295,8 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
                              x0=fmt(a["baseline_value"], lang), y0=a["baseline_year"],
                              obs=f"{fmt(a['observed_rate'], lang)} {rate_unit}", req=f"{fmt(a['required_rate'], lang)} {rate_unit}",
                              end=a["period_end"], status=status_label(st, lang), r=fmt(a["progress_ratio"], lang))
+    if a.get("period_state") == "closed" and not _na(a.get("published_average")):
+        s += t_("status.outturn.published_average", lang, value=fmt(a["published_average"], lang), unit=unit)
     if a.get("period_state") == "open":
         s += what_it_takes_text(a, indicator, lang)
     doc = a.get("doc_verdict")
@@ -299,7 +307,23 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
             s += t[key].format(doc=doc, doc_en=doc_en, verdict=status_label(a["verdict"], lang))
         else:
             s += t["doc_only"].format(doc=doc, doc_en=doc_en)
+    elif isinstance(a.get("item_doc_verdict"), str) and a.get("item_doc_verdict"):
+        s += t_("status.outturn.item_doc", lang, doc=a["item_doc_verdict"])
     return s
+
+
+def _printed_outturn(a: Mapping, lang: str) -> str:
+    """An outturn printed as a range or a bound, as printed ("35–40", "dưới 1,5"); '' otherwise."""
+    lo, hi = a.get("outturn_low"), a.get("outturn_high")
+    lo = None if _na(lo) else lo
+    hi = None if _na(hi) else hi
+    if lo is not None and hi is not None:
+        return t_("status.outturn.range", lang, low=fmt(lo, lang), high=fmt(hi, lang))
+    if lo is not None:
+        return t_("status.outturn.above", lang, low=fmt(lo, lang))
+    if hi is not None:
+        return t_("status.outturn.below", lang, high=fmt(hi, lang))
+    return ""
 
 
 def target_paragraphs(card_rows: pd.DataFrame, targets: pd.DataFrame, indicator: Mapping, plans: pd.DataFrame,

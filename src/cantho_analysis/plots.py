@@ -51,7 +51,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     iid = indicator["indicator_id"]
     fig, ax = plt.subplots(figsize=(8, 4.2) if fast else (9, 5))
     a = actuals[(actuals["indicator_id"] == iid) & (actuals["locality"] == locality)
-                & (actuals["subperiod"].fillna("year") == "year")
+                & actuals["subperiod"].fillna("year").isin(("year", "average", "each_year"))  # never a total
                 & (actuals["reliability"].fillna("normal") != "low")].copy()
     annual = a[a["period_start"] == a["period_end"]].copy()
     if not annual.empty and fast:

@@ -13,11 +13,17 @@ average achieved so far is compared with the target average, and the growth stil
 required in the remaining years is reported (no CAGR of a rate is ever taken).
 
 When the period is closed (the last year has an outcome) the verdict is ``exceeded``,
-``achieved`` or ``not_achieved``, with the gap in the indicator's unit and in percent of
-the target, mirroring the documents' own Vượt / Đạt / Không đạt.
+``achieved`` or ``not_achieved`` (one rule, ``verdict``), with the gap in the indicator's unit
+and in percent of the target, mirroring the documents' own Vượt / Đạt / Không đạt. Strict
+bounds ("dưới", "trên": ``strict = yes``) exclude their own value. The direction is the
+indicator's ``better``; a one-sided target on a band indicator says its own (``direction``).
+An outturn printed as a range or a bound is judged as an interval (``outturn_ends``): only
+when its two ends give the same verdict; otherwise the status is ``undetermined``, with no
+gap. A document verdict printed on a numbered item's heading (``doc_verdict_scope = item``)
+is the item's, kept in ``item_doc_verdict`` and never compared with a row's verdict.
 
-Two more states, judged against the year of the assessment (``as_of``, default
-``AS_OF_YEAR``, the year of the data snapshot):
+Two more states, judged against the year of the assessment (``as_of``; ``scorecard`` derives
+it from the data by default: the latest year with any outturn + 1, see ``default_as_of``):
 
 * ``closed_no_outturn``: the deadline (``period_end``) has passed and no figure for the
   target year exists. No progress ratio is given; the status the open period had at its
@@ -48,10 +54,10 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .config import STATUS_RANK
+from .config import MULTI_YEAR_SUBPERIODS, STATUS_RANK
 
 __all__ = [
-    "AS_OF_YEAR", "OLD_UNITS", "UNIT_LAST_YEAR", "NEW_STATUSES", "what_it_takes", "successors",
+    "AS_OF_DATA", "default_as_of", "figure_years", "direction", "outturn_ends", "interval_verdict", "OLD_UNITS", "UNIT_LAST_YEAR", "NEW_STATUSES", "what_it_takes", "successors",
     "stretch_ranking", "ON_TRACK", "ACCELERATE", "OPEN_STATUSES", "VERDICTS", "DOC_VERDICTS",
     "Assessment", "annual_series", "period_values", "baseline", "trajectory", "growth_progress",
     "classify_ratio", "verdict", "assess_target", "scorecard", "planning_realism", "realism_summary",
@@ -60,7 +66,6 @@ __all__ = [
 ON_TRACK, ACCELERATE = 0.95, 0.6
 OPEN_STATUSES = ("achieved", "on_track", "needs_acceleration", "limited_progress", "regressing", "no_data")
 NEW_STATUSES = ("no_baseline", "closed_no_outturn", "superseded")
-AS_OF_YEAR = 2026  # year of the data snapshot (data/README.md): periods ending before it have passed
 OLD_UNITS = ("can_tho_old", "soc_trang", "hau_giang")  # merged into the new Cần Thơ on 1 July 2025
 UNIT_LAST_YEAR = 2025
 SUCCESSOR_LOCALITY = "can_tho_merged"
@@ -89,13 +94,18 @@ def annual_series(best: pd.DataFrame, indicator_id: str, locality: str) -> pd.Da
     """Single-year best-available points of one indicator and locality, by year."""
     b = best[(best["indicator_id"] == indicator_id) & (best["locality"] == locality)
              & (best["period_start"] == best["period_end"])]
-    cols = ["period_start", "value", "status", "published", "value_kind", "n_versions", "n_values", "actual_id"]
+    cols = ["period_start", "value", "status", "published", "value_kind", "value_low", "value_high", "n_versions",
+            "n_values", "actual_id", "source_file", "source_line"]
     out = b[[c for c in cols if c in b.columns]].rename(columns={"period_start": "year"})
     return out.sort_values("year").reset_index(drop=True)
 
 
 def period_values(best: pd.DataFrame, indicator_id: str, locality: str) -> pd.DataFrame:
-    """Multi-year best-available figures (period averages or totals) of one indicator and locality."""
+    """Multi-year best-available figures (period averages or totals) of one indicator and locality.
+
+    ``subperiod`` says which: ``average`` (a yearly average over the period) or ``total`` (a
+    cumulative total); a total is never read as an annual value or an average, nor the reverse.
+    """
     b = best[(best["indicator_id"] == indicator_id) & (best["locality"] == locality)
              & (best["period_start"] < best["period_end"])]
     return b.sort_values(["period_start", "period_end"]).reset_index(drop=True)
@@ -201,24 +211,34 @@ def _threshold(better: str, low: float | None, high: float | None) -> float | No
     return low if low is not None else high
 
 
-def meets(value: float, better: str, low: float | None, high: float | None, tol: float = 1e-9) -> bool:
+def meets(value: float, better: str, low: float | None, high: float | None, tol: float = 1e-9,
+          strict: bool = False) -> bool:
+    """Whether ``value`` meets the target. ``strict`` (a bound printed "dưới"/"trên", "<", ">")
+    excludes the bound itself: 1.5 does not meet "dưới 1,5"."""
     if better == "band":
+        if strict:
+            return (low is None or value > low + tol) and (high is None or value < high - tol)
         return (low is None or value >= low - tol) and (high is None or value <= high + tol)
     thr = _threshold(better, low, high)
     if thr is None:
         return False
+    if strict:
+        return value > thr + tol if better == "higher" else value < thr - tol
     return value >= thr - tol if better == "higher" else value <= thr + tol
 
 
-def verdict(value: float, better: str, low: float | None, high: float | None, tol: float = 1e-9) -> str:
+def verdict(value: float, better: str, low: float | None, high: float | None, tol: float = 1e-9,
+            strict: bool = False) -> str:
     """Verdict of a closed period: ``exceeded``, ``achieved`` or ``not_achieved``.
 
-    Higher is better: below the low end is not achieved; from the low end up to (not
-    including) the top of a range is achieved; at or above the top of a range, or above a
-    point or one-sided target, is exceeded. Lower is better mirrors it. A band target (a
-    range to stay inside) is achieved inside and not achieved outside.
+    One rule for every target: not met is ``not_achieved``; met and strictly beyond the
+    target's reference in the better direction is ``exceeded`` (the top of a range, a point,
+    a one-sided bound: 0.05 against "below 0.5", 91 against "at least 90"); met without going
+    beyond it is ``achieved`` (inside a range, exactly at a point or at a non-strict bound).
+    A strict bound ("dưới 1,5") is not met by the bound itself. Lower is better mirrors it.
+    A band target (a range to stay inside) is achieved inside and not achieved outside.
     """
-    if not meets(value, better, low, high, tol):
+    if not meets(value, better, low, high, tol, strict):
         return "not_achieved"
     if better == "band":
         return "achieved"
@@ -231,6 +251,53 @@ def verdict(value: float, better: str, low: float | None, high: float | None, to
         return "exceeded" if value <= low + tol else "achieved"
     ref = high if high is not None else low
     return "exceeded" if value < ref - tol else "achieved"
+
+
+def direction(better: str, bound: str | None) -> str:
+    """The direction a target is judged in: the indicator's ``better``, except that a one-sided
+    target on a band indicator ("dưới 22 %" for a structure share) says its own direction."""
+    if better == "band" and bound == "at_most":
+        return "lower"
+    if better == "band" and bound == "at_least":
+        return "higher"
+    return better
+
+
+def outturn_ends(row: Mapping) -> tuple[float, float, bool, bool] | None:
+    """The interval a printed outturn stands for, or None for a plain figure.
+
+    ``range_midpoint`` rows give their printed ends (closed); ``lower_bound`` ("trên", "hơn") an
+    open interval above the value and ``upper_bound`` ("dưới") one below it. Returns
+    ``(low, high, low_open, high_open)`` with infinite ends where the print gives none.
+    """
+    kind = row.get("value_kind")
+    v = _f(row.get("value"))
+    if kind == "range_midpoint":
+        lo, hi = _f(row.get("value_low")), _f(row.get("value_high"))
+        if lo is None or hi is None:
+            return None
+        return lo, hi, False, False
+    if kind == "lower_bound" and v is not None:
+        return v, math.inf, True, False
+    if kind == "upper_bound" and v is not None:
+        return -math.inf, v, False, True
+    return None
+
+
+def interval_verdict(ends: tuple[float, float, bool, bool], better: str, low: float | None, high: float | None,
+                     strict: bool = False) -> tuple[str | None, list[str]]:
+    """The verdict of an outturn known only as an interval: the verdict of its two ends when they
+    agree, else None (no point verdict). Also returns the ends' verdicts, low end first."""
+    lo, hi, lo_open, hi_open = ends
+
+    def at(x: float, open_: bool, inward: float) -> float:
+        if math.isinf(x):
+            return math.copysign(1e300, x)
+        return x + inward * 1e-6 * max(1.0, abs(x)) if open_ else x
+
+    vs = [verdict(at(lo, lo_open, +1), better, low, high, strict=strict),
+          verdict(at(hi, hi_open, -1), better, low, high, strict=strict)]
+    return (vs[0] if vs[0] == vs[1] else None), vs
 
 
 def _rate(x0: float, x1: float, years: float, geometric: bool) -> float | None:
@@ -296,6 +363,13 @@ class Assessment:
     stretch: float | None = None
     successor: str | None = None
     last_open_status: str | None = None
+    outturn_from: int | None = None  # first year the judged figure covers (= latest_year for one year)
+    outturn_low: float | None = None  # printed ends of an outturn given as a range or a bound
+    published_average: float | None = None  # a published average the annual figures were preferred to
+    outturn_high: float | None = None
+    doc_verdict_scope: str | None = None  # row | item (data/README.md)
+    item_doc_verdict: str | None = None  # the document's verdict of the whole numbered item
+    strict: bool = False
     notes: list[str] = field(default_factory=list)
 
     def record(self) -> dict:
@@ -321,7 +395,8 @@ def _gap(value: float, better: str, low: float | None, high: float | None) -> tu
 
 
 _BEST_COLS = ["indicator_id", "locality", "period_start", "period_end", "value", "status", "published",
-              "value_kind", "n_versions", "n_values", "actual_id"]
+              "value_kind", "value_low", "value_high", "subperiod", "n_versions", "n_values", "actual_id",
+              "source_file", "source_line"]
 
 
 def slim_best(best: pd.DataFrame) -> pd.DataFrame:
@@ -330,7 +405,9 @@ def slim_best(best: pd.DataFrame) -> pd.DataFrame:
     for c in ("period_start", "period_end"):
         b[c] = b[c].astype("int64")
     b["value"] = b["value"].astype("float64")
-    for c in ("indicator_id", "locality", "status", "published", "value_kind", "actual_id"):
+    for c in ("value_low", "value_high"):
+        b[c] = pd.to_numeric(b[c], errors="coerce").astype("float64") if c in b else np.nan
+    for c in ("indicator_id", "locality", "status", "published", "value_kind", "actual_id", "subperiod", "source_file"):
         if c in b:
             b[c] = b[c].astype(object)
     return b
@@ -352,23 +429,33 @@ def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame,
     as_of : int, optional
         Year of the assessment. Periods ending before it without an outturn become
         ``closed_no_outturn``; targets of the old units with a deadline after 2025 become
-        ``superseded``. None (the default here; ``scorecard`` passes ``AS_OF_YEAR``) judges
+        ``superseded``. None (the default here; ``scorecard`` passes ``default_as_of``) judges
         every period as open until its outturn is known.
     successor : str, optional
         The merged city's corresponding target, named by a ``superseded`` target.
     """
     low, high = _f(target.get("low")), _f(target.get("high"))
     kind = str(target["target_kind"])
-    better = str(indicator["better"])
+    bound = target.get("bound")
+    better = direction(str(indicator["better"]), bound if isinstance(bound, str) else None)
     measure = str(indicator["measure"])
     geometric = measure in _GEOMETRIC and kind != "average_growth"
     t_end = int(target["period_end"])
     base_year = int(target["base_year"]) if _f(target.get("base_year")) is not None else int(target["period_start"]) - 1
     doc = target.get("doc_verdict")
     doc = None if doc is None or (isinstance(doc, float) and math.isnan(doc)) or doc is pd.NA or doc == "" else str(doc)
+    scope = target.get("doc_verdict_scope")
+    scope = str(scope) if isinstance(scope, str) and scope else ("row" if doc else None)
+    strict = str(target.get("strict") or "").strip().lower() == "yes"
     a = Assessment(str(target["target_id"]), str(target["indicator_id"]), str(target["locality"]),
                    str(target["plan"]), int(target["period_start"]), t_end, kind, low, high, base_year=base_year,
-                   doc_verdict=doc, doc_verdict_en=DOC_VERDICTS.get(doc) if doc else None)
+                   doc_verdict_scope=scope, strict=strict)
+    if doc and scope == "item":
+        # printed on the numbered item's heading: the item's verdict, never this row's own
+        a.item_doc_verdict = doc
+        a.notes.append(f"The document's verdict “{doc}” is given for item {target.get('item')} as a whole, not for this row.")
+    elif doc:
+        a.doc_verdict, a.doc_verdict_en = doc, DOC_VERDICTS.get(doc)
     if series is None:
         series = annual_series(best, a.indicator_id, a.locality)
     if periods is None:
@@ -384,9 +471,23 @@ def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame,
 
     if a.doc_verdict_en and a.verdict:
         a.doc_agrees = a.doc_verdict_en == a.verdict
+    if a.outturn_from is None and a.period_state == "closed":
+        a.outturn_from = a.latest_year
     _finalise(a, as_of, successor)
+    if a.status == "no_baseline":
+        note = target.get("note")
+        if isinstance(note, str) and note.strip():
+            a.notes.append(f"Why: {note.strip()}")
     if a.period_state == "open":
-        what_it_takes(a, series, periods, measure, better)
+        if kind == "annual_value" and a.period_start < a.period_end and measure in ("share", "ratio"):
+            # a rate to hold in every year of the period (a disbursement rate, a share of members
+            # rated well): each year stands alone, so no trend from the baseline is extrapolated
+            if a.progress_ratio is None:
+                a.required_rate = None
+            a.notes.append("A value to hold in each year of the period: no trend or yearly rate of what it takes is "
+                           "extrapolated from the baseline.")
+        else:
+            what_it_takes(a, series, periods, measure, better)
     return a
 
 
@@ -537,23 +638,68 @@ def what_it_takes(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame | N
     a.stretch = stretch_ratio(req, ach, better)
 
 
-def _close(a: Assessment, value: float, better: str, source: str, status: str | None = None) -> None:
+def _close(a: Assessment, value: float, better: str, source: str, status: str | None = None,
+           row: Mapping | None = None, years: tuple[int, int] | None = None) -> None:
+    """Close the period on an outturn; ``row`` (the figure's best-available row) tells whether it
+    was printed as a range or a bound, ``years`` the years the figure covers."""
     a.period_state = "closed"
     a.outturn, a.outturn_source, a.outturn_status = value, source, status
-    a.verdict = verdict(value, better, a.low, a.high)
-    a.status = a.verdict
-    a.gap, a.gap_pct = _gap(value, better, a.low, a.high)
+    y0, y1 = years if years is not None else (a.latest_year, a.latest_year)
+    a.outturn_from = y0
+    ends = outturn_ends(row) if row is not None else None
+    if ends is None:
+        a.verdict = verdict(value, better, a.low, a.high, strict=a.strict)
+        a.status = a.verdict
+        a.gap, a.gap_pct = _gap(value, better, a.low, a.high)
+        return
+    lo, hi = ends[0], ends[1]
+    a.outturn_low = None if math.isinf(lo) else lo
+    a.outturn_high = None if math.isinf(hi) else hi
+    printed = (f"{lo:g}–{hi:g}" if not (math.isinf(lo) or math.isinf(hi))
+               else (f"above {lo:g}" if math.isinf(hi) else f"below {hi:g}"))
+    one_sided = (a.low is None) != (a.high is None)
+    ref = a.low if a.low is not None else a.high
+    restates = (one_sided and ref is not None and abs((lo if math.isinf(hi) else hi) - ref) < 1e-9
+                and ((math.isinf(hi) and better == "higher") or (math.isinf(lo) and better == "lower")))
+    if restates:
+        # "Trên 90" for a target "trên 90": met, by an unknown margin
+        a.verdict = a.status = "achieved"
+        a.gap = a.gap_pct = None
+        a.notes.append(f"The outturn is printed only as {printed}, the target's own bound: met, by an unknown margin.")
+        return
+    v, vs = interval_verdict(ends, better, a.low, a.high, a.strict)
+    if v is None:
+        a.verdict, a.status = None, "undetermined"
+        a.gap = a.gap_pct = None
+        a.notes.append(f"The document gives only {printed} for the outturn; its ends would be {vs[0].replace('_', ' ')} "
+                       f"and {vs[1].replace('_', ' ')}, so no verdict is given (a range is judged only when it lies "
+                       "wholly on one side of the target).")
+        return
+    a.verdict = a.status = v
+    if math.isinf(lo) or math.isinf(hi):
+        a.gap = a.gap_pct = None  # a bound: the distance to the target is unknown
+        a.notes.append(f"The outturn is printed only as {printed}; the whole of it is {v.replace('_', ' ')}.")
+    else:
+        a.gap, a.gap_pct = _gap(value, better, a.low, a.high)
+        a.notes.append(f"The outturn is printed as the range {printed} (gap from its midpoint); the whole range is "
+                       f"{v.replace('_', ' ')}.")
 
 
 def _close_on_period(a: Assessment, periods: pd.DataFrame, starts: tuple[int, ...], better: str, source: str) -> bool:
     """Close the period on a published multi-year figure ending in ``period_end`` and starting in
     one of ``starts`` (tried in order); False when there is none."""
+    # a total closes a cumulative target, a change a change target, an average (or a value held in
+    # each year) an average-growth or a hold-each-year target; never one for another
+    want = (("change",) if a.target_kind == "change" else ("total",) if source == "period_total"
+            else ("average", "each_year"))
+    # frames without the column (older callers, tiny test frames) are not filtered
+    ok = periods["subperiod"].isin(want) if "subperiod" in periods else pd.Series(True, index=periods.index)
     for ps in starts:
-        m = periods[(periods["period_start"] == ps) & (periods["period_end"] == a.period_end)]
+        m = periods[(periods["period_start"] == ps) & (periods["period_end"] == a.period_end) & ok]
         if not m.empty:
             row = m.iloc[-1]
             a.latest_year, a.latest_value, a.latest_status = a.period_end, float(row["value"]), str(row.get("status"))
-            _close(a, a.latest_value, better, source, a.latest_status)
+            _close(a, a.latest_value, better, source, a.latest_status, row=row.to_dict(), years=(ps, a.period_end))
             return True
     return False
 
@@ -577,10 +723,16 @@ def _assess_value(a: Assessment, series: pd.DataFrame, better: str, geometric: b
     a.latest_year, a.latest_value = int(last["year"]), float(last["value"])
     a.latest_status = str(last.get("status"))
     if a.latest_year == a.period_end:
-        _close(a, a.latest_value, better, "annual", a.latest_status)
+        _close(a, a.latest_value, better, "annual", a.latest_status, row=last.to_dict())
         return
     # open period
-    if meets(a.latest_value, better, a.low, a.high):
+    ends = outturn_ends(last.to_dict())
+    if ends is not None:
+        met = interval_verdict(ends, better, a.low, a.high, a.strict)[1]
+        if all(v != "not_achieved" for v in met):
+            a.status = "achieved"
+            return
+    elif meets(a.latest_value, better, a.low, a.high, strict=a.strict):
         a.status = "achieved"
         return
     if a.baseline_value is None:
@@ -622,8 +774,9 @@ def _assess_growth(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, b
         a.latest_year, a.latest_value = a.period_end, gp["avg_so_far"]
         worst = series[(series["year"] > a.base_year) & (series["year"] <= a.period_end)]["status"]
         st = min(worst, key=lambda x: STATUS_RANK.get(x, 0))  # the weakest status among the years used
-        _close(a, gp["avg_so_far"], better, "growth_index", st)
+        _close(a, gp["avg_so_far"], better, "growth_index", st, years=(a.base_year + 1, a.period_end))
         a.observed_rate = gp["avg_so_far"]
+        _note_published_averages(a, periods)
         return
     # a published period average for exactly the target's growth years closes the period too
     if _close_on_period(a, periods, (a.base_year + 1,), better, "period_average"):
@@ -644,6 +797,26 @@ def _assess_growth(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, b
                    f"the remaining {a.period_end - a.latest_year} year(s) need {gp['required_remaining']:.2f}%/yr.")
 
 
+def _note_published_averages(a: Assessment, periods: pd.DataFrame) -> None:
+    """When the outturn of an average-growth target is the index of its annual figures, name the
+    published averages over the same growth years that it was preferred to (the choice rule)."""
+    if periods is None or periods.empty:
+        return
+    ok = periods["subperiod"] == "average" if "subperiod" in periods else pd.Series(True, index=periods.index)
+    m = periods[(periods["period_start"] == a.base_year + 1) & (periods["period_end"] == a.period_end) & ok]
+    for r in m.to_dict("records"):
+        v = float(r["value"])
+        if abs(v - (a.outturn or 0)) < 0.005:
+            continue
+        src = (f"{str(r.get('source_file'))[:3]}:{int(r['source_line'])}" if _f(r.get("source_line")) is not None
+               else str(r.get("actual_id")))
+        a.published_average = v
+        a.notes.append(f"Outturn = average of the annual growth figures {a.base_year + 1}–{a.period_end} "
+                       f"({a.outturn:.2f}%/yr); the best published average for those years is {v:g}%/yr ({src}). "
+                       "Rule: when every annual figure is known their average is the outturn; a published average "
+                       "is used only when some are missing.")
+
+
 def _assess_total(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, better: str) -> None:
     """Cumulative totals and changes: judged only on a figure for the whole period."""
     want = [(a.period_start, a.period_end), (a.base_year + 1, a.period_end)]
@@ -652,7 +825,7 @@ def _assess_total(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, be
             m = series[series["year"] == pe]
             if not m.empty:
                 a.latest_year, a.latest_value = pe, float(m.iloc[-1]["value"])
-                _close(a, a.latest_value, better, "annual", str(m.iloc[-1].get("status")))
+                _close(a, a.latest_value, better, "annual", str(m.iloc[-1].get("status")), row=m.iloc[-1].to_dict())
                 return
         if _close_on_period(a, periods, (ps,), better, "period_total"):
             return
@@ -668,7 +841,10 @@ SCORECARD_COLUMNS = ["target_id", "indicator_id", "locality", "plan", "period_st
                      "doc_agrees", "outturn_source", "outturn_status", "notes",
                      # added by issue 10 (after the existing columns, which scripts rely on)
                      "what_it_takes", "what_it_takes_unit", "achieved_rate_5y", "achieved_from", "achieved_to",
-                     "stretch", "successor", "last_open_status", "base_year"]
+                     "stretch", "successor", "last_open_status", "base_year",
+                     # added by the review of issue 10 (honest statuses and figures)
+                     "outturn_from", "outturn_low", "outturn_high", "doc_verdict_scope", "item_doc_verdict",
+                     "published_average"]
 
 
 def successors(targets: pd.DataFrame) -> dict[str, str]:
@@ -687,12 +863,32 @@ def successors(targets: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+def default_as_of(best: pd.DataFrame) -> int | None:
+    """The default year of the assessment, derived from the data: the year after the latest
+    whole year with any outturn (figures over several years count by their last year; parts of a
+    year do not count). None when there is no figure. 2026 for the bundled snapshot (latest
+    outturns: 2025); a user file with 2026 figures moves it to 2027. Never read from the clock,
+    so results do not change with the day they are computed."""
+    if best is None or best.empty:
+        return None
+    sub = best["subperiod"].fillna("year") if "subperiod" in best else pd.Series("year", index=best.index)
+    ends = pd.to_numeric(best.loc[sub.isin(("year",) + MULTI_YEAR_SUBPERIODS), "period_end"], errors="coerce").dropna()
+    return int(ends.max()) + 1 if len(ends) else None
+
+
+AS_OF_DATA = "data"  # scorecard(as_of=AS_OF_DATA): the default, see default_as_of
+
+
 def scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFrame,
-              as_of: int | None = AS_OF_YEAR) -> pd.DataFrame:
+              as_of: int | str | None = AS_OF_DATA) -> pd.DataFrame:
     """One row per target, in the order of ``targets`` (stable), with every assessment field.
 
-    ``as_of`` is the year of the assessment (see ``assess_target``); None ignores the calendar.
+    ``as_of`` is the year of the assessment (see ``assess_target``): by default derived from the
+    data (``default_as_of``: the latest year with any outturn + 1); an int fixes it; None ignores
+    the calendar.
     """
+    if isinstance(as_of, str):
+        as_of = default_as_of(best)
     ind = {k: v for k, v in indicators.set_index("indicator_id").to_dict("index").items()}
     b = slim_best(best)
     succ = successors(targets) if as_of is not None else {}
@@ -706,13 +902,27 @@ def scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFram
         recs.append(assess_target(t, ind[key[0]], b, series, periods, as_of=as_of,
                                   successor=succ.get(str(t["target_id"]))).record())
     df = pd.DataFrame(recs, columns=list(Assessment.__dataclass_fields__))
-    for c in ("latest_year", "baseline_year", "period_start", "period_end", "achieved_from", "achieved_to", "base_year"):
+    for c in ("latest_year", "baseline_year", "period_start", "period_end", "achieved_from", "achieved_to", "base_year",
+              "outturn_from"):
         df[c] = df[c].astype("Int64")
     for c in ("low", "high", "latest_value", "observed_rate", "required_rate", "gap", "gap_pct",
-              "progress_ratio", "required_remaining", "baseline_value", "what_it_takes", "achieved_rate_5y", "stretch"):
+              "progress_ratio", "required_remaining", "baseline_value", "what_it_takes", "achieved_rate_5y", "stretch",
+              "outturn_low", "outturn_high", "published_average"):
         df[c] = pd.to_numeric(df[c], errors="coerce").round(4)
     df["doc_verdict"] = df["doc_verdict"].fillna("")
     return df[SCORECARD_COLUMNS]
+
+
+def figure_years(row: Mapping) -> str:
+    """The years the latest figure of a scorecard row covers, for display: ``2025``, or
+    ``2021–2025`` for a period average or total (never shown as the year 2025 alone)."""
+    y1 = row.get("latest_year")
+    if _f(y1) is None:
+        return ""
+    y0 = row.get("outturn_from")
+    if _f(y0) is not None and int(y0) < int(y1):
+        return f"{int(y0)}–{int(y1)}"
+    return str(int(y1))
 
 
 def stretch_ranking(card: pd.DataFrame) -> pd.DataFrame:

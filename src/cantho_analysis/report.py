@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import config, narrative
 from .catalog import Catalog, load_catalog, user_actual_files
-from .progress import planning_realism, realism_summary, scorecard, stretch_ranking
+from .progress import figure_years, planning_realism, realism_summary, scorecard, stretch_ranking
 from .tallies import compare, tallies_of
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ _TABLE_COLS = {
 # Severity order for summarising several targets into one status for the index.
 # The statuses that say nothing about progress come last, so that they are chosen only when
 # nothing else is known.
-_SEVERITY = ["not_achieved", "regressing", "limited_progress", "needs_acceleration", "on_track", "achieved", "exceeded",
+_SEVERITY = ["not_achieved", "regressing", "limited_progress", "needs_acceleration", "on_track", "achieved", "exceeded", "undetermined",
              "superseded", "closed_no_outturn", "no_baseline", "no_data"]
 
 
@@ -121,7 +121,8 @@ def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None) -> pd.
     plan_names = plan_names or {}
     rows = []
     for _, r in card.iterrows():
-        latest = "—" if pd.isna(r["latest_value"]) else f"{narrative.fmt(r['latest_value'], lang)} ({r['latest_year']})"
+        shown = narrative._printed_outturn(r, lang) or narrative.fmt(r["latest_value"], lang)  # "35–40", not 37.5
+        latest = "—" if pd.isna(r["latest_value"]) else f"{shown} ({figure_years(r)})"
         rows.append({c["plan"]: plan_names.get(r["plan"], r["plan"]), c["period"]: f"{r['period_start']}–{r['period_end']}",
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(r["status"], lang),

@@ -11,6 +11,7 @@ import unicodedata
 import pandas as pd
 
 from . import config, narrative
+from .progress import figure_years
 from .safetext import spreadsheet_safe_frame, terminal_safe
 
 __all__ = ["fold", "resolve_locality", "named_card", "status_text", "NAME_COLUMNS"]
@@ -118,7 +119,7 @@ def status_text(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFram
     ind = indicators.set_index("indicator_id")
     tg = targets.set_index("target_id") if targets is not None else None
     pl = dict(zip(plans["plan"], plans[f"name_{lang}"])) if not plans.empty else {}
-    w_t, w_u, w_l, w_s = 13, 12, 16, 27
+    w_t, w_u, w_l, w_s = 13, 12, 19, 27  # latest: "74,180 (2021–2025)"
     w_n = max(18, width - (w_t + w_u + w_l + w_s) - 4)
     row_fmt = f"{{:<{w_n}}} {{:>{w_t}}} {{:<{w_u}}} {{:>{w_l}}} {{:<{w_s}}}"
     lines = []
@@ -133,7 +134,8 @@ def status_text(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFram
             name = terminal_safe(narrative.label(i, lang) if i is not None else r["indicator_id"])
             unit = terminal_safe(narrative._unit(i, lang) if i is not None else "")
             if not pd.isna(r["latest_value"]):
-                latest = f"{_cell(r['latest_value'], lang)} ({r['latest_year']})"
+                shown = narrative._printed_outturn(r, lang) or _cell(r['latest_value'], lang)  # "35–40", not 37.5
+                latest = f"{shown} ({figure_years(r)})"  # 2021–2025 for a period figure
             elif not pd.isna(r.get("baseline_value")) and r.get("target_kind") != "average_growth":
                 latest = f"{_cell(r['baseline_value'], lang)} ({r['baseline_year']})"  # the baseline is the latest
             else:

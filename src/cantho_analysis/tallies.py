@@ -8,8 +8,10 @@ shares), so the engine's figure is counted per item too:
 
 * an item's verdict is the worst verdict of its targets (not achieved < achieved < exceeded),
   among the targets that have one; an item none of whose targets has an outturn has none;
-* the same is done with the verdicts printed in the document's own results table
-  (``doc_verdict``), so that a difference can be traced to the tally, the table or the engine.
+* the same is done with the verdicts printed in the document's own results table: the verdict
+  printed on the item's heading (``item_doc_verdict``, for the item as a whole) when there is one,
+  else the worst of those printed on its rows (``doc_verdict``), so that a difference can be traced
+  to the tally, the table or the engine.
 
 Every difference is explained from the scorecard's own columns: items counted twice (the
 categories add up to more than the total), items of the document that the data do not hold,
@@ -21,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from .progress import DOC_VERDICTS
 
 __all__ = ["TALLY_COLUMNS", "CATEGORIES", "COMPARE_COLUMNS", "item_verdicts", "compare", "empty_tallies", "tallies_of"]
 
@@ -43,6 +47,7 @@ _TXT = {
         "extra": "The data hold {n} items where the document counts {t}.",
         "differs": "The document's table gives a different verdict for: {items}.",
         "no_outturn": "Without an outturn in the data (no verdict): {items}.",
+        "undetermined": "With an outturn printed only as a range or bound across the target (no verdict): {items}.",
         "pursuing": "The document counts these as still being pursued; the engine has no such category and counts "
                     "the items not achieved or without an outturn.",
         "table_only": "Counted from the verdicts printed in the document's own results table: {c}.",
@@ -61,6 +66,7 @@ _TXT = {
         "extra": "Dữ liệu có {n} chỉ tiêu trong khi văn kiện tính {t}.",
         "differs": "Bảng kết quả của văn kiện đánh giá khác với công cụ ở: {items}.",
         "no_outturn": "Chưa có số liệu kết quả (chưa đánh giá được): {items}.",
+        "undetermined": "Kết quả chỉ được nêu dưới dạng khoảng hoặc cận vượt qua chỉ tiêu (không đánh giá được): {items}.",
         "pursuing": "Văn kiện tính các chỉ tiêu này là đang nỗ lực phấn đấu; công cụ không có nhóm này và tính các chỉ "
                     "tiêu không đạt hoặc chưa có kết quả.",
         "table_only": "Đếm theo đánh giá in trong chính bảng kết quả của văn kiện: {c}.",
@@ -97,21 +103,33 @@ def item_verdicts(card: pd.DataFrame) -> pd.DataFrame:
     Columns ``plan``, ``locality``, ``item``, ``targets`` (how many scorecard rows),
     ``indicator_ids``, ``engine`` (worst engine verdict, None without an outturn),
     ``table`` (worst verdict of the document's own table, None when it gives none),
-    ``without_outturn`` (indicator ids of targets with no verdict).
+    ``without_outturn`` (indicator ids of targets with no outturn), ``undetermined`` (indicator ids
+    of targets whose outturn is printed only as a range or bound across the target).
     """
-    cols = ["plan", "locality", "item", "targets", "indicator_ids", "engine", "table", "without_outturn"]
+    cols = ["plan", "locality", "item", "targets", "indicator_ids", "engine", "table", "without_outturn", "undetermined"]
     if card is None or card.empty:
         return pd.DataFrame(columns=cols)
     c = card.assign(_item=_item_of(card))
     doc_en = c["doc_verdict_en"] if "doc_verdict_en" in c else pd.Series([None] * len(c), index=c.index)
     c = c.assign(_doc=doc_en)
+    item_doc = (c["item_doc_verdict"].map(lambda v: DOC_VERDICTS.get(v) if isinstance(v, str) else None)
+                if "item_doc_verdict" in c else pd.Series([None] * len(c), index=c.index))
+    c = c.assign(_item_doc=item_doc)
+    if "status" not in c:
+        c = c.assign(status=None)
     rows = []
     for (plan, loc, item), g in c.groupby(["plan", "locality", "_item"], sort=True):
         verdicts = g["verdict"].where(g["verdict"].notna(), None).tolist()
+        # the document's verdict of the item: printed on the item's heading when it is (then it is
+        # the item's, never a row's), else the worst of those printed on its rows
+        on_item = [v for v in g["_item_doc"].tolist() if isinstance(v, str)]
+        table = _worst(on_item) if on_item else _worst(g["_doc"].tolist())
         rows.append({"plan": plan, "locality": loc, "item": item, "targets": len(g),
                      "indicator_ids": list(g["indicator_id"]), "engine": _worst(verdicts),
-                     "table": _worst(g["_doc"].tolist()),
-                     "without_outturn": [i for i, v in zip(g["indicator_id"], verdicts) if v is None]})
+                     "table": table,
+                     "without_outturn": [i for i, v, s in zip(g["indicator_id"], verdicts, g["status"])
+                                         if v is None and s != "undetermined"],
+                     "undetermined": [i for i, s in zip(g["indicator_id"], g["status"]) if s == "undetermined"]})
     out = pd.DataFrame(rows, columns=cols)
     key = out["item"].map(lambda s: (0, int(s), "") if str(s).isdigit() else (1, 0, str(s)))
     return out.assign(_k=key).sort_values(["plan", "locality", "_k"], kind="mergesort").drop(columns="_k") \
@@ -233,6 +251,12 @@ def compare(tallies: pd.DataFrame | None, card: pd.DataFrame, indicators: pd.Dat
                 if cat in _VERDICT_OF:  # only those the document's table puts in this category (or gives none)
                     want = _VERDICT_OF[cat]
                     nov = nov[[d is None or d in want for d in nov["table"]]]
+                und = nov[[len(u) > 0 for u in nov["undetermined"]]]
+                nov = nov[[len(u) == 0 for u in nov["undetermined"]]]
+                if len(und) and cat != "total":
+                    why.append(t["undetermined"].format(items="; ".join(
+                        t["item_nv"].format(item=i, names=_names(ids, names))
+                        for i, ids in zip(und["item"], und["undetermined"]))))
                 if len(nov) and cat != "total":
                     why.append(t["no_outturn"].format(items="; ".join(
                         t["item_nv"].format(item=i, names=_names(ids, names))

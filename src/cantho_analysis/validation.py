@@ -182,6 +182,19 @@ def _growth_has_base(df: pd.DataFrame) -> pd.Series:
     return (df["target_kind"] != "average_growth") | df["base_year"].notna()
 
 
+def _multi_year_says_what(df: pd.DataFrame) -> pd.Series:
+    """A figure over several years says whether it is a total or a yearly average; a one-year
+    figure is not a total or average over years."""
+    sub = df["subperiod"].fillna("year") if "subperiod" in df else pd.Series("year", index=df.index)
+    ok = lambda c: df[c].notna() & (df[c] >= config.YEAR_MIN) & (df[c] <= config.YEAR_MAX)  # noqa: E731
+    if not (ok("period_start") & ok("period_end")).any():
+        return pd.Series(True, index=df.index)
+    years = ok("period_start") & ok("period_end")  # bad years are reported by their own check
+    multi = years & (df["period_start"] < df["period_end"])
+    sub = sub.where(years, "year")
+    return (multi & sub.isin(config.MULTI_YEAR_SUBPERIODS)) | (~multi & ~sub.isin(config.MULTI_YEAR_SUBPERIODS))
+
+
 def _one_row_per_tally_category(df: pd.DataFrame) -> pd.Series:
     return ~df.duplicated(["tally_id", "category"], keep="first")
 
@@ -227,6 +240,8 @@ TABLES: dict[str, TableSpec] = {
             "item": F("text", required=False),
             "aspirational": F("enum", required=False, values=("yes", "no"), default="no"),
             "doc_verdict": F("enum", required=False, values=("Đạt", "Vượt", "Không đạt")),
+            "doc_verdict_scope": F("enum", required=False, values=config.DOC_VERDICT_SCOPES),
+            "strict": F("enum", required=False, values=("yes", "no"), default="no"),
             "doc_ratio_pct": F("number", required=False),
             "also_source_line": F("int", required=False),
             "source_url": F("text", required=False),
@@ -273,6 +288,7 @@ TABLES: dict[str, TableSpec] = {
          "published", "quote"),
         (
             ("period_start_le_end", "period_end", _period_order),
+            ("multi_year_total_or_average", "subperiod", _multi_year_says_what),
             ("value_low_le_high", "value_high", _value_low_le_high),
             ("source_given", "source_url", _src_check),
             ("source_line_given", "source_line", _line_with_file),
@@ -463,6 +479,9 @@ _MESSAGES = {
     "base_year_before_end": "base_year must be before period_end",
     "average_growth_needs_base_year": "an average_growth target needs base_year (the year growth is measured from)",
     "value_low_le_high": "value_low is greater than value_high",
+    "multi_year_total_or_average": ("a figure over several years must say what it is: subperiod 'total' (cumulative "
+                                    "over the years) or 'average' (a yearly average); 'total' and 'average' are only "
+                                    "for figures over several years"),
     "finite": "is too large for any figure of this catalogue (more than 1e12 in its unit) or infinite",
     "real_date": "is not a date on the calendar",
     "growth_above_minus_100": "growth of -100 % or less is impossible (the level would be zero or negative)",

@@ -373,8 +373,9 @@ def structure_conditional(inp: AuditInput) -> Check:
 def population(inp: AuditInput) -> Check:
     pop0 = _best(inp, "population", inp.start)
     pop_t = _target(inp, "population", inp.end)
-    a8 = inp.actuals[(inp.actuals["indicator_id"] == "population_growth") & (inp.actuals["locality"] == LOC)
-                     & (inp.actuals["period_start"] == inp.start + 1) & (inp.actuals["period_end"] == inp.end)]
+    sc = inp.scenarios  # the plans' projection is a scenario row (never an outturn)
+    a8 = sc[(sc["indicator_id"] == "population_growth") & (sc["locality"] == LOC)
+            & (sc["period_start"] == inp.start + 1) & (sc["period_end"] == inp.end)]
     if pop0 is None or pop_t is None:
         return _na("population", [f"population {inp.start} or its {inp.end} target"], inp)
     g_res = _cagr(pop0, pop_t, inp.n)
