@@ -52,12 +52,12 @@ def level_case():
 
 
 def _texts(fig):
-    return [x.get_text() for x in fig.findobj(matplotlib.text.Text) if x.get_text()]
+    return [" ".join(x.get_text().split()) for x in fig.findobj(matplotlib.text.Text) if x.get_text()]
 
 
 def _legend(fig):
     leg = fig.axes[0].get_legend()
-    return [x.get_text() for x in leg.get_texts()] if leg else []
+    return [" ".join(x.get_text().split()) for x in leg.get_texts()] if leg else []
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])

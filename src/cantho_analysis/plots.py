@@ -11,6 +11,8 @@ the value axis follow the page's language (9,5 and 43.000 in Vietnamese).
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -104,27 +106,38 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         ax.plot(b["period_start"].astype(int), b["value"].astype(float), color="#555555", lw=1.2, zorder=3,
                 label=t("chart.best", lang))
     periods = a[a["period_start"] < a["period_end"]].sort_values(["period_start", "period_end"])
+    best_ids = set(best.loc[(best["indicator_id"] == iid) & (best["locality"] == locality), "actual_id"]) \
+        if "actual_id" in best else set()
     boxed: list[str] = []
     drawn_avg = False
-    for _, r in periods.iterrows():
-        s0, s1, v = int(r["period_start"]), int(r["period_end"]), float(r["value"])
+    placed: list[tuple[float, float, str]] = []  # period labels: x, value, text (written once the axes are final)
+    for (s0, s1), grp in periods.groupby(["period_start", "period_end"], sort=True):
+        s0, s1 = int(s0), int(s1)
+        chosen = grp[grp["actual_id"].isin(best_ids)] if "actual_id" in grp else grp.iloc[0:0]
+        head = chosen.iloc[-1] if len(chosen) else grp.iloc[-1]
         if not averages:  # a total over several years is not a point among annual values
-            boxed.append(t("chart.total_figure", lang, start=s0, end=s1, value=f"{fmt(v, lang)} {unit}",
-                           status=_figure_word(str(r["status"]), lang)))
+            boxed.append(t("chart.total_figure", lang, start=s0, end=s1, value=f"{fmt(float(head['value']), lang)} {unit}",
+                           status=_figure_word(str(head["status"]), lang)))
             continue
-        color = FIGURE_COLORS.get(str(r["status"]), "#9ecae1")
-        ax.hlines(v, s0 - 0.4, s1 + 0.4, color=color, lw=2.6, zorder=3,
-                  label=None if drawn_avg else t("chart.period_avg", lang))
-        ax.annotate(mathtext_escape(t("chart.period_label", lang, start=s0, end=s1, value=fmt(v, lang))),
-                    ((s0 + s1) / 2, v), xytext=(0, 4), textcoords="offset points", ha="center", va="bottom",
-                    fontsize=7.5, color=config.FIGURE_EDGE)
-        drawn_avg = True
+        for _, r in grp.iterrows():  # every version; the one used is thicker and labelled
+            main = r["actual_id"] == head["actual_id"] if "actual_id" in r else True
+            ax.hlines(float(r["value"]), s0 - 0.4, s1 + 0.4, color=FIGURE_COLORS.get(str(r["status"]), "#9ecae1"),
+                      lw=2.6 if main else 1.4, alpha=1 if main else 0.75, zorder=3,
+                      label=None if drawn_avg else t("chart.period_avg", lang))
+            drawn_avg = True
+        placed.append(((s0 + s1) / 2, float(head["value"]),
+                       t("chart.period_label", lang, start=s0, end=s1, value=fmt(float(head["value"]), lang))))
     cards = card.set_index("target_id") if "target_id" in card else pd.DataFrame()
     tg = targets[(targets["indicator_id"] == iid) & (targets["locality"] == locality)]
     tc = config.TARGET_COLOR
     path_drawn = False
     markers = config.TARGET_MARKERS
     k = 0
+    points = tg[~tg["target_kind"].isin(["cumulative", "change", "average_growth"])
+                & ~((tg["target_kind"] == "annual_value") & (tg["period_start"] < tg["period_end"]))]
+    same_year: dict[int, list] = {}
+    for tid, e in zip(points["target_id"], points["period_end"]):
+        same_year.setdefault(int(e), []).append(tid)
     for _, tr_ in tg.iterrows():
         lo, hi = _bounds(tr_)
         start, end = int(tr_["period_start"]), int(tr_["period_end"])
@@ -151,10 +164,12 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         m = markers[k % len(markers)]
         k += 1
         mid = (lo + hi) / 2
+        group = same_year.get(end, [tr_["target_id"]])
+        x = end + 0.16 * (group.index(tr_["target_id"]) - (len(group) - 1) / 2)  # side by side, not on top
         if hi > lo:
-            ax.vlines(end, lo, hi, color=tc, lw=1.6, zorder=5, clip_on=False)
-            ax.hlines([lo, hi], end - 0.12, end + 0.12, color=tc, lw=1.6, zorder=5, clip_on=False)
-        ax.scatter([end], [mid], marker=m, s=46, facecolors="white", edgecolors=tc, linewidths=1.4, zorder=6,
+            ax.vlines(x, lo, hi, color=tc, lw=1.6, zorder=5, clip_on=False)
+            ax.hlines([lo, hi], x - 0.1, x + 0.1, color=tc, lw=1.6, zorder=5, clip_on=False)
+        ax.scatter([x], [mid], marker=m, s=46, facecolors="white", edgecolors=tc, linewidths=1.4, zorder=6,
                    clip_on=False, label=mathtext_escape(t("chart.target", lang, plan=plan, end=end)))
         c = cards.loc[tr_["target_id"]] if tr_["target_id"] in cards.index else None
         if c is not None and not pd.isna(c["baseline_year"]) and indicator["measure"] != "growth_rate":
@@ -176,6 +191,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             ax.text(MERGER_X, 0.98, " " + t("chart.merger", lang), transform=ax.get_xaxis_transform(), rotation=90,
                     va="top", ha="right", fontsize=7.5, color="#6e6e6e")
     ax.margins(y=0.12)
+    _label_periods(ax, placed)
     ax.set_xlabel(t("chart.year", lang))
     ax.set_ylabel(mathtext_escape(unit))
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
@@ -183,21 +199,47 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: fmt(v, lang)))
     if not fast:  # the explorer prints the title above the chart in HTML
         ax.set_title(mathtext_escape(f"{label(indicator, lang)}\n{config.LOCALITY_NAMES[locality][lang]}"), fontsize=11)
-    if boxed:
-        ax.text(0, -0.14, mathtext_escape("\n".join([t("chart.cumulative_head", lang)] + boxed)),
-                transform=ax.transAxes, va="top", ha="left", fontsize=8.5,
-                bbox={"boxstyle": "round,pad=0.4", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd"})
     handles, labels = ax.get_legend_handles_labels()
     fig.chart_notes = boxed  # the totals under the chart, for the explorer's HTML
     if fast:
         # the explorer shows the legend as HTML: drawing it costs as much as the rest of the chart
         fig.legend_entries = [(lab.replace("\\$", "$"), matplotlib.colors.to_hex(_handle_color(h))) for h, lab in zip(handles, labels)]
         fig.subplots_adjust(left=0.09, right=0.97, top=0.96, bottom=0.12)
-    else:
-        if handles:
-            ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
-        fig.tight_layout()
+        return fig
+    fig.tight_layout()
+    below = 0.0  # the legend and the totals go under the chart, where long plan titles have room
+    if handles:
+        leg = ax.legend(handles, [textwrap.fill(x, 58) for x in labels], loc="upper left", bbox_to_anchor=(0, -0.16),
+                        ncol=2 if len(handles) > 2 else 1, fontsize=8, frameon=False, borderaxespad=0)
+        fig.canvas.draw()
+        below = ax.transAxes.inverted().transform(leg.get_window_extent())[0][1]
+    if boxed:
+        ax.text(0, min(-0.16, below - 0.04), mathtext_escape("\n".join(
+            [t("chart.cumulative_head", lang)] + [textwrap.fill(x, 110) for x in boxed])),
+                transform=ax.transAxes, va="top", ha="left", fontsize=8.5,
+                bbox={"boxstyle": "round,pad=0.4", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd"})
     return fig
+
+
+def _label_periods(ax, labels: list[tuple[float, float, str]], fontsize: float = 7.5) -> None:
+    """Write each period average's label above its segment, moved up until it overlaps no other
+    label (text extents estimated from the font size, in display units)."""
+    if not labels:
+        return
+    ax.autoscale_view()
+    to_px = ax.transData.transform
+    pt = ax.figure.dpi / 72
+    boxes: list[tuple[float, float, float, float]] = []
+    for x, v, text in labels:
+        cx, cy = to_px((x, v))
+        w, h = len(text) * fontsize * 0.56 * pt, fontsize * 1.35 * pt
+        off = 3 * pt
+        while any(cx - w / 2 < b[2] and b[0] < cx + w / 2 and cy + off < b[3] and b[1] < cy + off + h for b in boxes):
+            off += h
+        boxes.append((cx - w / 2, cy + off, cx + w / 2, cy + off + h))
+        ax.annotate(mathtext_escape(text), (x, v), xytext=(0, off / pt), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=fontsize, color=config.FIGURE_EDGE, zorder=7,
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
 
 
 def _handle_color(h):
