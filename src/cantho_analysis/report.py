@@ -139,8 +139,20 @@ def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indica
                                                req_unit, ind, lang),
                      c["achieved"]: _rate(r.get("achieved_rate_5y"), r.get("what_it_takes_unit") or r.get("rate_unit"), ind, lang),
                      c["stretch"]: narrative.fmt(r.get("stretch"), lang, 2),
-                     c["doc_verdict"]: r["doc_verdict"] or "—"})
+                     c["doc_verdict"]: _doc_verdict(r, lang)})
     return pd.DataFrame(rows, columns=list(c.values()))
+
+
+def _doc_verdict(r, lang: str) -> str:
+    """The document's own verdict: as printed (Vượt, Đạt, Không đạt) on a Vietnamese page, in
+    English words on an English page."""
+    doc = r.get("doc_verdict")
+    if not isinstance(doc, str) or not doc:
+        return "—"
+    en = r.get("doc_verdict_en")
+    if lang == "en" and isinstance(en, str) and has(f"status.progress.{en}", "en"):
+        return msg(f"status.progress.{en}", "en")
+    return doc
 
 
 def headline_target(card: pd.DataFrame):
@@ -537,10 +549,11 @@ def display_indicator_report(indicator_id: str, locality: str, lang: str = "en")
     if rep.figure is not None:
         show_figure(rep.figure)
     ind = get_context().catalog.indicator(indicator_id)
-    display(HTML(f"<h3>{e(msg('indicator.targets.head', lang))}</h3>" + table_html(rep.table)))
+    display(HTML(f"<h3>{e(msg('indicator.targets.head', lang))}</h3>" + table_html(rep.table)
+                 + paragraphs_html(rep.paragraphs, [], lang)))
     display(HTML(f"<h3>{e(msg('indicator.series.head', lang))}</h3><p><small>{e(msg('indicator.series.intro', lang))}"
-                 f"</small></p>" + series_html(rep.series, ind, lang) + downloads_html(indicator_id, lang)))
-    display(HTML(paragraphs_html(rep.paragraphs, rep.caveats, lang)))
+                 f"</small></p>" + series_html(rep.series, ind, lang) + paragraphs_html([], rep.caveats, lang)
+                 + downloads_html(indicator_id, lang)))
     return rep
 
 
