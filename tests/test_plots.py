@@ -168,3 +168,11 @@ def test_heatmap_rows_are_plan_titles():
     labels = [x.get_text() for x in fig.axes[0].get_yticklabels()]
     assert labels == ["NQ A", "CTr B"] and fig.axes[0].get_title() == t("chart.heatmap_title", "vi")
     plt.close(fig)
+
+
+def test_fast_chart_keeps_the_totals_inside(level_case):
+    ind, actuals, best, targets, card = level_case
+    fig = indicator_chart(ind, "hau_giang", actuals, best, targets, card, "vi", fast=True, plans=PLANS)
+    texts = " ".join(_texts(fig))
+    assert "NQ A: tổng cộng 99.000–100.000 tỷ đồng giai đoạn 2021–2025" in texts
+    plt.close(fig)

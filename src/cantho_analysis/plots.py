@@ -204,7 +204,14 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     if fast:
         # the explorer shows the legend as HTML: drawing it costs as much as the rest of the chart
         fig.legend_entries = [(lab.replace("\\$", "$"), matplotlib.colors.to_hex(_handle_color(h))) for h, lab in zip(handles, labels)]
-        fig.subplots_adjust(left=0.09, right=0.97, top=0.96, bottom=0.12)
+        wide = max(len(fmt(v, lang)) for v in ax.get_yticks())  # long tick labels (43.000) need a wider margin
+        fig.subplots_adjust(left=min(0.2, 0.05 + 0.013 * wide), right=0.97, top=0.96, bottom=0.12)
+        if boxed:  # the fixed layout has no room below: the totals go in the upper left corner, above the data
+            y0, y1 = ax.get_ylim()
+            ax.set_ylim(y0, y1 + (y1 - y0) * (0.12 + 0.1 * len(boxed)))
+            ax.text(0.01, 0.98, mathtext_escape("\n".join([t("chart.cumulative_head", lang)] + [textwrap.fill(x, 90) for x in boxed])),
+                    transform=ax.transAxes, va="top", ha="left", fontsize=7.5, zorder=8,
+                    bbox={"boxstyle": "round,pad=0.3", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd", "alpha": 0.9})
         return fig
     fig.tight_layout()
     below = 0.0  # the legend and the totals go under the chart, where long plan titles have room
