@@ -176,3 +176,19 @@ def test_fast_chart_keeps_the_totals_inside(level_case):
     texts = " ".join(_texts(fig))
     assert "NQ A: tổng cộng 99.000–100.000 tỷ đồng giai đoạn 2021–2025" in texts
     plt.close(fig)
+
+
+def test_only_totals_give_a_panel_of_totals_not_an_empty_time_axis():
+    actuals = pd.DataFrame([_actual(2021, 6093, "plan_estimate", end=2025)])
+    targets = pd.DataFrame([_target("cum", "p_cum", "cumulative", 4330.0, 4330.0, 2021, 2025, 2020)])
+    card = pd.DataFrame({"target_id": ["cum"], "baseline_year": [float("nan")], "baseline_value": [float("nan")]})
+    fig = indicator_chart(_ind(), "hau_giang", actuals, best_available(actuals), targets, card, "vi", plans=PLANS)
+    ax = fig.axes[0]
+    labels = [" ".join(x.get_text().split()) for x in ax.get_yticklabels()]
+    assert labels[-1] == t("chart.panel_target", "vi", plan="NQ A", start=2021, end=2025)
+    assert labels[0].startswith("tổng 2021–2025 được công bố")
+    widths = sorted(round(p.get_width()) for p in ax.patches)
+    assert widths == [4330, 6093]  # bars from zero to each total
+    texts = " ".join(_texts(fig))
+    assert "4.330" in texts and "6.093" in texts
+    plt.close(fig)

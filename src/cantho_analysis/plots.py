@@ -109,6 +109,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     best_ids = set(best.loc[(best["indicator_id"] == iid) & (best["locality"] == locality), "actual_id"]) \
         if "actual_id" in best else set()
     boxed: list[str] = []
+    totals: list[tuple[str, float, float, str | None]] = []  # label, low, high, figure status (None: a target)
     drawn_avg = False
     placed: list[tuple[float, float, str]] = []  # period labels: x, value, text (written once the axes are final)
     for (s0, s1), grp in periods.groupby(["period_start", "period_end"], sort=True):
@@ -116,6 +117,8 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         chosen = grp[grp["actual_id"].isin(best_ids)] if "actual_id" in grp else grp.iloc[0:0]
         head = chosen.iloc[-1] if len(chosen) else grp.iloc[-1]
         if not averages:  # a total over several years is not a point among annual values
+            totals.append((t("chart.panel_figure", lang, start=s0, end=s1, status=_figure_word(str(head["status"]), lang)),
+                           float(head["value"]), float(head["value"]), str(head["status"])))
             boxed.append(t("chart.total_figure", lang, start=s0, end=s1, value=f"{fmt(float(head['value']), lang)} {unit}",
                            status=_figure_word(str(head["status"]), lang)))
             continue
@@ -150,6 +153,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
                 line += t("chart.cumulative_sum", lang, n=len(years), m=end - start + 1,
                           total=f"{fmt(float(years['value'].astype(float).sum()), lang)} {unit}")
             boxed.insert(0, line)
+            totals.insert(0, (t("chart.panel_target", lang, plan=plan, start=start, end=end), lo, hi, None))
             continue
         if kind == "average_growth" or (kind == "annual_value" and start < end):
             x0 = int(tr_["base_year"]) + 0.6 if kind == "average_growth" else start - 0.4
@@ -180,6 +184,9 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
                 if not np.allclose(tr["path_low"], tr["path_high"], equal_nan=True):
                     ax.plot(tr["year"], tr["path_high"], ls=(0, (4, 3)), color=tc, lw=0.9, alpha=0.7, zorder=2)
                 path_drawn = True
+    if totals and not ax.has_data():  # only totals: a panel of totals, not an empty time axis
+        plt.close(fig)
+        return _totals_chart(indicator, locality, totals, boxed, lang, fast)
     years = (list(annual["period_start"].astype(int)) + list(periods["period_start"].astype(int))
              + list(periods["period_end"].astype(int)) + [int(x) for x in tg["period_end"]]
              + [int(x) + 1 for x in tg.loc[tg["target_kind"] == "average_growth", "base_year"]])
@@ -225,6 +232,42 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             [t("chart.cumulative_head", lang)] + [textwrap.fill(x, 110) for x in boxed])),
                 transform=ax.transAxes, va="top", ha="left", fontsize=8.5,
                 bbox={"boxstyle": "round,pad=0.4", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd"})
+    return fig
+
+
+def _totals_chart(indicator, locality: str, totals: list, boxed: list[str], lang: str, fast: bool) -> plt.Figure:
+    """Targets and figures that are totals over several years, as horizontal bars from zero: a
+    target hatched in the neutral target colour (its range darker), a published total in the
+    colour of its status, each with its value written at the end of the bar."""
+    unit = _unit(indicator, lang)
+    n = len(totals)
+    fig, ax = plt.subplots(figsize=(8, 4.2) if fast else (9, 1.6 + 0.55 * n))
+    tc = config.TARGET_COLOR
+    top = max(hi for _, _, hi, _ in totals) or 1.0
+    for i, (lab, lo, hi, status) in enumerate(totals):
+        y = n - 1 - i
+        if status is None:
+            ax.barh(y, lo, left=0, height=0.55, facecolor="white", edgecolor=tc, hatch="///", lw=1.1)
+            if hi > lo:
+                ax.barh(y, hi - lo, left=lo, height=0.55, facecolor=tc, alpha=0.35, edgecolor=tc, lw=1.1)
+        else:
+            ax.barh(y, hi, left=0, height=0.55, color=FIGURE_COLORS.get(status, "#9ecae1"), edgecolor=config.FIGURE_EDGE,
+                    lw=0.8)
+        ax.text(hi + top * 0.01, y, mathtext_escape(_value_text(lo, hi, lang)), va="center", ha="left", fontsize=8.5)
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([mathtext_escape(textwrap.fill(lab, 42)) for lab, *_ in reversed(totals)], fontsize=8.5)
+    ax.set_xlim(0, top * 1.18)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_xlabel(mathtext_escape(unit))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: fmt(v, lang)))
+    fig.chart_notes = boxed
+    if fast:
+        fig.legend_entries = []
+        fig.subplots_adjust(left=0.42, right=0.97, top=0.96, bottom=0.12)
+        return fig
+    ax.set_title(mathtext_escape(f"{label(indicator, lang)}\n{config.LOCALITY_NAMES[locality][lang]}\n")
+                 + t("chart.cumulative_head", lang).rstrip(":"), fontsize=10.5)
+    fig.tight_layout()
     return fig
 
 
