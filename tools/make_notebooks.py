@@ -29,8 +29,11 @@ def notebook(cells, params=None):
 
 
 INDICATOR = notebook([
-    ("md", "# Indicator report / Báo cáo chỉ tiêu\n\nGenerated from the bundled catalogue by `cantho_analysis`; "
-           "every number links back to its source document and line."),
+    ("md", "# Indicator report / Báo cáo chỉ tiêu\n\nGenerated from the bundled catalogue by `cantho_analysis`: a "
+           "one-sentence conclusion on the headline target, the chart, the targets with their status and rates, every "
+           "observed figure with its status, date of publication and source (document title and line with the quote, or "
+           "web address), and the narrative. In a report set the page links the data behind it as CSV and XLSX, "
+           "written beside the page by `cantho-analysis reports`."),
     ("code", "from cantho_analysis.report import display_indicator_report\n\n"
              "report = display_indicator_report(indicator_id, locality, lang)"),
 ], params='indicator_id: str = "grdp_growth"  # indicator to report on (see data/indicators.csv)\n'

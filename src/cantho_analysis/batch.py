@@ -102,21 +102,22 @@ class Result:
     built: str = ""  # when the published version was built (UTC, ISO 8601)
     fatal: bool = False  # the failure is the output's (full disk), not the report's
     inputs: str = ""  # fingerprint of what the published version was made from (fingerprint.py)
+    downloads: list = field(default_factory=list)  # an indicator page's data files, beside the page
 
     @property
     def files(self) -> list[str]:
-        return [f for f in (self.html, self.ipynb) if f]
+        return [f for f in (self.html, self.ipynb, *self.downloads) if f]
 
     def to_manifest(self) -> dict:
         return {"job": asdict(self.job), "ok": self.ok, "stale": self.stale, "error": self.error, "html": self.html,
-                "ipynb": self.ipynb, "built": self.built, "inputs": self.inputs, "seconds": round(self.seconds, 3),
+                "ipynb": self.ipynb, "built": self.built, "inputs": self.inputs, "downloads": list(self.downloads), "seconds": round(self.seconds, 3),
                 "work_seconds": round(self.work_seconds, 3)}
 
     @classmethod
     def from_manifest(cls, d: dict) -> "Result":
         return cls(Job(**{**d["job"], "langs": tuple(d["job"].get("langs", ()))}), bool(d["ok"]), float(d.get("seconds", 0)), float(d.get("work_seconds", 0)),
                    d.get("error", ""), d.get("html", ""), d.get("ipynb", ""), bool(d.get("stale")), d.get("built", ""),
-                   inputs=d.get("inputs", ""))
+                   inputs=d.get("inputs", ""), downloads=list(d.get("downloads", [])))
 
 
 # --------------------------------------------------------------------------- warm engine
@@ -258,12 +259,19 @@ def execute_job(job: Job, out_dir: str, engine: str = WARM_ENGINE) -> Result:
     except Exception as e:  # a failing notebook is reported, never fatal to the batch
         error = f"{type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}"[:500]
     work = 0.0
+    downloads: list[str] = []
     if not fatal:
         try:
             nb = nbformat.read(ipynb, as_version=4)
             work = sum(float(c.metadata.get("papermill", {}).get("duration") or 0) for c in nb.cells)
             html_path.write_text(render_page(nb, job.kind, job.stem, job.lang, job.params, job.langs or (job.lang,),
                                              _utcnow(), published=job.published), encoding="utf-8")
+            if job.kind == "indicator" and not error:  # the data behind the page, linked from it
+                from .report import download_files
+
+                for name, data in download_files(job.indicator_id, job.locality, job.lang).items():
+                    (html_path.parent / name).write_bytes(data)
+                    downloads.append(str((html_path.parent / name).relative_to(out)))
         except OSError as e:
             fatal = e.errno in FATAL_ERRNOS
             error = error or f"cannot write the report: {describe_os_error(e)}"
@@ -271,7 +279,8 @@ def execute_job(job: Job, out_dir: str, engine: str = WARM_ENGINE) -> Result:
             error = error or f"{type(e).__name__}: {e}"[:500]
     return Result(job, not error, time.perf_counter() - t0, work, error,
                   str(html_path.relative_to(out)) if html_path.exists() else "",
-                  str(ipynb.relative_to(out)) if ipynb.exists() else "", built=_utcnow(), fatal=fatal)
+                  str(ipynb.relative_to(out)) if ipynb.exists() else "", built=_utcnow(), fatal=fatal,
+                  downloads=downloads)
 
 
 # The batch parallelises over processes; threaded BLAS inside each kernel would fight the

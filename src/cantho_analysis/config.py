@@ -74,3 +74,12 @@ STATUS_COLORS = {"exceeded": "#1a9850", "achieved": "#91cf60", "on_track": "#d9e
                  "limited_progress": "#fc8d59", "regressing": "#d73027", "not_achieved": "#a50026",
                  "undetermined": "#b8a9c9", "closed_no_outturn": "#969696", "superseded": "#c6d2e0", "no_baseline": "#d9d9d9", "no_data": "#ececec"}
 STATUS_DARK = ("exceeded", "regressing", "not_achieved", "closed_no_outturn")  # white text on these chips
+
+# How final a figure is (official > preliminary > estimate > plan estimate): one hue, darker is more
+# final. A separate palette from the progress statuses above (those colour chips and tables); the
+# charts draw targets in TARGET_COLOR with their own marker shapes and line styles, never in these.
+FIGURE_STATUS_ORDER = ("official", "preliminary", "estimate", "plan_estimate")
+FIGURE_COLORS = {"official": "#08519c", "preliminary": "#3182bd", "estimate": "#6baed6", "plan_estimate": "#bdd7e7"}
+FIGURE_EDGE = "#08306b"
+TARGET_COLOR = "#3a3a3a"
+TARGET_MARKERS = ("D", "s", "^", "v", "P", "X", "p", "h")

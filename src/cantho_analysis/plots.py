@@ -1,6 +1,17 @@
-"""Charts (seaborn on matplotlib). Each function returns a Figure and touches no file."""
+"""Charts (seaborn on matplotlib). Each function returns a Figure and touches no file.
+
+One visual language in every report: a figure's status (official, preliminary, estimate, plan
+estimate) is a shade of one hue (``config.FIGURE_COLORS``); targets are drawn in a neutral colour
+(``config.TARGET_COLOR``) with their own open marker shapes, target paths thin and dashed (a path is
+what the target implies, not a forecast). Totals over several years (cumulative targets, published
+period totals) are never drawn among annual values: they are listed in a box under the chart.
+Every word comes from the message catalogue (``locales/*/chart.yaml``, ``status.yaml``); numbers on
+the value axis follow the page's language (9,5 and 43.000 in Vietnamese).
+"""
 
 from __future__ import annotations
+
+import textwrap
 
 import matplotlib
 import matplotlib.pyplot as plt  # noqa: E402
@@ -8,155 +19,318 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from . import config  # noqa: E402
+from .i18n import t  # noqa: E402
+from .narrative import _unit, fmt, label, status_label  # noqa: E402
+from .progress import trajectory  # noqa: E402
 from .safetext import mathtext_escape  # noqa: E402
 
-from . import config  # noqa: E402
-from .narrative import label, status_label  # noqa: E402
-from .progress import trajectory  # noqa: E402
-
-__all__ = ["indicator_chart", "status_heatmap", "STATUS_ORDER", "STATUS_COLORS"]
+__all__ = ["indicator_chart", "status_heatmap", "STATUS_ORDER", "STATUS_COLORS", "FIGURE_COLORS", "plan_short_names"]
 
 STATUS_ORDER = list(config.STATUS_ORDER)
 STATUS_COLORS = config.STATUS_COLORS
+FIGURE_COLORS = config.FIGURE_COLORS
+FIG_STATUS_ORDER = list(config.FIGURE_STATUS_ORDER)
+MERGER_X = 2025.5  # between 2025 and 2026: the units merged on 1 July 2025
+_OLD_OR_MERGED = ("can_tho_old", "soc_trang", "hau_giang", "can_tho_merged")
+_AVERAGE_MEASURES = ("growth_rate", "share", "ratio")  # a period figure of these is an average, else a total
 _THEMED: list = []
-FIG_STATUS_ORDER = ["official", "preliminary", "estimate", "plan_estimate"]
-_TXT = {
-    "en": {"year": "Year", "target": "target", "path": "target path", "period": "period average", "vintage": "vintage",
-           "status": "figure status", "index": "index (base year = 100)", "avg": "target average growth"},
-    "vi": {"year": "Năm", "target": "chỉ tiêu", "path": "lộ trình chỉ tiêu", "period": "bình quân giai đoạn",
-           "vintage": "năm công bố", "status": "loại số liệu", "index": "chỉ số (năm gốc = 100)",
-           "avg": "chỉ tiêu tăng bình quân"},
-}
 
 
-def _vintage(published: pd.Series) -> pd.Series:
-    return published.fillna("").astype(str).str[:4].replace("", "?")
+def plan_short_names(plans: pd.DataFrame | None, lang: str) -> dict:
+    """Plans by their short title (``short_vi``/``short_en`` of plans.csv), else their name."""
+    if plans is None or plans.empty:
+        return {}
+    for col in (f"short_{lang}", f"name_{lang}"):
+        if col in plans:
+            return {p: (s if isinstance(s, str) and s else p) for p, s in zip(plans["plan"], plans[col])}
+    return {}
+
+
+def _figure_word(status: str, lang: str) -> str:
+    key = f"status.figure.{status}"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return str(status)
+
+
+def _bounds(tg: pd.Series) -> tuple[float, float]:
+    low, high = tg["low"], tg["high"]
+    lo = float(low) if not pd.isna(low) else float(high)
+    hi = float(high) if not pd.isna(high) else float(low)
+    return lo, hi
+
+
+def _value_text(lo: float, hi: float, lang: str) -> str:
+    return fmt(lo, lang) if lo == hi else f"{fmt(lo, lang)}–{fmt(hi, lang)}"
 
 
 def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, best: pd.DataFrame,
-                    targets: pd.DataFrame, card: pd.DataFrame, lang: str = "en", fast: bool = False) -> plt.Figure:
-    """Outcomes, target bands and target paths of one indicator in one locality.
+                    targets: pd.DataFrame, card: pd.DataFrame, lang: str = "en", fast: bool = False,
+                    plans: pd.DataFrame | None = None) -> plt.Figure:
+    """Outcomes, targets and target paths of one indicator in one locality.
 
-    Every annual version of a figure is drawn, coloured by its status and shaped by its
-    vintage (year published); the best-available series is joined by a line. Each target
-    is a vertical bar (low to high) at its end year, with its path from the baseline as a
-    dashed line; period averages are horizontal segments over their years. ``fast=True``
-    (the interactive explorer) marks status by colour only and uses a fixed layout, which
-    draws several times faster.
+    Every annual version of a figure is a filled circle in the colour of its status (the
+    best-available series is joined by a grey line); a published average over several years is
+    a labelled horizontal segment. Each target is an open marker in the neutral target colour
+    (one shape per target) with a bar from low to high at its end year, and its path from the
+    baseline a thin dashed line; an average-growth or every-year target is a hatched band over
+    its years. Totals over several years are listed in a box under the chart. The 1 July 2025
+    merger is a labelled vertical line. ``plans`` gives the plans' short titles for the legend.
+    ``fast=True`` (the interactive explorer) leaves the legend and title out and gives the
+    legend as ``fig.legend_entries`` (label, colour) for HTML instead.
     """
     if not fast or not _THEMED:
         sns.set_theme(style="whitegrid", context="notebook")
         _THEMED.append(True)
-    txt = _TXT[lang]
     iid = indicator["indicator_id"]
+    unit = _unit(indicator, lang)
+    names = plan_short_names(plans, lang)
+    averages = str(indicator.get("measure")) in _AVERAGE_MEASURES
     fig, ax = plt.subplots(figsize=(8, 4.2) if fast else (9, 5))
     a = actuals[(actuals["indicator_id"] == iid) & (actuals["locality"] == locality)
-                & actuals["subperiod"].fillna("year").isin(("year", "average", "each_year"))  # never a total
+                & actuals["subperiod"].fillna("year").isin(("year", "average", "each_year", "total"))
                 & (actuals["reliability"].fillna("normal") != "low")].copy()
-    annual = a[a["period_start"] == a["period_end"]].copy()
-    if not annual.empty and fast:
-        pal = dict(zip(FIG_STATUS_ORDER, sns.color_palette(n_colors=4)))
-        for st, g in annual.groupby("status", sort=False):
-            ax.scatter(g["period_start"].astype(int), g["value"].astype(float), s=36, color=pal.get(st, "grey"),
-                       label=st, zorder=3)
-    elif not annual.empty:
-        annual["year"] = annual["period_start"].astype(int)
-        annual[txt["status"]] = annual["status"]
-        annual[txt["vintage"]] = _vintage(annual["published"])
-        sns.scatterplot(data=annual, x="year", y="value", hue=txt["status"], style=txt["vintage"],
-                        hue_order=[s for s in FIG_STATUS_ORDER if s in set(annual["status"])],
-                        style_order=sorted(set(annual[txt["vintage"]])), s=70, ax=ax, zorder=3)
-    b = best[(best["indicator_id"] == iid) & (best["locality"] == locality) & (best["period_start"] == best["period_end"])]
-    if not b.empty:
-        ax.plot(b["period_start"].astype(int), b["value"].astype(float), color="#333333", lw=1.2, zorder=2)
-    periods = a[a["period_start"] < a["period_end"]]
-    for _, r in periods.iterrows():
-        ax.hlines(float(r["value"]), int(r["period_start"]) - 0.4, int(r["period_end"]) + 0.4, color="#6a51a3",
-                  lw=1.5, alpha=0.6, zorder=2)
-    if len(periods):
-        ax.plot([], [], color="#6a51a3", lw=1.5, alpha=0.6, label=txt["period"])
-    cards = card.set_index("target_id")
-    tg = targets[(targets["indicator_id"] == iid) & (targets["locality"] == locality)]
-    palette = sns.color_palette("tab10", n_colors=max(3, len(tg)))
-    for i, (_, t) in enumerate(tg.iterrows()):
-        c = cards.loc[t["target_id"]] if t["target_id"] in cards.index else None
-        low, high = t["low"], t["high"]
-        lo = float(low) if not pd.isna(low) else float(high)
-        hi = float(high) if not pd.isna(high) else float(low)
-        end = int(t["period_end"])
-        color = palette[i % len(palette)]
-        if t["target_kind"] == "average_growth":
-            ax.fill_between([int(t["base_year"]) + 0.6, end + 0.4], lo, hi if hi > lo else lo + 0.05, color=color, alpha=0.18)
-            ax.hlines([lo, hi], int(t["base_year"]) + 0.6, end + 0.4, color=color, lw=1, ls="--",
-                      label=mathtext_escape(f"{t['plan']} ({txt['avg']})"))
+    annual = a[a["period_start"] == a["period_end"]]
+    for st in FIG_STATUS_ORDER + sorted(set(annual["status"]) - set(FIG_STATUS_ORDER)):
+        g = annual[annual["status"] == st]
+        if g.empty:
             continue
-        if fast:  # a bar and a marker draw much faster than an error-bar container
-            ax.vlines(end, lo, hi, color=color, lw=2, zorder=4)
-            ax.scatter([end], [(lo + hi) / 2], marker="D", s=36, color=color, zorder=4,
-                       label=mathtext_escape(f"{t['plan']} ({txt['target']} {end})"))
-        else:
-            ax.errorbar([end], [(lo + hi) / 2], yerr=[[(hi - lo) / 2], [(hi - lo) / 2]], fmt="D", color=color,
-                        capsize=6, ms=6, label=mathtext_escape(f"{t['plan']} ({txt['target']} {end})"), zorder=4)
+        ax.scatter(g["period_start"].astype(int), g["value"].astype(float), s=44, zorder=4, clip_on=False,
+                   color=FIGURE_COLORS.get(st, "#9ecae1"), edgecolors=config.FIGURE_EDGE, linewidths=0.6,
+                   label=mathtext_escape(_figure_word(st, lang)))
+    b = best[(best["indicator_id"] == iid) & (best["locality"] == locality) & (best["period_start"] == best["period_end"])]
+    b = b.sort_values("period_start")
+    if len(b) > 1:
+        ax.plot(b["period_start"].astype(int), b["value"].astype(float), color="#555555", lw=1.2, zorder=3,
+                label=t("chart.best", lang))
+    periods = a[a["period_start"] < a["period_end"]].sort_values(["period_start", "period_end"])
+    best_ids = set(best.loc[(best["indicator_id"] == iid) & (best["locality"] == locality), "actual_id"]) \
+        if "actual_id" in best else set()
+    boxed: list[str] = []
+    totals: list[tuple[str, float, float, str | None]] = []  # label, low, high, figure status (None: a target)
+    drawn_avg = False
+    placed: list[tuple[float, float, str]] = []  # period labels: x, value, text (written once the axes are final)
+    for (s0, s1), grp in periods.groupby(["period_start", "period_end"], sort=True):
+        s0, s1 = int(s0), int(s1)
+        chosen = grp[grp["actual_id"].isin(best_ids)] if "actual_id" in grp else grp.iloc[0:0]
+        head = chosen.iloc[-1] if len(chosen) else grp.iloc[-1]
+        sub = str(head.get("subperiod") or "year")
+        if sub == "total" or (sub == "year" and not averages):  # a total over several years is not a point among annual values
+            totals.append((t("chart.panel_figure", lang, start=s0, end=s1, status=_figure_word(str(head["status"]), lang)),
+                           float(head["value"]), float(head["value"]), str(head["status"])))
+            boxed.append(t("chart.total_figure", lang, start=s0, end=s1, value=f"{fmt(float(head['value']), lang)} {unit}",
+                           status=_figure_word(str(head["status"]), lang)))
+            continue
+        for _, r in grp.iterrows():  # every version; the one used is thicker and labelled
+            main = r["actual_id"] == head["actual_id"] if "actual_id" in r else True
+            ax.hlines(float(r["value"]), s0 - 0.4, s1 + 0.4, color=FIGURE_COLORS.get(str(r["status"]), "#9ecae1"),
+                      lw=2.6 if main else 1.4, alpha=1 if main else 0.75, zorder=3,
+                      label=None if drawn_avg else t("chart.period_avg", lang))
+            drawn_avg = True
+        placed.append(((s0 + s1) / 2, float(head["value"]),
+                       t("chart.period_label", lang, start=s0, end=s1, value=fmt(float(head["value"]), lang))))
+    cards = card.set_index("target_id") if "target_id" in card else pd.DataFrame()
+    tg = targets[(targets["indicator_id"] == iid) & (targets["locality"] == locality)]
+    tc = config.TARGET_COLOR
+    path_drawn = False
+    markers = config.TARGET_MARKERS
+    k = 0
+    points = tg[~tg["target_kind"].isin(["cumulative", "change", "average_growth"])
+                & ~((tg["target_kind"] == "annual_value") & (tg["period_start"] < tg["period_end"]))]
+    same_year: dict[int, list] = {}
+    for tid, e in zip(points["target_id"], points["period_end"]):
+        same_year.setdefault(int(e), []).append(tid)
+    for _, tr_ in tg.iterrows():
+        lo, hi = _bounds(tr_)
+        start, end = int(tr_["period_start"]), int(tr_["period_end"])
+        plan = names.get(tr_["plan"], tr_["plan"])
+        kind = str(tr_["target_kind"])
+        if kind in ("cumulative", "change"):
+            line = t(f"chart.{kind}", lang, plan=plan, value=_value_text(lo, hi, lang), unit=unit, start=start, end=end)
+            years = b[(b["period_start"] >= start) & (b["period_start"] <= end)]
+            if kind == "cumulative" and len(years):
+                line += t("chart.cumulative_sum", lang, n=len(years), m=end - start + 1,
+                          total=f"{fmt(float(years['value'].astype(float).sum()), lang)} {unit}")
+            boxed.insert(0, line)
+            totals.insert(0, (t("chart.panel_target", lang, plan=plan, start=start, end=end), lo, hi, None))
+            continue
+        if kind == "average_growth" or (kind == "annual_value" and start < end):
+            x0 = int(tr_["base_year"]) + 0.6 if kind == "average_growth" else start - 0.4
+            key = "chart.target_avg" if kind == "average_growth" else "chart.target_annual"
+            lab = t(key, lang, plan=plan, start=int(tr_["base_year"]) + 1 if kind == "average_growth" else start, end=end)
+            ax.fill_between([x0, end + 0.4], lo, hi if hi > lo else lo, facecolor="none", edgecolor=tc,
+                            hatch="////" if k % 2 == 0 else "\\\\\\\\", lw=0, alpha=0.45, zorder=1)
+            ax.hlines([lo, hi] if hi > lo else [lo], x0, end + 0.4, color=tc, lw=1.1,
+                      ls="--" if k % 2 == 0 else "-.", zorder=2, label=mathtext_escape(lab))
+            k += 1
+            continue
+        m = markers[k % len(markers)]
+        k += 1
+        mid = (lo + hi) / 2
+        group = same_year.get(end, [tr_["target_id"]])
+        x = end + 0.16 * (group.index(tr_["target_id"]) - (len(group) - 1) / 2)  # side by side, not on top
+        if hi > lo:
+            ax.vlines(x, lo, hi, color=tc, lw=1.6, zorder=5, clip_on=False)
+            ax.hlines([lo, hi], x - 0.1, x + 0.1, color=tc, lw=1.6, zorder=5, clip_on=False)
+        ax.scatter([x], [mid], marker=m, s=46, facecolors="white", edgecolors=tc, linewidths=1.4, zorder=6,
+                   clip_on=False, label=mathtext_escape(t("chart.target", lang, plan=plan, end=end)))
+        c = cards.loc[tr_["target_id"]] if tr_["target_id"] in cards.index else None
         if c is not None and not pd.isna(c["baseline_year"]) and indicator["measure"] != "growth_rate":
-            tr = trajectory(t, indicator["measure"], int(c["baseline_year"]), float(c["baseline_value"]))
+            tr = trajectory(tr_, indicator["measure"], int(c["baseline_year"]), float(c["baseline_value"]))
             if not tr.empty:
-                ax.plot(tr["year"], tr["path_low"], ls=":", color=color, lw=1.2)
+                lab = None if path_drawn else t("chart.path", lang)
+                ax.plot(tr["year"], tr["path_low"], ls=(0, (4, 3)), color=tc, lw=0.9, alpha=0.7, zorder=2, label=lab)
                 if not np.allclose(tr["path_low"], tr["path_high"], equal_nan=True):
-                    ax.plot(tr["year"], tr["path_high"], ls=":", color=color, lw=1.2)
-    if locality == "can_tho_merged" or locality in ("can_tho_old", "soc_trang", "hau_giang"):
-        ax.axvline(2025.5, color="#999999", lw=0.8, ls="-.")
-    years = list(a["period_start"].astype(int)) + list(a["period_end"].astype(int)) + list(tg["period_end"].astype(int))
+                    ax.plot(tr["year"], tr["path_high"], ls=(0, (4, 3)), color=tc, lw=0.9, alpha=0.7, zorder=2)
+                path_drawn = True
+    if totals and not ax.has_data():  # only totals: a panel of totals, not an empty time axis
+        plt.close(fig)
+        return _totals_chart(indicator, locality, totals, boxed, lang, fast)
+    years = (list(annual["period_start"].astype(int)) + list(periods["period_start"].astype(int))
+             + list(periods["period_end"].astype(int)) + [int(x) for x in tg["period_end"]]
+             + [int(x) + 1 for x in tg.loc[tg["target_kind"] == "average_growth", "base_year"]])
     if years:  # one data point must not stretch the axis over two centuries
-        ax.set_xlim(min(years) - 1, max(max(years) + 1, min(years) + 4))
-    ax.set_xlabel(txt["year"])
-    unit = indicator["unit_vi"] if lang == "vi" and "unit_vi" in indicator else indicator["unit"]
+        x0, x1 = min(years) - 0.8, max(max(years) + 0.8, min(years) + 4)
+        ax.set_xlim(x0, x1)
+        if locality in _OLD_OR_MERGED and x0 < MERGER_X < x1:
+            ax.axvline(MERGER_X, color="#8c8c8c", lw=0.9, ls="-.", zorder=1)
+            ax.text(MERGER_X, 0.98, " " + t("chart.merger", lang), transform=ax.get_xaxis_transform(), rotation=90,
+                    va="top", ha="right", fontsize=7.5, color="#6e6e6e")
+    ax.margins(y=0.12)
+    _label_periods(ax, placed)
+    ax.set_xlabel(t("chart.year", lang))
     ax.set_ylabel(mathtext_escape(unit))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: f"{int(round(v))}"))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: fmt(v, lang)))
     if not fast:  # the explorer prints the title above the chart in HTML
         ax.set_title(mathtext_escape(f"{label(indicator, lang)}\n{config.LOCALITY_NAMES[locality][lang]}"), fontsize=11)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     handles, labels = ax.get_legend_handles_labels()
+    fig.chart_notes = boxed  # the totals under the chart, for the explorer's HTML
     if fast:
         # the explorer shows the legend as HTML: drawing it costs as much as the rest of the chart
         fig.legend_entries = [(lab.replace("\\$", "$"), matplotlib.colors.to_hex(_handle_color(h))) for h, lab in zip(handles, labels)]
-        fig.subplots_adjust(left=0.09, right=0.97, top=0.96, bottom=0.12)
-    elif handles:
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
-    if not fast:
-        fig.tight_layout()
+        wide = max(len(fmt(v, lang)) for v in ax.get_yticks())  # long tick labels (43.000) need a wider margin
+        fig.subplots_adjust(left=min(0.2, 0.05 + 0.013 * wide), right=0.97, top=0.96, bottom=0.12)
+        if boxed:  # the fixed layout has no room below: the totals go in the upper left corner, above the data
+            y0, y1 = ax.get_ylim()
+            ax.set_ylim(y0, y1 + (y1 - y0) * (0.12 + 0.1 * len(boxed)))
+            ax.text(0.01, 0.98, mathtext_escape("\n".join([t("chart.cumulative_head", lang)] + [textwrap.fill(x, 90) for x in boxed])),
+                    transform=ax.transAxes, va="top", ha="left", fontsize=7.5, zorder=8,
+                    bbox={"boxstyle": "round,pad=0.3", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd", "alpha": 0.9})
+        return fig
+    fig.tight_layout()
+    below = 0.0  # the legend and the totals go under the chart, where long plan titles have room
+    if handles:
+        leg = ax.legend(handles, [textwrap.fill(x, 58) for x in labels], loc="upper left", bbox_to_anchor=(0, -0.16),
+                        ncol=2 if len(handles) > 2 else 1, fontsize=8, frameon=False, borderaxespad=0)
+        fig.canvas.draw()
+        below = ax.transAxes.inverted().transform(leg.get_window_extent())[0][1]
+    if boxed:
+        ax.text(0, min(-0.16, below - 0.04), mathtext_escape("\n".join(
+            [t("chart.cumulative_head", lang)] + [textwrap.fill(x, 110) for x in boxed])),
+                transform=ax.transAxes, va="top", ha="left", fontsize=8.5,
+                bbox={"boxstyle": "round,pad=0.4", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd"})
     return fig
 
 
+def _totals_chart(indicator, locality: str, totals: list, boxed: list[str], lang: str, fast: bool) -> plt.Figure:
+    """Targets and figures that are totals over several years, as horizontal bars from zero: a
+    target hatched in the neutral target colour (its range darker), a published total in the
+    colour of its status, each with its value written at the end of the bar."""
+    unit = _unit(indicator, lang)
+    n = len(totals)
+    fig, ax = plt.subplots(figsize=(8, 4.2) if fast else (9, 1.6 + 0.55 * n))
+    tc = config.TARGET_COLOR
+    top = max(hi for _, _, hi, _ in totals) or 1.0
+    for i, (lab, lo, hi, status) in enumerate(totals):
+        y = n - 1 - i
+        if status is None:
+            ax.barh(y, lo, left=0, height=0.55, facecolor="white", edgecolor=tc, hatch="///", lw=1.1)
+            if hi > lo:
+                ax.barh(y, hi - lo, left=lo, height=0.55, facecolor=tc, alpha=0.35, edgecolor=tc, lw=1.1)
+        else:
+            ax.barh(y, hi, left=0, height=0.55, color=FIGURE_COLORS.get(status, "#9ecae1"), edgecolor=config.FIGURE_EDGE,
+                    lw=0.8)
+        ax.text(hi + top * 0.01, y, mathtext_escape(_value_text(lo, hi, lang)), va="center", ha="left", fontsize=8.5)
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([mathtext_escape(textwrap.fill(lab, 42)) for lab, *_ in reversed(totals)], fontsize=8.5)
+    ax.set_xlim(0, top * 1.18)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_xlabel(mathtext_escape(unit))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: fmt(v, lang)))
+    fig.chart_notes = boxed
+    if fast:
+        fig.legend_entries = []
+        fig.subplots_adjust(left=0.42, right=0.97, top=0.96, bottom=0.12)
+        return fig
+    ax.set_title(mathtext_escape(f"{label(indicator, lang)}\n{config.LOCALITY_NAMES[locality][lang]}\n")
+                 + t("chart.cumulative_head", lang).rstrip(":"), fontsize=10.5)
+    fig.tight_layout()
+    return fig
+
+
+def _label_periods(ax, labels: list[tuple[float, float, str]], fontsize: float = 7.5) -> None:
+    """Write each period average's label above its segment, moved up until it overlaps no other
+    label (text extents estimated from the font size, in display units)."""
+    if not labels:
+        return
+    ax.autoscale_view()
+    to_px = ax.transData.transform
+    pt = ax.figure.dpi / 72
+    boxes: list[tuple[float, float, float, float]] = []
+    for x, v, text in labels:
+        cx, cy = to_px((x, v))
+        w, h = len(text) * fontsize * 0.56 * pt, fontsize * 1.35 * pt
+        off = 3 * pt
+        while any(cx - w / 2 < b[2] and b[0] < cx + w / 2 and cy + off < b[3] and b[1] < cy + off + h for b in boxes):
+            off += h
+        boxes.append((cx - w / 2, cy + off, cx + w / 2, cy + off + h))
+        ax.annotate(mathtext_escape(text), (x, v), xytext=(0, off / pt), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=fontsize, color=config.FIGURE_EDGE, zorder=7,
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+
+
 def _handle_color(h):
-    """The colour of a legend handle (line, collection or error-bar container)."""
+    """The colour of a legend handle (line, collection or error-bar container); an open marker
+    (white inside) gives its edge colour."""
+    obj = h[0] if isinstance(h, tuple) or h.__class__.__name__ == "ErrorbarContainer" else h
     for getter in ("get_color", "get_facecolor", "get_edgecolor"):
-        obj = h[0] if isinstance(h, tuple) or h.__class__.__name__ == "ErrorbarContainer" else h
         f = getattr(obj, getter, None)
-        if f is not None:
-            c = f()
-            if hasattr(c, "__len__") and len(c) and not isinstance(c, str) and hasattr(c[0], "__len__"):
-                c = c[0]
-            try:
-                return matplotlib.colors.to_rgba(c)
-            except (ValueError, TypeError):
-                continue
+        if f is None:
+            continue
+        c = f()
+        if hasattr(c, "__len__") and len(c) and not isinstance(c, str) and hasattr(c[0], "__len__"):
+            c = c[0]
+        try:
+            rgba = matplotlib.colors.to_rgba(c)
+        except (ValueError, TypeError):
+            continue
+        if rgba[3] == 0 or rgba[:3] == (1.0, 1.0, 1.0):  # no fill: the edge carries the colour
+            continue
+        return rgba
     return (0.5, 0.5, 0.5, 1)
 
 
 def status_heatmap(card: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> plt.Figure:
-    """Number of targets by plan (rows) and status (columns)."""
+    """Number of targets by plan (rows, by short title) and status (columns)."""
     sns.set_theme(style="white", context="notebook")
     counts = card.groupby(["plan", "status"]).size().unstack(fill_value=0)
     cols = [s for s in STATUS_ORDER if s in counts.columns]
     counts = counts.reindex(columns=cols)
     order = [p for p in plans["plan"] if p in counts.index] if not plans.empty else list(counts.index)
     counts = counts.reindex(order)
-    counts.index = [mathtext_escape(p) for p in counts.index]
+    names = plan_short_names(plans, lang)
+    counts.index = [mathtext_escape(names.get(p, p)) for p in counts.index]
     counts.columns = [status_label(s, lang) for s in counts.columns]
-    fig, ax = plt.subplots(figsize=(1.2 * len(cols) + 3, 0.5 * len(counts) + 1.5))
-    sns.heatmap(counts, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, ax=ax)
+    fig, ax = plt.subplots(figsize=(1.2 * len(cols) + 4, 0.5 * len(counts) + 1.5))
+    sns.heatmap(counts, annot=True, fmt="d", cmap="Greys", vmax=max(1, int(counts.to_numpy().max()) * 2), cbar=False,
+                linewidths=0.5, ax=ax)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.set_title("Targets by plan and status" if lang == "en" else "Chỉ tiêu theo văn bản và tình trạng", fontsize=11)
+    ax.set_title(t("chart.heatmap_title", lang), fontsize=11)
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
     fig.tight_layout()
     return fig

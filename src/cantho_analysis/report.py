@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -16,13 +17,17 @@ import pandas as pd
 
 from . import config, narrative
 from .catalog import Catalog, load_catalog, user_actual_files
+from .i18n import has
+from .i18n import t as msg
 from .progress import figure_years, planning_realism, realism_summary, scorecard, stretch_ranking
+from .safetext import spreadsheet_safe_frame
 from .tallies import compare, tallies_of
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Context", "get_context", "get_catalog", "IndicatorReport", "indicator_report", "overview", "display_indicator_report",
-           "display_overview", "table_html"]
+__all__ = ["Context", "get_context", "get_catalog", "IndicatorReport", "indicator_report", "overview",
+           "display_indicator_report", "display_overview", "table_html", "series_rows", "series_html", "download_frames",
+           "download_files", "download_names", "downloads_html", "conclusion", "headline_target"]
 
 
 @dataclass
@@ -81,16 +86,10 @@ class IndicatorReport:
     figure: object = None
     overall_status: str = "no_data"
     notes: list[str] = field(default_factory=list)
+    conclusion: str = ""  # one sentence on the headline target
+    series: pd.DataFrame | None = None  # every figure of the series (``series_rows``)
 
 
-_TABLE_COLS = {
-    "en": {"plan": "Plan", "period": "Period", "target": "Target", "latest": "Latest (year)", "status": "Status",
-           "observed_rate": "Observed rate", "required_rate": "Required rate", "achieved": "Achieved, last 5 years",
-           "stretch": "Stretch", "doc_verdict": "Document's verdict"},
-    "vi": {"plan": "Văn bản", "period": "Giai đoạn", "target": "Chỉ tiêu", "latest": "Mới nhất (năm)", "status": "Tình trạng",
-           "observed_rate": "Tốc độ thực tế", "required_rate": "Tốc độ cần thiết", "achieved": "Đạt được 5 năm qua",
-           "stretch": "Mức căng", "doc_verdict": "Văn kiện đánh giá"},
-}
 # Severity order for summarising several targets into one status for the index.
 # The statuses that say nothing about progress come last, so that they are chosen only when
 # nothing else is known.
@@ -106,33 +105,297 @@ def overall_status(statuses: list[str]) -> str:
     return min(known, key=_SEVERITY.index)
 
 
-def _target_cell(row: pd.Series, lang: str) -> str:
+def _na(x) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and x != x)
+
+
+def _target_cell(row, lang: str) -> str:
+    """A target's value as printed: ``9,5–10``, ``≥ 9,5``, ``< 3`` (the unit is added by the caller)."""
     lo, hi = row["low"], row["high"]
-    f = lambda x: narrative.fmt(x, lang)
-    if pd.isna(lo):
-        return f"< {f(hi)}" if lang == "en" else f"dưới {f(hi)}"
-    if pd.isna(hi):
-        return f"≥ {f(lo)}" if lang == "en" else f"từ {f(lo)}"
-    return f(lo) if lo == hi else f"{f(lo)}–{f(hi)}"
+    f = lambda x: narrative.fmt(x, lang)  # noqa: E731
+    if _na(lo):
+        return msg("indicator.target.at_most", lang, high=f(hi))
+    if _na(hi):
+        return msg("indicator.target.at_least", lang, low=f(lo))
+    return f(lo) if lo == hi else msg("indicator.target.range", lang, low=f(lo), high=f(hi))
 
 
-def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None) -> pd.DataFrame:
-    c = _TABLE_COLS[lang]
+def _rate(value, rate_unit, indicator, lang: str, decimals: int | None = None) -> str:
+    """A rate with its unit (``6,86 %/năm``, ``0,5 điểm/năm``), or — when there is none."""
+    if _na(value):
+        return "—"
+    unit = narrative.rate_unit_text(rate_unit, indicator, lang) if isinstance(rate_unit, str) and rate_unit else ""
+    return f"{narrative.fmt(value, lang, decimals)} {unit}".strip()
+
+
+def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indicator=None) -> pd.DataFrame:
+    """The targets of one indicator page: plan by short title, target with its unit, status in
+    words, rates with their units, stretch and the document's own verdict."""
     plan_names = plan_names or {}
+    unit = narrative._unit(indicator, lang) if indicator is not None else ""
+    c = {k: msg(f"indicator.targets.col.{k}", lang, unit=unit) if k == "target" else msg(f"indicator.targets.col.{k}", lang)
+         for k in ("plan", "period", "target", "latest", "status", "observed_rate", "required_rate", "achieved",
+                   "stretch", "doc_verdict")}
+    ind = indicator if indicator is not None else {"unit": "", "unit_vi": ""}
     rows = []
     for _, r in card.iterrows():
         shown = narrative._printed_outturn(r, lang) or narrative.fmt(r["latest_value"], lang)  # "35–40", not 37.5
-        latest = "—" if pd.isna(r["latest_value"]) else f"{shown} ({figure_years(r)})"
+        latest = "—" if _na(r["latest_value"]) else f"{shown} ({figure_years(r)})"
+        req_unit = r.get("what_it_takes_unit") if not _na(r.get("what_it_takes")) else r.get("rate_unit")
         rows.append({c["plan"]: plan_names.get(r["plan"], r["plan"]), c["period"]: f"{r['period_start']}–{r['period_end']}",
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(r["status"], lang),
-                     c["observed_rate"]: narrative.fmt(r["observed_rate"], lang),
-                     c["required_rate"]: narrative.fmt(r["what_it_takes"] if not pd.isna(r.get("what_it_takes"))
-                                                       else r["required_rate"], lang),
-                     c["achieved"]: narrative.fmt(r.get("achieved_rate_5y"), lang),
+                     c["observed_rate"]: _rate(r["observed_rate"], r.get("rate_unit"), ind, lang),
+                     c["required_rate"]: _rate(r["what_it_takes"] if not _na(r.get("what_it_takes")) else r["required_rate"],
+                                               req_unit, ind, lang),
+                     c["achieved"]: _rate(r.get("achieved_rate_5y"), r.get("what_it_takes_unit") or r.get("rate_unit"), ind, lang),
                      c["stretch"]: narrative.fmt(r.get("stretch"), lang, 2),
-                     c["doc_verdict"]: r["doc_verdict"] or "—"})
-    return pd.DataFrame(rows)
+                     c["doc_verdict"]: _doc_verdict(r, lang)})
+    return pd.DataFrame(rows, columns=list(c.values()))
+
+
+def _doc_verdict(r, lang: str) -> str:
+    """The document's own verdict: as printed (Vượt, Đạt, Không đạt) on a Vietnamese page, in
+    English words on an English page."""
+    doc = r.get("doc_verdict")
+    if not isinstance(doc, str) or not doc:
+        return "—"
+    en = r.get("doc_verdict_en")
+    if lang == "en" and isinstance(en, str) and has(f"status.progress.{en}", "en"):
+        return msg(f"status.progress.{en}", "en")
+    return doc
+
+
+def headline_target(card: pd.DataFrame):
+    """The target a page (and the index) leads with: the newest still in force, else the newest."""
+    if card.empty:
+        return None
+    live = card[card["status"] != "superseded"] if (card["status"] != "superseded").any() else card
+    return live.sort_values(["period_end", "period_start"], kind="mergesort").iloc[-1]
+
+
+def conclusion(card: pd.DataFrame, indicator, plan_names: dict, lang: str) -> str:
+    """One sentence on the headline target: what was set, by whom, and where it stands, in words."""
+    h = headline_target(card)
+    if h is None:
+        return msg("indicator.conclusion_none", lang)
+    unit = narrative._unit(indicator, lang)
+    start, end = int(h["period_start"]), int(h["period_end"])
+    kind = str(h["target_kind"])
+    if kind == "average_growth":
+        start = int(h["base_year"]) + 1 if not _na(h.get("base_year")) else start
+        unit = narrative.rate_unit_text("%/yr", indicator, lang)
+    period = str(start) if start == end else f"{start}–{end}"
+    when = msg(f"indicator.conclusion.when.{kind}", lang, start=start, end=end, period=period)
+    kw = dict(plan=plan_names.get(h["plan"], h["plan"]), target=_target_cell(h, lang), unit=unit, when=when,
+              status=narrative.status_label(h["status"], lang))
+    if h.get("period_state") == "closed" and not _na(h.get("latest_value")):
+        gap = h.get("gap")
+        gap_text = ""
+        if not _na(gap) and abs(float(gap)) > 1e-9:
+            gunit = msg("indicator.conclusion.pp", lang) if str(indicator["unit"]).startswith("%") else narrative._unit(indicator, lang)
+            gap_text = msg("indicator.conclusion.gap_below" if float(gap) < 0 else "indicator.conclusion.gap_above", lang,
+                           gap=narrative.fmt(abs(float(gap)), lang), gunit=gunit)
+        return msg("indicator.conclusion.closed", lang, value=narrative.fmt(h["latest_value"], lang), gap=gap_text, **kw)
+    if not _na(h.get("latest_value")) and not _na(h.get("latest_year")):
+        return msg("indicator.conclusion.open", lang, value=narrative.fmt(h["latest_value"], lang),
+                   year=int(h["latest_year"]), **kw)
+    return msg("indicator.conclusion.nodata", lang, **kw)
+
+
+def series_rows(actuals: pd.DataFrame, best: pd.DataFrame, indicator_id: str, locality: str) -> pd.DataFrame:
+    """Every figure of one indicator in one locality (every version, sub-annual and low-reliability
+    ones too), in period order then publication order, with ``used`` = chosen as best available."""
+    a = actuals[(actuals["indicator_id"] == indicator_id) & (actuals["locality"] == locality)].copy()
+    used = set(best.loc[(best["indicator_id"] == indicator_id) & (best["locality"] == locality), "actual_id"])
+    a["used"] = a["actual_id"].isin(used)
+    a["_sub"] = a["subperiod"].fillna("year").map(lambda s: 0 if s == "year" else 1)
+    a["_pub"] = a["published"].fillna("").astype(str)
+    a = a.sort_values(["period_start", "period_end", "_sub", "subperiod", "_pub", "actual_id"], kind="mergesort")
+    return a.drop(columns=["_sub", "_pub"]).reset_index(drop=True)
+
+
+def _web_link(url: str) -> tuple[str, str]:
+    """``(href, text)`` of a source address; href is empty unless it is an http(s) address.
+    A note after the address (``https://x/y (file.csv)``) stays in the text."""
+    first, _, rest = str(url).strip().partition(" ")
+    if not re.match(r"^https?://[^\s\"'<>]+$", first):
+        return "", str(url)
+    host = re.sub(r"^https?://(www\.)?", "", first).split("/")[0]
+    return first, f"{host} {rest}".strip()
+
+
+def _period_text(r, lang: str) -> str:
+    s, e = int(r["period_start"]), int(r["period_end"])
+    text = str(s) if s == e else f"{s}–{e}"
+    sub = r.get("subperiod")
+    if isinstance(sub, str) and sub and sub != "year":
+        key = f"indicator.series.subperiod.{sub}"
+        text += f" ({msg(key, lang) if has(key, lang) else sub})"
+    return text
+
+
+def _value_text(r, lang: str) -> str:
+    f = lambda x: narrative.fmt(x, lang)  # noqa: E731
+    kind = r.get("value_kind")
+    if kind == "range_midpoint" and not _na(r.get("value_low")) and not _na(r.get("value_high")):
+        return f"{f(r['value_low'])}–{f(r['value_high'])}"
+    prefix = {"approx": "≈ ", "lower_bound": "> ", "upper_bound": "< "}.get(kind, "")
+    return prefix + f(r["value"])
+
+
+def _figure_status(r, lang: str) -> str:
+    st = str(r["status"])
+    key = f"status.figure.{st}"
+    text = msg(key, lang) if has(key, lang) else st
+    if r.get("reliability") == "low":
+        text += f", {msg('indicator.series.low', lang)}"
+    return text
+
+
+def _document(r, lang: str) -> tuple[str, str]:
+    """``(text, href)`` naming the source of a figure: a document's title and line, or a web address."""
+    from .documents import document_name
+
+    url = r.get("source_url")
+    if isinstance(url, str) and url.strip():
+        href, text = _web_link(url)
+        return text, href
+    line = r.get("source_line")
+    name = document_name(str(r.get("source_file") or ""), lang)
+    return (msg("indicator.series.line", lang, doc=name, line=int(line)) if not _na(line) else name), ""
+
+
+def series_html(rows: pd.DataFrame, indicator, lang: str) -> str:
+    """The observed figures as an HTML table: period, value (unit in the header), status, date of
+    publication, source (title and line, or address as a link) with the quote on hover and in a
+    ``<details>``, and a tick on the figure used. Every text from the data is escaped."""
+    from .pages import format_vintage
+
+    e = lambda x: html.escape(str(x), quote=True)  # noqa: E731
+    if rows.empty:
+        return f"<p>{e(msg('indicator.series.none', lang))}</p>"
+    unit = narrative._unit(indicator, lang)
+    cols = [msg("indicator.series.col.period", lang), msg("indicator.series.col.value", lang, unit=unit),
+            msg("indicator.series.col.status", lang), msg("indicator.series.col.published", lang),
+            msg("indicator.series.col.source", lang), msg("indicator.series.col.used", lang)]
+    body = []
+    for _, r in rows.iterrows():
+        pub = r.get("published")
+        pub = format_vintage(str(pub), lang) if isinstance(pub, str) and pub else msg("indicator.series.unknown", lang)
+        text, href = _document(r, lang)
+        quote = str(r.get("quote") or "")
+        src = (f"<a href='{e(href)}' title='{e(quote)}' rel='noreferrer'>{e(text)}</a>" if href
+               else f"<span title='{e(quote)}'>{e(text)}</span>")
+        if quote:
+            src += f"<details><summary>{e(msg('indicator.series.quote', lang))}</summary><q>{e(quote)}</q></details>"
+        used = msg("indicator.series.used" if r["used"] else "indicator.series.not_used", lang)
+        cls = " class='used'" if r["used"] else ""
+        body.append(f"<tr{cls}><td>{e(_period_text(r, lang))}</td>"
+                    f"<td class='num'>{e(_value_text(r, lang))}</td><td>{e(_figure_status(r, lang))}</td>"
+                    f"<td>{e(pub)}</td><td class='source'>{src}</td><td class='used'>{e(used)}</td></tr>")
+    head = "".join(f"<th>{e(c)}</th>" for c in cols)
+    return (f"<table class='dataframe series'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def download_names(indicator_id: str, lang: str) -> dict[str, str]:
+    """File names of an indicator page's downloads, written beside the page (``<id>.<lang>.html``)."""
+    return {"csv": f"{indicator_id}.data.{lang}.csv", "targets_csv": f"{indicator_id}.targets.{lang}.csv",
+            "xlsx": f"{indicator_id}.data.{lang}.xlsx"}
+
+
+def download_frames(rows: pd.DataFrame, card: pd.DataFrame, targets: pd.DataFrame, indicator, locality: str,
+                    plan_names: dict, lang: str) -> dict[str, pd.DataFrame]:
+    """The data behind a page, with names and units in ``lang`` (``sheet name -> frame``): every
+    figure (values as numbers) and every target with its status; text cells spreadsheet-safe."""
+    from .documents import document_name
+
+    col = lambda k: msg(f"indicator.downloads.col.{k}", lang)  # noqa: E731
+    yes, no = msg("indicator.downloads.word_yes", lang), msg("indicator.downloads.word_no", lang)
+    unit = narrative._unit(indicator, lang)
+    name, loc = narrative.label(indicator, lang), config.LOCALITY_NAMES[locality][lang]
+    num = lambda x: None if _na(x) else float(x)  # noqa: E731
+    fig = []
+    for _, r in rows.iterrows():
+        url = r.get("source_url")
+        has_url = isinstance(url, str) and url.strip()
+        sub = r.get("subperiod") if isinstance(r.get("subperiod"), str) and r.get("subperiod") else "year"
+        fig.append({col("indicator"): name, col("locality"): loc, col("period_start"): int(r["period_start"]),
+                    col("period_end"): int(r["period_end"]),
+                    col("subperiod"): msg(f"indicator.series.subperiod.{sub}", lang) if has(f"indicator.series.subperiod.{sub}", lang) else sub,
+                    col("value"): num(r["value"]), col("value_low"): num(r.get("value_low")),
+                    col("value_high"): num(r.get("value_high")), col("unit"): unit,
+                    col("status"): _figure_status(r, lang), col("published"): str(r.get("published") or ""),
+                    col("used"): yes if r["used"] else no,
+                    col("document"): "" if has_url else document_name(str(r.get("source_file") or ""), lang),
+                    col("line"): None if has_url or _na(r.get("source_line")) else int(r["source_line"]),
+                    col("url"): str(url).strip() if has_url else "", col("quote"): str(r.get("quote") or "")})
+    fig_cols = [col(k) for k in ("indicator", "locality", "period_start", "period_end", "subperiod", "value", "value_low",
+                                 "value_high", "unit", "status", "published", "used", "document", "line", "url", "quote")]
+    tg = targets.set_index("target_id")
+    tgt = []
+    for _, c in card.iterrows():
+        t_ = tg.loc[c["target_id"]] if c["target_id"] in tg.index else c
+        tgt.append({col("plan"): plan_names.get(c["plan"], c["plan"]), col("indicator"): name, col("locality"): loc,
+                    col("period_start"): int(c["period_start"]), col("period_end"): int(c["period_end"]),
+                    col("base_year"): None if _na(t_.get("base_year")) else int(t_["base_year"]),
+                    col("target_kind"): msg(f"indicator.downloads.kind.{c['target_kind']}", lang),
+                    col("low"): num(c["low"]), col("high"): num(c["high"]), col("unit"): unit,
+                    col("progress"): narrative.status_label(c["status"], lang),
+                    col("latest_value"): num(c.get("latest_value")),
+                    col("latest_year"): None if _na(c.get("latest_year")) else int(c["latest_year"]),
+                    col("document"): document_name(str(t_.get("source_file") or ""), lang),
+                    col("line"): None if _na(t_.get("source_line")) else int(t_["source_line"]),
+                    col("quote"): str(t_.get("quote") or "")})
+    tgt_cols = [col(k) for k in ("plan", "indicator", "locality", "period_start", "period_end", "base_year", "target_kind",
+                                 "low", "high", "unit", "progress", "latest_value", "latest_year", "document", "line", "quote")]
+    return {msg("indicator.downloads.sheet.figures", lang): spreadsheet_safe_frame(pd.DataFrame(fig, columns=fig_cols)),
+            msg("indicator.downloads.sheet.targets", lang): spreadsheet_safe_frame(pd.DataFrame(tgt, columns=tgt_cols))}
+
+
+def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook in memory: one sheet per frame, frozen below the header, fitted widths."""
+    import io
+
+    from openpyxl.utils import get_column_letter
+
+    from .export import _width
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for sheet, df in sheets.items():
+            df.to_excel(xw, sheet_name=sheet[:31], index=False)
+            ws = xw.sheets[sheet[:31]]
+            ws.freeze_panes = "A2"
+            for j, c in enumerate(df.columns, start=1):
+                ws.column_dimensions[get_column_letter(j)].width = _width(df[c], c)
+    return buf.getvalue()
+
+
+def download_files(indicator_id: str, locality: str, lang: str, ctx: Context | None = None) -> dict[str, bytes]:
+    """The downloads of one indicator page, ``file name -> bytes``: the figures and the targets as
+    CSV (UTF-8 with a BOM, for Excel) and both as one XLSX workbook (``download_names``)."""
+    ctx = ctx or get_context()
+    cat = ctx.catalog
+    ind = cat.indicator(indicator_id)
+    card = ctx.card[(ctx.card["indicator_id"] == indicator_id) & (ctx.card["locality"] == locality)]
+    frames = download_frames(series_rows(cat.actuals, ctx.best, indicator_id, locality), card, cat.targets, ind, locality,
+                             _plan_names(cat.plans, lang), lang)
+    figs, tgts = frames.values()
+    names = download_names(indicator_id, lang)
+    return {names["csv"]: figs.to_csv(index=False).encode("utf-8-sig"),
+            names["targets_csv"]: tgts.to_csv(index=False).encode("utf-8-sig"),
+            names["xlsx"]: _xlsx_bytes(frames)}
+
+
+def downloads_html(indicator_id: str, lang: str) -> str:
+    """Links to the page's downloads (the files ``download_files`` gives, written beside the page)."""
+    e = lambda x: html.escape(str(x), quote=True)  # noqa: E731
+    names = download_names(indicator_id, lang)
+    links = " · ".join(f"<a href='{e(names[k])}' download>{e(msg(f'indicator.downloads.{k}', lang))}</a>"
+                       for k in ("csv", "targets_csv", "xlsx"))
+    return (f"<h3>{e(msg('indicator.downloads.head', lang))}</h3><p class='downloads'>"
+            f"{e(msg('indicator.downloads.text', lang))} {links}<br><small>{e(msg('indicator.downloads.note', lang))}</small></p>")
 
 
 def indicator_report(indicator_id: str, locality: str, lang: str = "en", ctx: Context | None = None,
@@ -149,12 +412,16 @@ def indicator_report(indicator_id: str, locality: str, lang: str = "en", ctx: Co
     paragraphs = narrative.target_paragraphs(card, cat.targets, ind, cat.plans, lang)
     cav = narrative.caveats(cat.actuals, ctx.best, indicator_id, locality, lang)
     title = f"{narrative.label(ind, lang)} — {config.LOCALITY_NAMES[locality][lang]}"
+    names = _plan_names(cat.plans, lang)
     fig = None
     if with_figure:
         from .plots import indicator_chart
-        fig = indicator_chart(ind, locality, cat.actuals, ctx.best, cat.targets, card, lang, fast=fast_figure)
+        fig = indicator_chart(ind, locality, cat.actuals, ctx.best, cat.targets, card, lang, fast=fast_figure,
+                              plans=cat.plans)
     return IndicatorReport(indicator_id, locality, lang, title, narrative.indicator_summary(card, ind, locality, lang),
-                           paragraphs, cav, card, _table(card, lang, _plan_names(cat.plans, lang)), fig, overall_status(card["status"].tolist()))
+                           paragraphs, cav, card, _table(card, lang, names, ind), fig,
+                           overall_status(card["status"].tolist()), conclusion=conclusion(card, ind, names, lang),
+                           series=series_rows(cat.actuals, ctx.best, indicator_id, locality))
 
 
 _STRETCH_COLS = {
@@ -271,7 +538,7 @@ def paragraphs_html(paragraphs: list[dict], caveats: list[str], lang: str) -> st
     e = _md_escape
     body = "".join(f"<p>{e(p['target'])}<br><small>{e(p['source'])}</small><br>{e(p['status'])}</p>" for p in paragraphs)
     if caveats:
-        body += (f"<h3>{'Caveats' if lang == 'en' else 'Lưu ý'}</h3><ul>"
+        body += (f"<h3>{e(msg('indicator.caveats', lang))}</h3><ul>"
                  + "".join(f"<li>{e(c)}</li>" for c in caveats) + "</ul>")
     return body
 
@@ -281,18 +548,23 @@ def _md_escape(text: str) -> str:
 
 
 def display_indicator_report(indicator_id: str, locality: str, lang: str = "en") -> IndicatorReport:
-    """Show an indicator report in a notebook (Markdown/HTML outputs and the chart)."""
+    """Show an indicator report in a notebook: the conclusion, the chart, the targets table, the
+    observed figures with their sources, the downloads (written beside the page by the batch)
+    and the narrative with its caveats."""
     from IPython.display import HTML, display
 
     rep = indicator_report(indicator_id, locality, lang)
     e = _md_escape
-    head = "Targets and status" if lang == "en" else "Chỉ tiêu và tình trạng"
-    parts = [f"<h2>{e(rep.title)}</h2>", f"<p><b>{e(rep.summary)}</b></p>"]
-    display(HTML("".join(parts)))
+    display(HTML(f"<h2>{e(rep.title)}</h2><p class='conclusion'><b>{e(rep.conclusion)}</b></p>"
+                 f"<p><small>{e(rep.summary)}</small></p>"))
     if rep.figure is not None:
         show_figure(rep.figure)
-    display(HTML(f"<h3>{head}</h3>" + table_html(rep.table)))
-    display(HTML(paragraphs_html(rep.paragraphs, rep.caveats, lang)))
+    ind = get_context().catalog.indicator(indicator_id)
+    display(HTML(f"<h3>{e(msg('indicator.targets.head', lang))}</h3>" + table_html(rep.table)
+                 + paragraphs_html(rep.paragraphs, [], lang)))
+    display(HTML(f"<h3>{e(msg('indicator.series.head', lang))}</h3><p><small>{e(msg('indicator.series.intro', lang))}"
+                 f"</small></p>" + series_html(rep.series, ind, lang) + paragraphs_html([], rep.caveats, lang)
+                 + downloads_html(indicator_id, lang)))
     return rep
 
 
