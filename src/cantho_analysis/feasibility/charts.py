@@ -54,7 +54,7 @@ def average_fan_chart(r, lang: str = "en"):
     the ensemble's paths, against the target (what the decision is about)."""
     sns.set_theme(style="whitegrid", context="notebook")
     p = r.params
-    s, e, lo, hi = p["start_year"], p["end_year"], p["target_low"], p["target_high"]
+    s, lo, hi = p["start_year"], p["target_low"], p["target_high"]
     fig, ax = plt.subplots(figsize=(9, 4.6))
     pd_ = r.period
     years = list(pd_.period_years)
