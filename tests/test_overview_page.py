@@ -174,3 +174,12 @@ def test_no_english_on_the_vietnamese_page_and_the_reverse(pages):
         assert word not in vi, word
     for word in ("chỉ tiêu", "Văn bản", "Tình trạng", "điểm phần trăm", "Xem bảng"):
         assert word not in en, word
+
+
+def test_the_merged_citys_plans_come_first(ctx, pages):
+    from cantho_analysis.overview_chart import plan_order
+
+    order = plan_order(ctx.catalog.plans)
+    merged = list(ctx.catalog.plans.loc[ctx.catalog.plans["locality"] == "can_tho_merged", "plan"])
+    assert merged and order[:len(merged)] == merged and sorted(order) == sorted(ctx.catalog.plans["plan"])
+    assert pages["en"][0]["plan_lines"][0].startswith("1st Party congress, merged city")

@@ -17,7 +17,17 @@ from .i18n import t
 from .narrative import status_label
 from .safetext import mathtext_escape
 
-__all__ = ["status_counts", "status_heatmap", "cell_colour"]
+__all__ = ["status_counts", "status_heatmap", "cell_colour", "plan_order"]
+
+CURRENT_LOCALITY = "can_tho_merged"  # the unit that exists now: its plans come first
+
+
+def plan_order(plans: pd.DataFrame) -> list[str]:
+    """Plans in the order a reader looks for them: the merged city's first, then the others as listed."""
+    if plans.empty:
+        return []
+    current = plans["locality"] == CURRENT_LOCALITY if "locality" in plans else pd.Series(False, index=plans.index)
+    return list(plans.loc[current, "plan"]) + list(plans.loc[~current, "plan"])
 
 
 def status_counts(card: pd.DataFrame, plan_order: list[str]) -> pd.DataFrame:
@@ -45,7 +55,7 @@ def _ink(rgb) -> str:
 
 def status_heatmap(card: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> plt.Figure:
     """Number of targets by plan (rows, by short title) and status (columns, translated)."""
-    order = list(plans["plan"]) if not plans.empty else []
+    order = plan_order(plans)
     names = {}
     if not plans.empty:
         col = f"short_{lang}" if f"short_{lang}" in plans else f"name_{lang}"
@@ -59,14 +69,14 @@ def status_heatmap(card: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") ->
             rgb = cell_colour(status, n, n_max)
             ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor=rgb, edgecolor="#d9dee5", lw=0.8))
             if n:
-                ax.text(j + 0.5, i + 0.5, str(n), ha="center", va="center", fontsize=9, color=_ink(rgb))
+                ax.text(j + 0.5, i + 0.5, str(n), ha="center", va="center", fontsize=10, color=_ink(rgb))
     ax.set_xlim(0, max(len(counts.columns), 1))
     ax.set_ylim(max(len(counts), 1), 0)
     ax.set_xticks(np.arange(len(counts.columns)) + 0.5)
     ax.set_xticklabels([mathtext_escape(status_label(s, lang)) for s in counts.columns], rotation=30, ha="right",
-                       fontsize=9)
+                       fontsize=10)
     ax.set_yticks(np.arange(len(counts)) + 0.5)
-    ax.set_yticklabels([mathtext_escape(str(names.get(p, p))) for p in counts.index], fontsize=9)
+    ax.set_yticklabels([mathtext_escape(str(names.get(p, p))) for p in counts.index], fontsize=10)
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)

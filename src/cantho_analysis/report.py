@@ -319,12 +319,14 @@ def overview(lang: str = "en", ctx: Context | None = None) -> dict:
     summary = realism_summary(realism)
     cmp = compare(tallies_of(cat), ctx.card, cat.indicators, lang)
     pn = _plan_names(cat.plans, lang)
-    plan_order = list(cat.plans["plan"]) if not cat.plans.empty else []
+    from .overview_chart import plan_order
+
+    order = plan_order(cat.plans)
     misses = narrative.largest_misses(ctx.card)
     return {"card": ctx.card, "counts": ctx.card.groupby(["plan", "status"]).size().unstack(fill_value=0),
             "realism": realism, "realism_summary": summary, "tallies": cmp, "misses_frame": misses,
             "intro": narrative.overview_intro(ctx.card, lang),
-            "plan_lines": narrative.overview_plan_lines(ctx.card, plan_order, pn, lang),
+            "plan_lines": narrative.overview_plan_lines(ctx.card, order, pn, lang),
             "misses": narrative.miss_sentences(misses, cat.indicators, pn, lang),
             "realism_sentence": narrative.realism_sentence(summary, lang),
             "realism_table": realism_table(summary, cat.plans, lang),
