@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -193,10 +195,10 @@ def sensitivity_chart(r, lang: str = "en"):
         g = g[sorted(g.columns, key=lambda c: (where(c), c == "estimated"))]
         labels = g.apply(lambda col: [mathtext_escape(pct(v, lang)) if v == v and v is not None else "—" for v in col])
         g.index = [num(v, lang) for v in g.index]
-        g.columns = [gap_label(c, gap.get("mean"), lang) for c in g.columns]
+        g.columns = [textwrap.fill(gap_label(c, gap.get("mean"), lang), 16) for c in g.columns]
         sns.heatmap(g.astype(float) * 100, annot=labels.to_numpy(), fmt="", cmap="Blues", vmin=0, vmax=100, ax=ax,
-                    cbar=False, linewidths=0.5, linecolor="white", annot_kws={"fontsize": 8.5})
-        plt.setp(ax.get_xticklabels(), rotation=0, fontsize=8.5)
+                    cbar=False, linewidths=0.5, linecolor="white", annot_kws={"fontsize": 10})
+        plt.setp(ax.get_xticklabels(), rotation=0, fontsize=9)
         plt.setp(ax.get_yticklabels(), rotation=0)
     ax.set_ylabel(_l("vn", lang, s=r.params["start_year"] + 1, e=r.params["end_year"]))
     ax.set_xlabel(_l("gap", lang))
