@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from cantho_analysis.feasibility import display as D
 from cantho_analysis.feasibility.charts import distribution_chart, recent_average, running_average
@@ -44,6 +45,8 @@ def test_the_answer_comes_first_with_at_most_three_charts_before_the_appendix(pa
         assert html.index(D.page_text("head.why", lang)) < html.index("<img")
         # the method follows as an appendix, with the backtest coverage chart and table
         assert html.count("<img", appendix) >= 3 and "<table" in html[appendix:]
+        for part in ("head.method_models", "head.method_backtest", "head.audit", "head.method_notes"):
+            assert html.index(f"<h3>{escape(D.page_text(part, lang))}</h3>") > appendix, part
 
 
 def test_headline_gives_likelihood_words_and_the_range_not_a_bare_point(study):
