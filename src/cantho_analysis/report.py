@@ -227,8 +227,13 @@ _ALL_KEYS = ("plan", "locality", "indicator", "period", "target", "unit", "lates
 def realism_table(summary: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """``progress.realism_summary`` for readers: plans by short title, the share met as a percentage,
     gaps in points with two decimals, "—" where there is nothing to average."""
+    from .overview_chart import plan_order
+
     c = _cols(_REALISM_KEYS, lang)
     pn = {**_plan_names(plans, lang), "all": t("overview.all_plans", lang)}
+    rank = {p: i for i, p in enumerate(plan_order(plans))}
+    summary = summary.assign(_o=[len(rank) + 1 if p == "all" else rank.get(p, len(rank)) for p in summary["plan"]])
+    summary = summary.sort_values("_o", kind="mergesort")
     rows = [{c["plan"]: pn.get(x["plan"], x["plan"]), c["targets_with_outturn"]: int(x["targets_with_outturn"]),
              c["share_met"]: narrative.percent(x["share_met"], lang),
              c["growth_targets"]: int(x["growth_targets"]),
