@@ -183,3 +183,11 @@ def test_the_merged_citys_plans_come_first(ctx, pages):
     merged = list(ctx.catalog.plans.loc[ctx.catalog.plans["locality"] == "can_tho_merged", "plan"])
     assert merged and order[:len(merged)] == merged and sorted(order) == sorted(ctx.catalog.plans["plan"])
     assert pages["en"][0]["plan_lines"][0].startswith("1st Party congress, merged city")
+
+
+def test_head_and_tail_make_the_whole_page_around_the_chart(ctx, pages):
+    ov, whole = pages["vi"]
+    head, tail = overview_html("vi", ctx, ov, "head"), overview_html("vi", ctx, ov, "tail")
+    assert "<img" not in head and "<img" not in tail and "<img" in whole
+    assert head.strip() and whole.index(head.strip()[:200]) == whole.index("<h2>")
+    assert tail.strip()[-200:] in whole and "<table" in tail and "<table" not in head

@@ -424,9 +424,10 @@ def _safe_table(df: pd.DataFrame):
     return Markup(table_html(df))  # table_html escapes every cell
 
 
-def overview_html(lang: str = "en", ctx: Context | None = None, ov: dict | None = None) -> str:
+def overview_html(lang: str = "en", ctx: Context | None = None, ov: dict | None = None, part: str = "all") -> str:
     """The overview page's body (``templates/overview.html.j2``): the narrative first, then the chart
-    and the readable tables."""
+    and the readable tables. ``part`` "head" stops before the chart, "tail" starts after it (the
+    notebook shows the chart as an image output between the two)."""
     from markupsafe import Markup
 
     from .overview_chart import status_heatmap
@@ -446,15 +447,19 @@ def overview_html(lang: str = "en", ctx: Context | None = None, ov: dict | None 
     tally_summary = m("tally_summary", n=len(cmp), k=cmp["tally_id"].nunique() if len(cmp) else 0, same=same,
                       diff=len(cmp) - same)
     return fragment("overview.html.j2", m=m, ov=ov, tables=tables, stretch=stretch, tally_summary=tally_summary,
-                    heatmap=figure_png(status_heatmap(ctx.card, ctx.catalog.plans, lang)),
-                    heatmap_alt=m("heatmap.title"), tasks=Markup(tasks_overview_html(lang)))
+                    part=part, heatmap=figure_png(status_heatmap(ctx.card, ctx.catalog.plans, lang)) if part == "all" else "",
+                    heatmap_alt=m("heatmap.title"), tasks=Markup(tasks_overview_html(lang)) if part != "head" else "")
 
 
 def display_overview(lang: str = "en") -> dict:
-    """Show the overview scorecard in a notebook (one HTML output, see :func:`overview_html`)."""
+    """Show the overview scorecard in a notebook: the narrative, the chart (an image output) and the tables."""
     from IPython.display import HTML, display
+
+    from .overview_chart import status_heatmap
 
     ctx = get_context()
     ov = overview(lang, ctx)
-    display(HTML(overview_html(lang, ctx, ov)))
+    display(HTML(overview_html(lang, ctx, ov, "head")))
+    show_figure(status_heatmap(ctx.card, ctx.catalog.plans, lang))
+    display(HTML(overview_html(lang, ctx, ov, "tail")))
     return ov
