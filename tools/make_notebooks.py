@@ -41,16 +41,18 @@ INDICATOR = notebook([
           'lang: str = "en"  # "vi" or "en"\n')
 
 OVERVIEW = notebook([
-    ("md", "# Overview scorecard / Tổng quan\n\nEvery target of every plan, its status or verdict, how "
-           "realistic past targets were, what the open targets take (required rate against the last five years, "
-           "ranked by stretch) and the documents' own tallies against the engine's count."),
+    ("md", "# Overview scorecard / Tổng quan\n\nA short narrative first (targets per status per plan, the largest "
+           "misses, planning realism in one sentence), then the targets by plan and status, how realistic past targets "
+           "were, the documents' verdicts against the engine's, what the open targets take (ranked by stretch), the "
+           "documents' own tallies and every target. Every text comes from `locales/<lang>/overview.yaml`."),
     ("code", "from cantho_analysis.report import display_overview\n\noverview = display_overview(lang)"),
 ], params='lang: str = "en"  # "vi" or "en"\n')
 
 FEASIBILITY = notebook([
     ("md", "# Growth feasibility / Khả năng đạt mục tiêu tăng trưởng\n\nHow likely is the 2025–2030 average growth target "
-           "of the merged city? Covid-aware, national-anchor and pooled models with simulated paths, a backtested and "
-           "calibrated ensemble, sensitivity, the answer as known in each year, and a plan-consistency audit."),
+           "of the merged city? For a decision maker: the verdict (likelihood words and the range across the models "
+           "the backtest admits), what it takes and why, with three charts; then the figures; then the method as an "
+           "appendix (models and weights, the backtested ensemble, the plan-consistency audit, base rates, the series)."),
     ("code", "from cantho_analysis.feasibility.display import display_feasibility\n\n"
              "result = display_feasibility(target_low, target_high, start_year, end_year, data_through, n_paths, seed, lang)"),
 ], params=feasibility_parameters())

@@ -400,3 +400,109 @@ def indicator_summary(card_rows: pd.DataFrame, indicator: Mapping, locality: str
 def escape(text: str) -> str:
     """HTML-escape text that comes from the data (names, quotes)."""
     return html.escape(str(text), quote=True)
+
+
+# --------------------------------------------------------------------------- the overview page
+# Texts in locales/<lang>/overview.yaml; numbers formatted here, by the page's language.
+_CLOSED_VERDICTS = ("exceeded", "achieved", "not_achieved")
+
+
+def target_range(low, high, lang: str) -> str:
+    """A target's level for a table or a sentence: ``9,5–10``, ``≥ 9,5``, ``< 5`` or ``43.000``."""
+    if _na(low) and _na(high):
+        return "—"
+    if _na(low):
+        return f"< {fmt(high, lang)}"
+    if _na(high):
+        return f"≥ {fmt(low, lang)}"
+    return fmt(low, lang) if float(low) == float(high) else f"{fmt(low, lang)}–{fmt(high, lang)}"
+
+
+def period_text(start, end) -> str:
+    return str(int(start)) if int(start) == int(end) else f"{int(start)}–{int(end)}"
+
+
+def overview_intro(card: pd.DataFrame, lang: str) -> str:
+    """One paragraph: how many targets in how many plans, and how many in each state."""
+    st = card["status"].value_counts()
+    n = lambda s: int(st.get(s, 0))  # noqa: E731
+    closed = sum(n(s) for s in _CLOSED_VERDICTS)
+    return t("overview.intro", lang, n=len(card), plans=card["plan"].nunique(), closed=closed,
+             exceeded=n("exceeded"), achieved=n("achieved"), not_achieved=n("not_achieved"),
+             no_outturn=n("closed_no_outturn"), superseded=n("superseded"),
+             open=int((card["period_state"] == "open").sum()))
+
+
+def overview_plan_lines(card: pd.DataFrame, plan_order: list[str], plan_names: Mapping, lang: str) -> list[str]:
+    """One sentence per plan: its targets by status, best outcome first (``config.STATUS_ORDER``)."""
+    out = []
+    for plan in [p for p in plan_order if p in set(card["plan"])] + sorted(set(card["plan"]) - set(plan_order)):
+        g = card[card["plan"] == plan]["status"].value_counts()
+        counts = ", ".join(t("overview.count_item", lang, n=int(g[s]), status=status_label(s, lang))
+                           for s in config.STATUS_ORDER if g.get(s, 0))
+        key = "overview.plan_line_one" if int(g.sum()) == 1 else "overview.plan_line"
+        out.append(t(key, lang, plan=plan_names.get(plan, plan), n=int(g.sum()), counts=counts))
+    return out
+
+
+def largest_misses(card: pd.DataFrame, k: int = 5) -> pd.DataFrame:
+    """The ``k`` targets not achieved whose outturn is furthest from the target, relative to it
+    (``|gap_pct|``); a target restated in several plans counts once (its plans are listed)."""
+    m = card[(card["verdict"] == "not_achieved") & card["gap_pct"].notna()].copy()
+    if m.empty:
+        return m.assign(plans=[])
+    key = ["indicator_id", "locality", "period_start", "period_end", "low", "high", "latest_value"]
+    m["_k"] = m[key].astype(str).agg("|".join, axis=1)
+    plans = m.groupby("_k", sort=False)["plan"].agg(lambda s: list(dict.fromkeys(s)))
+    m = m.drop_duplicates("_k").copy()
+    m["plans"] = m["_k"].map(plans)
+    m["_abs"] = m["gap_pct"].abs()
+    m = m.sort_values(["_abs", "target_id"], ascending=[False, True], kind="mergesort").head(k)
+    return m.drop(columns=["_k", "_abs"]).reset_index(drop=True)
+
+
+def miss_sentences(misses: pd.DataFrame, indicators: pd.DataFrame, plan_names: Mapping, lang: str) -> list[str]:
+    """One sentence per miss: name, locality, target, outturn and the gap in the indicator's unit
+    (percentage points for percentages); below a target also the share of it achieved."""
+    ind = indicators.set_index("indicator_id")
+    out = []
+    for a in misses.to_dict("records"):
+        i = ind.loc[a["indicator_id"]]
+        i = {**i.to_dict(), "indicator_id": a["indicator_id"]}
+        gap = float(a["gap"])
+        kw = dict(name=label(i, lang), loc=_short_locality(a["locality"], lang),
+                  period=period_text(a["period_start"], a["period_end"]),
+                  plans=", ".join(plan_names.get(p, p) for p in a["plans"]),
+                  target=target_range(a["low"], a["high"], lang), unit=_unit(i, lang),
+                  outturn=fmt(a["latest_value"], lang), gap=fmt(abs(gap), lang),
+                  gunit=t("overview.pp", lang) if str(i["unit"]).startswith("%") else _unit(i, lang))
+        if gap < 0:
+            out.append(t("overview.miss_below", lang, ratio=fmt(100 + float(a["gap_pct"]), lang, 1), **kw))
+        else:
+            out.append(t("overview.miss_above", lang, **kw))
+    return out or [t("overview.no_misses", lang)]
+
+
+def _short_locality(locality: str, lang: str) -> str:
+    """The locality's name without the boundary note in brackets (the period says which one)."""
+    return config.LOCALITY_NAMES[str(locality)][lang].split(" (")[0]
+
+
+def realism_sentence(summary: pd.DataFrame, lang: str) -> str:
+    """Planning realism in one sentence, from ``progress.realism_summary``'s ``all`` row."""
+    row = summary[summary["plan"] == "all"]
+    if row.empty or not int(row.iloc[0]["targets_with_outturn"]):
+        return t("overview.realism_none", lang)
+    r = row.iloc[0]
+    gap, grdp = r["mean_gap_growth_pp"], r["gap_grdp_growth_pp"]  # outturn - target, points
+    over = _na(gap) or float(gap) <= 0  # the targets were set above the outturns
+    sign = -1.0 if over else 1.0
+    return t("overview.realism_over" if over else "overview.realism_under", lang, n=int(r["targets_with_outturn"]),
+             met=percent(r["share_met"], lang), k=int(r["growth_targets"]),
+             gap=fmt(None if _na(gap) else sign * float(gap), lang, 2),
+             grdp=fmt(None if _na(grdp) else sign * float(grdp), lang, 2))
+
+
+def percent(share, lang: str, decimals: int = 1) -> str:
+    """A share (0.7299) as a percentage in the page's format: ``73,0 %``; ``—`` when unknown."""
+    return "—" if _na(share) else f"{fmt(float(share) * 100, lang, decimals)} %"

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import config, narrative
 from .catalog import Catalog, load_catalog, user_actual_files
-from .i18n import has
+from .i18n import has, t
 from .i18n import t as msg
 from .progress import figure_years, planning_realism, realism_summary, scorecard, stretch_ranking
 from .safetext import spreadsheet_safe_frame
@@ -26,8 +26,9 @@ from .tallies import compare, tallies_of
 log = logging.getLogger(__name__)
 
 __all__ = ["Context", "get_context", "get_catalog", "IndicatorReport", "indicator_report", "overview",
-           "display_indicator_report", "display_overview", "table_html", "series_rows", "series_html", "download_frames",
-           "download_files", "download_names", "downloads_html", "conclusion", "headline_target"]
+           "display_indicator_report", "display_overview", "overview_html", "table_html", "figure_png", "fragment",
+           "series_rows", "series_html", "download_frames", "download_files", "download_names", "downloads_html",
+           "conclusion", "headline_target"]
 
 
 @dataclass
@@ -424,29 +425,15 @@ def indicator_report(indicator_id: str, locality: str, lang: str = "en", ctx: Co
                            series=series_rows(cat.actuals, ctx.best, indicator_id, locality))
 
 
-_STRETCH_COLS = {
-    "en": {"plan": "Plan", "rank": "Rank", "indicator": "Indicator", "target": "Target", "unit": "Unit",
-           "baseline": "Baseline (year)", "required": "Required rate", "achieved": "Achieved, last 5 years",
-           "years": "Years", "rate_unit": "Rate unit", "stretch": "Stretch (required ÷ achieved)"},
-    "vi": {"plan": "Văn bản", "rank": "Thứ tự", "indicator": "Chỉ số", "target": "Chỉ tiêu", "unit": "Đơn vị",
-           "baseline": "Năm gốc (năm)", "required": "Tốc độ cần thiết", "achieved": "Tốc độ đạt được 5 năm qua",
-           "years": "Giai đoạn", "rate_unit": "Đơn vị tốc độ", "stretch": "Mức căng (cần ÷ đạt được)"},
-}
-_TALLY_COLS = {
-    "en": {"plan": "Plan", "scope": "What the document counts", "category": "Category", "count": "Document",
-           "engine_count": "Engine (items)", "table_count": "Document's table (items)", "engine_targets": "Engine (targets)",
-           "difference": "Difference", "explanation": "Why", "source": "Source"},
-    "vi": {"plan": "Văn bản", "scope": "Văn kiện đếm", "category": "Nhóm", "count": "Văn kiện",
-           "engine_count": "Công cụ (chỉ tiêu)", "table_count": "Bảng của văn kiện (chỉ tiêu)",
-           "engine_targets": "Công cụ (dòng chỉ tiêu)", "difference": "Chênh lệch", "explanation": "Giải thích",
-           "source": "Nguồn"},
-}
-_CATEGORY = {
-    "en": {"total": "total", "exceeded": "exceeded", "achieved": "achieved", "achieved_or_exceeded": "achieved or exceeded",
-           "not_achieved": "not achieved", "pursuing": "still pursued", "other": "other"},
-    "vi": {"total": "tổng số", "exceeded": "vượt", "achieved": "đạt", "achieved_or_exceeded": "đạt và vượt",
-           "not_achieved": "không đạt", "pursuing": "đang phấn đấu", "other": "khác"},
-}
+# The overview's column headers and tally categories: locales/<lang>/overview.yaml (col.*, category.*).
+_STRETCH_KEYS = ("plan", "rank", "indicator", "target", "unit", "baseline", "required", "achieved", "years", "rate_unit",
+                 "stretch")
+_TALLY_KEYS = ("plan", "scope", "category", "count", "engine_count", "table_count", "engine_targets", "difference",
+               "explanation", "source")
+
+
+def _cols(keys, lang: str) -> dict[str, str]:
+    return {k: t(f"overview.col.{k}", lang) for k in keys}
 
 
 def _plan_names(plans: pd.DataFrame, lang: str) -> dict:
@@ -461,7 +448,7 @@ def stretch_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFr
                   end_year: int | None = None) -> pd.DataFrame:
     """The open targets of each plan ranked by stretch, hardest first, with names and units
     (``progress.stretch_ranking``), for a report in ``lang``. ``end_year`` keeps one deadline."""
-    c = _STRETCH_COLS[lang]
+    c = _cols(_STRETCH_KEYS, lang)
     r = stretch_ranking(card if end_year is None else card[card["period_end"] == end_year])
     ind = indicators.set_index("indicator_id")
     pn = _plan_names(plans, lang)
@@ -474,7 +461,7 @@ def stretch_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFr
         years = "—" if pd.isna(x["achieved_from"]) else (
             str(x["achieved_to"]) if x["achieved_from"] == x["achieved_to"] else f"{x['achieved_from']}–{x['achieved_to']}")
         rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["rank"]: int(x["rank"]),
-                     c["indicator"]: narrative.label(i, lang), c["target"]: _target_cell(pd.Series(x), lang),
+                     c["indicator"]: narrative.label(i, lang), c["target"]: narrative.target_range(x["low"], x["high"], lang),
                      c["unit"]: narrative._unit(i, lang), c["baseline"]: base,
                      c["required"]: narrative.fmt(x["what_it_takes"], lang),
                      c["achieved"]: narrative.fmt(x["achieved_rate_5y"], lang), c["years"]: years,
@@ -485,34 +472,152 @@ def stretch_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFr
 
 
 def tally_table(cmp: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """The tally comparison (``tallies.compare``) with names, for a report in ``lang``."""
-    c = _TALLY_COLS[lang]
+    """The tally comparison (``tallies.compare``) with names, for a report in ``lang``: plans by short title,
+    documents by title and line (the curators' notes stay in data/doc_tallies.csv); what the document counts is its own words on a Vietnamese page (the quote)
+    and the data's description on an English one."""
+    from .documents import document_name
+
+    c = _cols(_TALLY_KEYS, lang)
     pn = _plan_names(plans, lang)
     rows = []
+    f = lambda v: "—" if pd.isna(v) else str(int(v))  # noqa: E731
     for x in cmp.to_dict("records"):
-        f = lambda v: "—" if pd.isna(v) else str(int(v))  # noqa: E731
-        rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["scope"]: x["scope"],
-                     c["category"]: _CATEGORY[lang].get(x["category"], x["category"]), c["count"]: f(x["count"]),
-                     c["engine_count"]: f(x["engine_count"]), c["table_count"]: f(x["table_count"]),
+        explanation = x["explanation"]  # (the data's own notes name ids and file lines: they stay in the CSV)
+        scope = x["scope"] if lang == "en" else f"“{x.get('quote') or ''}”"
+        source = ("" if pd.isna(x.get("source_line")) else
+                  t("overview.source_line", lang, doc=document_name(x["source_file"], lang), line=int(x["source_line"])))
+        rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["scope"]: scope,
+                     c["category"]: t(f"overview.category.{x['category']}", lang)
+                     if has(f"overview.category.{x['category']}", lang) else x["category"],
+                     c["count"]: f(x["count"]), c["engine_count"]: f(x["engine_count"]), c["table_count"]: f(x["table_count"]),
                      c["engine_targets"]: f(x["engine_targets"]), c["difference"]: f(x["difference"]),
-                     c["explanation"]: x["explanation"] + (f" Data note: {x['note']}" if lang == "en" and isinstance(
-                         x.get("note"), str) and x["note"].strip() else ""),
-                     c["source"]: f"{x['source_file']}:{x['source_line']}" if not pd.isna(x.get("source_line")) else ""})
+                     c["explanation"]: explanation, c["source"]: source})
+    return pd.DataFrame(rows, columns=list(c.values()))
+
+
+_REALISM_KEYS = ("plan", "targets_with_outturn", "share_met", "growth_targets", "mean_gap_growth", "gap_grdp_growth")
+_PAST_KEYS = ("plan", "locality", "indicator", "period", "target", "unit", "outturn", "verdict", "gap", "gap_pct",
+              "doc_verdict")
+_ALL_KEYS = ("plan", "locality", "indicator", "period", "target", "unit", "latest", "status", "observed_rate",
+             "required_rate", "doc_verdict")
+
+
+def realism_table(summary: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``progress.realism_summary`` for readers: plans by short title, the share met as a percentage,
+    gaps in points with two decimals, "—" where there is nothing to average."""
+    from .overview_chart import plan_order
+
+    c = _cols(_REALISM_KEYS, lang)
+    pn = {**_plan_names(plans, lang), "all": t("overview.all_plans", lang)}
+    rank = {p: i for i, p in enumerate(plan_order(plans))}
+    summary = summary.assign(_o=[len(rank) + 1 if p == "all" else rank.get(p, len(rank)) for p in summary["plan"]])
+    summary = summary.sort_values("_o", kind="mergesort")
+    rows = [{c["plan"]: pn.get(x["plan"], x["plan"]), c["targets_with_outturn"]: int(x["targets_with_outturn"]),
+             c["share_met"]: narrative.percent(x["share_met"], lang),
+             c["growth_targets"]: int(x["growth_targets"]),
+             c["mean_gap_growth"]: narrative.fmt(x["mean_gap_growth_pp"], lang, 2),
+             c["gap_grdp_growth"]: narrative.fmt(x["gap_grdp_growth_pp"], lang, 2)}
+            for x in summary.to_dict("records")]
+    return pd.DataFrame(rows, columns=list(c.values()))
+
+
+def verdict_table(card: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The documents' own verdicts (rows) against the engine's (columns), counts of targets; only
+    targets the document judged. Status words in the page's language."""
+    d = card[card["doc_verdict_en"].notna() & (card["doc_verdict_en"].astype(str) != "")]
+    no = t("overview.no_outturn", lang)
+    order = [s for s in config.STATUS_ORDER if s in set(d["doc_verdict_en"])]
+    cols = [s for s in config.STATUS_ORDER if s in set(d["verdict"].dropna())]
+    x = pd.crosstab(d["doc_verdict_en"], d["verdict"].fillna("_none")).reindex(
+        index=order, columns=cols + (["_none"] if d["verdict"].isna().any() else []), fill_value=0)
+    x.index = [narrative.status_label(s, lang) for s in x.index]
+    x.columns = [no if s == "_none" else narrative.status_label(s, lang) for s in x.columns]
+    x = x.reset_index(names=f"{t('overview.col.doc_verdict', lang)} ↓ / {t('overview.col.engine_verdict', lang)} →")
+    return x
+
+
+def _doc_verdict(x: dict, lang: str) -> str:
+    """The document's own verdict in the page's words (its printed word is in the indicator pages)."""
+    from .progress import DOC_VERDICTS
+
+    v = x.get("doc_verdict_en") or DOC_VERDICTS.get(x.get("doc_verdict") or "")
+    return narrative.status_label(v, lang) if isinstance(v, str) and v else "—"
+
+
+def _indicator_cells(x: dict, ind: pd.DataFrame, lang: str) -> tuple[str, str]:
+    i = ind.loc[x["indicator_id"]]
+    return narrative.label(i, lang), narrative._unit(i, lang)
+
+
+def past_targets_table(realism: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFrame,
+                       lang: str = "en") -> pd.DataFrame:
+    """Every past target with an outturn (``progress.planning_realism``) by name: plan, locality,
+    indicator, period, target, outturn, the engine's verdict, the gap in the unit and in % of the target."""
+    c = _cols(_PAST_KEYS, lang)
+    pn = _plan_names(plans, lang)
+    ind = indicators.set_index("indicator_id")
+    rows = []
+    for x in realism.to_dict("records"):
+        name, unit = _indicator_cells(x, ind, lang)
+        rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["locality"]: narrative._short_locality(x["locality"], lang),
+                     c["indicator"]: name, c["period"]: narrative.period_text(x["period_start"], x["period_end"]),
+                     c["target"]: narrative.target_range(x["low"], x["high"], lang), c["unit"]: unit,
+                     c["outturn"]: narrative.fmt(x["outturn"], lang),
+                     c["verdict"]: narrative.status_label(x["verdict"], lang) if isinstance(x["verdict"], str) else "—",
+                     c["gap"]: narrative.fmt(x["gap"], lang),
+                     c["gap_pct"]: "—" if pd.isna(x["gap_pct"]) else f"{narrative.fmt(x['gap_pct'], lang, 1)} %",
+                     c["doc_verdict"]: _doc_verdict(x, lang)})
+    return pd.DataFrame(rows, columns=list(c.values()))
+
+
+def all_targets_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Every target by name, with its latest figure, status and rates (no ids, "—" for nothing)."""
+    c = _cols(_ALL_KEYS, lang)
+    pn = _plan_names(plans, lang)
+    ind = indicators.set_index("indicator_id")
+    rows = []
+    for x in card.to_dict("records"):
+        name, unit = _indicator_cells(x, ind, lang)
+        latest = "—" if pd.isna(x["latest_value"]) else f"{narrative.fmt(x['latest_value'], lang)} ({x['latest_year']})"
+        rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["locality"]: narrative._short_locality(x["locality"], lang),
+                     c["indicator"]: name, c["period"]: narrative.period_text(x["period_start"], x["period_end"]),
+                     c["target"]: narrative.target_range(x["low"], x["high"], lang), c["unit"]: unit, c["latest"]: latest,
+                     c["status"]: narrative.status_label(x["status"], lang),
+                     c["observed_rate"]: narrative.fmt(x["observed_rate"], lang),
+                     c["required_rate"]: narrative.fmt(x["required_rate"], lang),
+                     c["doc_verdict"]: _doc_verdict(x, lang)})
     return pd.DataFrame(rows, columns=list(c.values()))
 
 
 def overview(lang: str = "en", ctx: Context | None = None) -> dict:
-    """The scorecard of all targets, counts by plan and status, the planning-realism tables, the
-    open targets ranked by stretch and the documents' own tallies against the engine."""
+    """Everything the overview page shows, in ``lang``.
+
+    Numbers for programs (``card``, ``counts``, ``realism``, ``realism_summary``, ``tallies``) and,
+    for readers, the narrative (``intro``, ``plan_lines``, ``misses``, ``realism_sentence``) and
+    readable tables (``realism_table``, ``verdict_table``, ``stretch``, ``tally_table``, ``past_table``,
+    ``targets_table``: names not ids, numbers in the page's format, "—" for nothing)."""
     ctx = ctx or get_context()
-    realism = planning_realism(ctx.card, ctx.catalog.indicators)
-    cmp = compare(tallies_of(ctx.catalog), ctx.card, ctx.catalog.indicators, lang)
+    cat = ctx.catalog
+    realism = planning_realism(ctx.card, cat.indicators)
+    summary = realism_summary(realism)
+    cmp = compare(tallies_of(cat), ctx.card, cat.indicators, lang)
+    pn = _plan_names(cat.plans, lang)
+    from .overview_chart import plan_order
+
+    order = plan_order(cat.plans)
+    misses = narrative.largest_misses(ctx.card)
     return {"card": ctx.card, "counts": ctx.card.groupby(["plan", "status"]).size().unstack(fill_value=0),
-            "realism": realism, "realism_summary": realism_summary(realism),
-            "doc_compare": pd.crosstab(ctx.card["doc_verdict_en"].fillna("—"), ctx.card["verdict"].fillna("no outturn"))
-            .loc[lambda d: d.index != "—"],
-            "stretch": stretch_table(ctx.card, ctx.catalog.indicators, ctx.catalog.plans, lang),
-            "tallies": cmp, "tally_table": tally_table(cmp, ctx.catalog.plans, lang)}
+            "realism": realism, "realism_summary": summary, "tallies": cmp, "misses_frame": misses,
+            "intro": narrative.overview_intro(ctx.card, lang),
+            "plan_lines": narrative.overview_plan_lines(ctx.card, order, pn, lang),
+            "misses": narrative.miss_sentences(misses, cat.indicators, pn, lang),
+            "realism_sentence": narrative.realism_sentence(summary, lang),
+            "realism_table": realism_table(summary, cat.plans, lang),
+            "verdict_table": verdict_table(ctx.card, lang),
+            "stretch": stretch_table(ctx.card, cat.indicators, cat.plans, lang),
+            "tally_table": tally_table(cmp, cat.plans, lang),
+            "past_table": past_targets_table(realism, cat.indicators, cat.plans, lang),
+            "targets_table": all_targets_table(ctx.card, cat.indicators, cat.plans, lang)}
 
 
 def table_html(df: pd.DataFrame) -> str:
@@ -568,45 +673,76 @@ def display_indicator_report(indicator_id: str, locality: str, lang: str = "en")
     return rep
 
 
+def figure_png(fig, dpi: int = 96) -> str:
+    """A matplotlib figure as base64 PNG text (for a ``data:`` address in a page), and closed."""
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+@lru_cache(maxsize=1)
+def _fragments():
+    import jinja2
+
+    from .pages import TEMPLATES
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True,
+                              lstrip_blocks=True)
+
+
+def fragment(name: str, **values) -> str:
+    """A part of a page from ``templates/<name>`` (jinja2, every value escaped unless marked safe)."""
+    return _fragments().get_template(name).render(**values)
+
+
+def _safe_table(df: pd.DataFrame):
+    from markupsafe import Markup
+
+    return Markup(table_html(df))  # table_html escapes every cell
+
+
+def overview_html(lang: str = "en", ctx: Context | None = None, ov: dict | None = None, part: str = "all") -> str:
+    """The overview page's body (``templates/overview.html.j2``): the narrative first, then the chart
+    and the readable tables. ``part`` "head" stops before the chart, "tail" starts after it (the
+    notebook shows the chart as an image output between the two)."""
+    from markupsafe import Markup
+
+    from .overview_chart import status_heatmap
+    from .task_register import overview_html as tasks_overview_html
+
+    ctx = ctx or get_context()
+    ov = ov or overview(lang, ctx)
+    m = lambda key, **kw: t(f"overview.{key}", lang, **kw)  # noqa: E731
+    tables = {k: _safe_table(ov[k]) for k in ("realism_table", "verdict_table", "tally_table", "past_table",
+                                               "targets_table")}
+    plan_col = t("overview.col.plan", lang)
+    st = ov["stretch"]
+    stretch = [(plan, _safe_table(st[st[plan_col] == plan].drop(columns=plan_col)))
+               for plan in dict.fromkeys(st[plan_col])]  # one table per plan, hardest first
+    cmp = ov["tallies"]
+    same = int((cmp["difference"].fillna(0) == 0).sum()) if len(cmp) else 0
+    tally_summary = m("tally_summary", n=len(cmp), k=cmp["tally_id"].nunique() if len(cmp) else 0, same=same,
+                      diff=len(cmp) - same)
+    return fragment("overview.html.j2", m=m, ov=ov, tables=tables, stretch=stretch, tally_summary=tally_summary,
+                    part=part, heatmap=figure_png(status_heatmap(ctx.card, ctx.catalog.plans, lang)) if part == "all" else "",
+                    heatmap_alt=m("heatmap.title"), tasks=Markup(tasks_overview_html(lang)) if part != "head" else "")
+
+
 def display_overview(lang: str = "en") -> dict:
-    """Show the overview scorecard in a notebook."""
+    """Show the overview scorecard in a notebook: the narrative, the chart (an image output) and the tables."""
     from IPython.display import HTML, display
 
-    from .plots import status_heatmap
+    from .overview_chart import status_heatmap
 
     ctx = get_context()
     ov = overview(lang, ctx)
-    en = lang == "en"
-    display(HTML(f"<h2>{'Scorecard of all targets' if en else 'Bảng theo dõi toàn bộ chỉ tiêu'}</h2>"))
+    display(HTML(overview_html(lang, ctx, ov, "head")))
     show_figure(status_heatmap(ctx.card, ctx.catalog.plans, lang))
-    summ = ov["realism_summary"].copy()
-    display(HTML(f"<h3>{'Planning realism: past targets against outturns' if en else 'Tính thực tế của kế hoạch: chỉ tiêu đã qua so với kết quả'}</h3>"
-                 + table_html(summ)))
-    display(HTML(f"<h3>{'Document verdicts against the engine' if en else 'Đánh giá của văn kiện so với công cụ'}</h3>"
-                 + ov["doc_compare"].to_html(escape=True)))
-    display(HTML(f"<h3>{'What it takes: open targets by stretch, hardest first' if en else 'Điều kiện để đạt: các chỉ tiêu còn hiệu lực xếp theo mức căng, khó nhất trước'}</h3>"
-                 + "<p>" + _md_escape(
-                     "Required annual rate from the baseline against the rate achieved over the last five years with data; "
-                     "stretch = required ÷ achieved (∞: the recent trend goes the other way; —: no recent figures)."
-                     if en else "Tốc độ cần thiết mỗi năm từ năm gốc so với tốc độ đạt được trong 5 năm gần nhất có số liệu; "
-                     "mức căng = cần thiết ÷ đạt được (∞: xu hướng gần đây đi ngược chiều; —: chưa có số liệu gần đây).")
-                 + "</p>" + table_html(ov["stretch"])))
-    head = "The documents' own tallies against the engine" if en else "Văn kiện tự tổng hợp so với công cụ"
-    if len(ov["tally_table"]):
-        display(HTML(f"<h3>{head}</h3>" + table_html(ov["tally_table"])))
-    else:
-        display(HTML(f"<h3>{head}</h3><p>" + ("No tallies in the data yet (data/doc_tallies.csv)." if en
-                                              else "Dữ liệu chưa có số liệu tự tổng hợp của văn kiện (data/doc_tallies.csv).")
-                     + "</p>"))
-    cols = ["target_id", "plan", "locality", "indicator_id", "low", "high", "outturn", "verdict", "gap", "gap_pct", "doc_verdict"]
-    display(HTML(f"<h3>{'Every past target with an outturn' if en else 'Các chỉ tiêu đã có kết quả'}</h3>"
-                 + table_html(ov["realism"][cols])))
-    card = ctx.card.copy()
-    card["status"] = card["status"].map(lambda s: narrative.status_label(s, lang))
-    from .task_register import overview_html as tasks_overview_html
-
-    display(HTML(tasks_overview_html(lang)))
-    display(HTML(f"<h3>{'All targets' if en else 'Toàn bộ chỉ tiêu'}</h3>" + table_html(
-        card[["target_id", "locality", "plan", "period_start", "period_end", "low", "high", "latest_year",
-              "latest_value", "status", "observed_rate", "required_rate", "doc_verdict"]])))
+    display(HTML(overview_html(lang, ctx, ov, "tail")))
     return ov

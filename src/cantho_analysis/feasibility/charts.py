@@ -2,18 +2,88 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from ..i18n import t as msg
 from ..safetext import mathtext_escape
-from .text import model_name, num, t
+from .text import model_name, num, pct, t
 
-__all__ = ["fan_chart", "distribution_chart", "coverage_chart", "history_chart", "sensitivity_chart"]
+__all__ = ["fan_chart", "average_fan_chart", "distribution_chart", "coverage_chart", "history_chart",
+           "sensitivity_chart", "running_average", "recent_average"]
 
 def _l(key: str, lang: str, **kw) -> str:
     return mathtext_escape(t(f"chart.{key}", lang, **kw))
+
+
+def _p(key: str, lang: str, **kw) -> str:
+    """A label of the page's own charts (``locales/*/feasibility_page.yaml``)."""
+    return mathtext_escape(msg(f"feasibility_page.chart.{key}", lang, **kw))
+
+
+def running_average(paths: np.ndarray, years: list[int], period_years: list[int], observed: dict) -> np.ndarray:
+    """The geometric average growth from the period's first year to each of its years, per path
+    (``n x len(period_years)``): observed years as observed, the others from ``paths`` (columns ``years``)."""
+    n = len(paths) if len(paths) else 1
+    cols = []
+    for y in period_years:
+        if y in observed:
+            cols.append(np.full(n, float(observed[y])))
+        elif y in years:
+            cols.append(paths[:, years.index(y)])
+        else:
+            cols.append(np.full(n, np.nan))
+    m = np.column_stack(cols) if cols else np.zeros((n, 0))
+    k = np.arange(1, m.shape[1] + 1)
+    return (np.cumprod(1 + m / 100, axis=1) ** (1 / k) - 1) * 100
+
+
+def recent_average(history: pd.DataFrame, k: int = 5) -> tuple[int, int, float] | None:
+    """The geometric average of the last ``k`` growth figures of the series: (first year, last year, % a year)."""
+    h = history.dropna(subset=["value"]).sort_values("year").tail(k)
+    if len(h) < min(k, 3):
+        return None
+    v = (np.prod(1 + h["value"].to_numpy(float) / 100) ** (1 / len(h)) - 1) * 100
+    return int(h["year"].iloc[0]), int(h["year"].iloc[-1]), float(v)
+
+
+def average_fan_chart(r, lang: str = "en"):
+    """The average so far: growth averaged from the period's first year to each year, its fan across
+    the ensemble's paths, against the target (what the decision is about)."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    p = r.params
+    s, lo, hi = p["start_year"], p["target_low"], p["target_high"]
+    fig, ax = plt.subplots(figsize=(9, 4.6))
+    pd_ = r.period
+    years = list(pd_.period_years)
+    paths = r.ensemble.paths
+    if years and (len(paths) or pd_.observed):
+        avg = running_average(paths, list(pd_.sim_years), years, pd_.observed)
+        q = np.nanpercentile(avg, [2.5, 10, 50, 90, 97.5], axis=0)
+        ax.fill_between(years, q[0], q[4], color="#c6dbef", label=_p("avg_band95", lang))
+        ax.fill_between(years, q[1], q[3], color="#6baed6", label=_p("avg_band80", lang))
+        ax.plot(years, q[2], color="#08519c", lw=2, marker="o", label=_p("avg_median", lang))
+        last = q[2][-1]
+        ax.annotate(f"{num(last, lang)} %", (years[-1], last), xytext=(6, -4), textcoords="offset points",
+                    fontsize=9, color="#08519c")
+    ax.axhspan(lo, hi, color="#d62728", alpha=0.15)
+    ax.axhline(lo, color="#d62728", lw=1.6, label=_p("avg_target", lang, lo=num(lo, lang)))
+    rec = recent_average(r.history)
+    if rec:
+        ax.axhline(rec[2], color="#636363", lw=1.2, ls="--",
+                   label=_p("avg_recent", lang, a0=rec[0], a1=rec[1], v=num(rec[2], lang, 2)))
+    ax.set_xticks(years)
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.6) if years else None
+    ax.set_xlabel(_p("avg_year", lang, s0=s + 1))
+    ax.set_ylabel(_p("avg_y", lang, s=s + 1))
+    ax.set_title(_p("avg_title", lang, s0=s + 1, lo=num(lo, lang)), fontsize=10.5, loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
 
 
 def fan_chart(r, lang: str = "en", ax=None):
@@ -61,6 +131,7 @@ def distribution_chart(r, lang: str = "en"):
     ax.axvline(r.params["target_low"], color="#d62728", lw=1)
     ax.set_xlabel(_l("avg", lang, s=r.params["start_year"] + 1, e=r.params["end_year"]))
     ax.set_ylabel("")
+    ax.set_title(_p("dist_title", lang, s=r.params["start_year"] + 1, e=r.params["end_year"]), fontsize=10.5, loc="left")
     fig.tight_layout()
     return fig
 
@@ -112,18 +183,35 @@ def history_chart(r, lang: str = "en"):
 
 
 def sensitivity_chart(r, lang: str = "en"):
-    """Heat map of P(average >= target low) by Vietnam's growth and the city–Vietnam gap."""
+    """Heat map of P(average >= target low) by Vietnam's growth and the city–Vietnam gap (cells
+    labelled as percentages in the page's number format)."""
     sns.set_theme(style="white", context="notebook")
     g = pd.DataFrame((r.sensitivity or {}).get("vietnam_x_gap", []))
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig, ax = plt.subplots(figsize=(7.5, 4.4))
     if not g.empty:
         g = g.set_index("vietnam_growth")
+        gap = ((r.sensitivity or {}).get("vietnam_x_gap_note") or {}).get("gap_estimated") or {}
+        where = lambda c: (gap.get("mean") or 0.0) if c == "estimated" else float(c)  # noqa: E731
+        g = g[sorted(g.columns, key=lambda c: (where(c), c == "estimated"))]
+        labels = g.apply(lambda col: [mathtext_escape(pct(v, lang)) if v == v and v is not None else "—" for v in col])
         g.index = [num(v, lang) for v in g.index]
-        g.columns = [_l("estimated", lang) if c == "estimated" else c for c in g.columns]
-        sns.heatmap(g * 100, annot=True, fmt=".0f", cmap="Blues", vmin=0, vmax=100, ax=ax, cbar=False)
+        g.columns = [textwrap.fill(gap_label(c, gap.get("mean"), lang), 16) for c in g.columns]
+        sns.heatmap(g.astype(float) * 100, annot=labels.to_numpy(), fmt="", cmap="Blues", vmin=0, vmax=100, ax=ax,
+                    cbar=False, linewidths=0.5, linecolor="white", annot_kws={"fontsize": 10})
+        plt.setp(ax.get_xticklabels(), rotation=0, fontsize=9)
+        plt.setp(ax.get_yticklabels(), rotation=0)
     ax.set_ylabel(_l("vn", lang, s=r.params["start_year"] + 1, e=r.params["end_year"]))
     ax.set_xlabel(_l("gap", lang))
     ax.set_title(_l("sens_title", lang, lo=num(r.params["target_low"], lang)), fontsize=10)
     fig.tight_layout()
     return fig
 
+
+def gap_label(col: str, estimated: float | None, lang: str) -> str:
+    """A column of the sensitivity grid (``-1``, ``+0``, ``+1``, ``estimated``) in words."""
+    key = {"-1": "minus", "+0": "zero", "0": "zero", "+1": "plus"}.get(str(col))
+    if key:
+        return mathtext_escape(msg(f"feasibility_page.gap.{key}", lang))
+    if str(col) == "estimated":
+        return mathtext_escape(msg("feasibility_page.gap.estimated", lang, g=num(estimated, lang)))
+    return mathtext_escape(str(col))
