@@ -185,3 +185,13 @@ def test_agency_successor_must_be_a_known_agency(tmp_path):
     (tmp_path / "agencies.csv").write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="successor"):
         load_agencies(tmp_path)
+
+
+def test_english_page_marks_the_quoted_tasks_as_vietnamese(data):
+    reg, agencies, plans = data
+    en = R.page_html(R.register_page(reg, agencies, plans, "dh_i_2025_2030", "en", AS_OF))
+    vi = R.page_html(R.register_page(reg, agencies, plans, "dh_i_2025_2030", "vi", AS_OF))
+    n = int((reg["plan"] == "dh_i_2025_2030").sum()) + int(reg.loc[reg["plan"] == "dh_i_2025_2030", "overdue"].sum())
+    assert en.count('<td lang="vi">') == n  # every task in the agency tables and the overdue table
+    assert 'lang="vi"' not in vi
+    assert "<NA>" not in en and "nan</td>" not in en

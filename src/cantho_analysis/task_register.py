@@ -218,8 +218,16 @@ def register_page(reg: pd.DataFrame, agencies: pd.DataFrame, plans: pd.DataFrame
     return RegisterPage(plan, lang, as_of, t("title", plan=pname), sentences, overdue, counts, groups, n)
 
 
-def _table_html(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, escape=True, na_rep="—", border=0)
+def _table_html(df: pd.DataFrame, lang: str | None = None) -> str:
+    """A table, every cell escaped. On an English page the tasks quoted as printed are marked
+    ``lang="vi"`` (screen readers, hyphenation, and the reader checks know they are quotations)."""
+    quote_col = msg("register.col_quote", lang) if lang and lang != "vi" else None
+    e = lambda v: "—" if v is None or (not isinstance(v, str) and pd.isna(v)) else html.escape(str(v))  # noqa: E731
+    head = "".join(f"<th>{e(c)}</th>" for c in df.columns)
+    rows = "".join("<tr>" + "".join(f"<td lang=\"vi\">{e(v)}</td>" if c == quote_col else f"<td>{e(v)}</td>"
+                                    for c, v in zip(df.columns, r)) + "</tr>\n"
+                   for r in df.itertuples(index=False, name=None))
+    return f'<table class="dataframe">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>'
 
 
 def page_html(page: RegisterPage) -> str:
@@ -228,13 +236,13 @@ def page_html(page: RegisterPage) -> str:
     e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
     parts = [f"<h2>{e(page.title)}</h2>"] + [f"<p>{e(s)}</p>" for s in page.sentences]
     parts.append(f"<h3>{e(t('overdue_head'))}</h3>")
-    parts.append(_table_html(page.overdue) if len(page.overdue) else f"<p>{e(t('overdue_none'))}</p>")
+    parts.append(_table_html(page.overdue, page.lang) if len(page.overdue) else f"<p>{e(t('overdue_none'))}</p>")
     parts.append(f"<h3>{e(t('counts_head'))}</h3>")
     for head, df in page.counts.items():
-        parts.append(f"<h4>{e(head)}</h4>" + _table_html(df))
+        parts.append(f"<h4>{e(head)}</h4>" + _table_html(df, page.lang))
     parts.append(f"<h3>{e(t('by_lead_head'))}</h3>")
     for head, df in page.groups:
-        parts.append(f"<h4>{e(head)}</h4>" + _table_html(df))
+        parts.append(f"<h4>{e(head)}</h4>" + _table_html(df, page.lang))
     return "\n".join(parts)
 
 
