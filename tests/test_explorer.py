@@ -182,6 +182,9 @@ class TestTasksTab:
         assert set(tb.select(agency=lead)["lead_agency"]) == {lead}
         en = TaskBrowser("en", as_of=date(2026, 11, 25)).render(None, None, 2029)
         assert "task(s) shown" in en and "overdue" in en
+        old = tb.render("ctr17_2021_2025")  # names bodies abolished in 2025: marked and explained once
+        assert "Sở Kế hoạch và Đầu tư†" in old and old.count("đã kết thúc hoạt động năm 2025") == 1
+        assert "†" not in tb.render("dh_i_2025_2030")
 
     def test_tasks_widget_builds_without_a_browser(self):
         from cantho_analysis import explorer

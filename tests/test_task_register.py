@@ -153,25 +153,49 @@ def test_task_number_is_shown_once(data, lang):
     assert R.task_text("2025 là năm bản lề", "7") == "2025 là năm bản lề"  # a year, not the number
 
 
-@pytest.mark.parametrize("lang,word", [("vi", "đã kết thúc hoạt động năm 2025"), ("en", "abolished 2025")])
-def test_bodies_abolished_in_2025_are_named_as_printed_and_marked(data, lang, word):
+@pytest.mark.parametrize("lang,word", [("vi", "Cơ quan đã kết thúc hoạt động năm 2025"),
+                                       ("en", "Bodies that ceased to exist in 2025")])
+def test_bodies_abolished_in_2025_are_named_as_printed_marked_and_explained(data, lang, word):
     reg, agencies, plans = data
     page = R.register_page(reg, agencies, plans, "ctr17_2021_2025", lang, AS_OF)
     heads = [h for h, _ in page.groups]
-    lead, helper = {"vi": ("Sở Kế hoạch và Đầu tư", "UBND quận, huyện"),
-                    "en": ("Department of Planning and Investment", "District People's Committees")}[lang]
-    assert any(h.startswith(f"{lead} ({word})") for h in heads), heads
+    lead, helper, kept = {"vi": ("Sở Kế hoạch và Đầu tư", "UBND quận, huyện", "Sở Xây dựng"),
+                          "en": ("Department of Planning and Investment", "District People's Committees",
+                                 "Department of Construction")}[lang]
+    assert any(h.startswith(f"{lead}†:") for h in heads) and any(h.startswith(f"{kept}:") for h in heads), heads
     helpers = " ".join(" ".join(df[_t(lang)("col_helpers")]) for _, df in page.groups)
-    assert f"{helper} ({word})" in helpers
+    assert f"{helper}†" in helpers
+    note = [s for s in page.sentences if s.startswith("† ")]
+    assert len(note) == 1 and word in note[0] and lead in note[0] and helper in note[0] and kept not in note[0]
+    # no successor is named: the bundle does not say which body took over
+    assert "successor" not in note[0] and "kế thừa" not in note[0]
+    # the 2025-2030 list names none of them, so it has no note
+    new = R.register_page(reg, agencies, plans, "dh_i_2025_2030", lang, AS_OF)
+    assert not [s for s in new.sentences if s.startswith("† ")]
 
 
-def test_successor_is_shown_when_the_data_name_one(data):
+def test_funds_and_state_columns_only_when_the_list_has_them(data):
+    reg, agencies, plans = data
+    old = R.register_page(reg, agencies, plans, "ctr17_2021_2025", "en", AS_OF)  # prints no funds
+    new = R.register_page(reg, agencies, plans, "dh_i_2025_2030", "en", AS_OF)
+    assert "Funds" not in old.groups[0][1].columns and "Funds" in new.groups[0][1].columns
+    assert "State" not in new.groups[0][1].columns  # no progress reported yet
+    tasks = reg[R.load_tasks().columns]
+    status = pd.DataFrame({"task_id": ["dh_i_2025_2030.003"], "as_of": ["2025-10-20"], "state": ["done"],
+                           "note": [""], "source": ["a"]})
+    page = R.register_page(build_register(tasks, status, AS_OF), agencies, plans, "dh_i_2025_2030", "en", AS_OF)
+    assert "State" in page.groups[0][1].columns
+
+
+def test_successor_is_named_when_the_data_name_one(data):
     _, agencies, _ = data
     a = agencies.copy()
     a.loc[a["agency"] == "dept_planning_investment", "successor"] = "dept_construction"
-    assert R._names(a, "en")["dept_planning_investment"] == (
-        "Department of Planning and Investment (abolished 2025; successor: Department of Construction)")
-    assert "cơ quan kế thừa: Sở Xây dựng" in R._names(a, "vi")["dept_planning_investment"]
+    note = R.abolished_note(a, {"dept_planning_investment", "dept_construction"}, "en")
+    assert note == ["† Bodies that ceased to exist in 2025, when the state apparatus was reorganised; named as "
+                    "printed in the list: Department of Planning and Investment (successor: Department of Construction)."]
+    assert "cơ quan kế thừa: Sở Xây dựng" in R.abolished_note(a, {"dept_planning_investment"}, "vi")[0]
+    assert R._names(a, "en")["dept_planning_investment"] == "Department of Planning and Investment†"
 
 
 def test_agency_successor_must_be_a_known_agency(tmp_path):

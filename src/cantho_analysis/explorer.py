@@ -419,7 +419,7 @@ class TaskBrowser:
     def render(self, plan: str | None = None, agency: str | None = None, year: int | None = None) -> str:
         """The selection's counts in one sentence, then its tasks (overdue first) as a table."""
         from .report import table_html
-        from .task_register import _n, _task_rows, fmt_date
+        from .task_register import _n, _task_rows, abolished_note, fmt_date
 
         sel = self.select(plan, agency, year).assign(_o=lambda d: ~d["overdue"])
         sel = sel.sort_values(["_o", "plan", "task_id"], kind="mergesort")
@@ -427,7 +427,10 @@ class TaskBrowser:
                                        overdue=_n(int(sel["overdue"].sum()), self.lang),
                                        due=_n(int(sel["due"].sum()), self.lang), year=self.as_of.year)
         rows = _task_rows(sel, self.names, self.lang, with_lead=True) if len(sel) else pd.DataFrame()
-        return f"<p>{html.escape(head)}</p>" + (table_html(rows) if len(rows) else "")
+        used = {a for col in ("lead_agency", "advisory_agencies", "coordinating_agencies") for v in sel[col]
+                if isinstance(v, str) for a in v.split(";") if a}
+        notes = "".join(f"<p><small>{html.escape(n)}</small></p>" for n in abolished_note(self.agencies, used, self.lang))
+        return f"<p>{html.escape(head)}</p>" + (table_html(rows) if len(rows) else "") + notes
 
 
 def tasks_widget(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested

@@ -99,20 +99,35 @@ class RegisterPage:
     n_tasks: int = 0
 
 
-def _names(agencies: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Agency names as printed (in ``lang``); a body abolished since (``abolished``, the 2025
-    reorganisation) says so, with its successor where ``successor`` names one."""
-    col = f"name_{lang}"
-    base = dict(zip(agencies["agency"], agencies[col]))
+def _abolished(agencies: pd.DataFrame) -> dict[str, tuple[int, str]]:
+    """``{agency: (year, successor id or "")}`` for the bodies marked abolished in agencies.csv."""
     out = {}
     for r in agencies.to_dict("records"):
-        name, year, succ = r[col], r.get("abolished"), r.get("successor")
-        if year is None or (not isinstance(year, str) and pd.isna(year)) or str(year) == "":
-            out[r["agency"]] = name
-        elif isinstance(succ, str) and succ:
-            out[r["agency"]] = msg("register.succeeded", lang, name=name, year=int(year), successor=base.get(succ, succ))
-        else:
-            out[r["agency"]] = msg("register.abolished", lang, name=name, year=int(year))
+        year = r.get("abolished")
+        if year is not None and not (not isinstance(year, str) and pd.isna(year)) and str(year) != "":
+            succ = r.get("successor")
+            out[r["agency"]] = (int(year), succ if isinstance(succ, str) else "")
+    return out
+
+
+def _names(agencies: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Agency names as printed (in ``lang``); a body abolished since (the 2025 reorganisation)
+    carries a mark (†) that :func:`abolished_note` explains."""
+    gone = _abolished(agencies)
+    mark = msg("register.abolished_mark", lang)
+    return {a: f"{n}{mark}" if a in gone else n for a, n in zip(agencies["agency"], agencies[f"name_{lang}"])}
+
+
+def abolished_note(agencies: pd.DataFrame, used: set[str], lang: str) -> list[str]:
+    """One sentence per year naming the bodies among ``used`` that were abolished that year, with
+    their successor where agencies.csv names one; empty when none is."""
+    gone = {a: v for a, v in _abolished(agencies).items() if a in used}
+    plain = dict(zip(agencies["agency"], agencies[f"name_{lang}"]))
+    out = []
+    for year in sorted({y for y, _ in gone.values()}):
+        bodies = [msg("register.successor_body", lang, name=plain[a], successor=plain.get(s, s)) if s else plain[a]
+                  for a, (y, s) in sorted(gone.items(), key=lambda kv: plain[kv[0]]) if y == year]
+        out.append(msg("register.abolished_note", lang, year=year, bodies="; ".join(bodies)))
     return out
 
 
@@ -129,7 +144,10 @@ def _agency_list(value: object, names: dict[str, str]) -> str:
     return "; ".join(names.get(a, a) for a in str(value).split(";") if a)
 
 
-def _task_rows(reg: pd.DataFrame, names: dict[str, str], lang: str, with_lead: bool) -> pd.DataFrame:
+def _task_rows(reg: pd.DataFrame, names: dict[str, str], lang: str, with_lead: bool, with_funds: bool = True,
+               with_state: bool = True) -> pd.DataFrame:
+    """One row per task; the funds and state columns are left out when the whole list has none
+    (the page says so in a sentence instead of a column of "not stated")."""
     t = _t(lang)
     rows = []
     for r in reg.to_dict("records"):
@@ -145,8 +163,8 @@ def _task_rows(reg: pd.DataFrame, names: dict[str, str], lang: str, with_lead: b
         row.update({
             t("col_helpers"): _agency_list(";".join(helpers), names),
             t("col_deadline"): deadline_label(r["deadline_text"], lang),
-            t("col_funds"): funds or t("fund.none"),
-            t("col_state"): t(f"state.{r['state']}"),
+            **({t("col_funds"): funds or t("fund.none")} if with_funds else {}),
+            **({t("col_state"): t(f"state.{r['state']}")} if with_state else {}),
             t("col_flag"): t(f"flag.{r['flag'] or 'none'}"),
             t("col_source"): t("source", line=int(r["source_line"])),
         })
@@ -199,7 +217,11 @@ def register_page(reg: pd.DataFrame, agencies: pd.DataFrame, plans: pd.DataFrame
     reported = int((r["state"] != NO_STATE).sum())
     sentences.append(t("states", reported=_n(reported, lang), n=_n(n, lang),
                                         done=_n((r["state"] == "done").sum(), lang)) if reported else t("no_states"))
-    overdue = _task_rows(r[r["overdue"]], names, lang, with_lead=True)
+    used = {a for col in ("lead_agency", "advisory_agencies", "coordinating_agencies") for v in r[col]
+            if isinstance(v, str) for a in v.split(";") if a}
+    sentences += abolished_note(agencies, used, lang)
+    cols = {"with_funds": bool(fk.notna().any()), "with_state": reported > 0}
+    overdue = _task_rows(r[r["overdue"]], names, lang, with_lead=True, **cols)
     counts = {
         t("by_year"): _count_table(r, "deadline_year", None, t("col_year"), lang),
         t("by_funding"): _count_table(r, "funding_kind", _labels("fund", lang), t("col_funding_kind"), lang,
@@ -214,7 +236,7 @@ def register_page(reg: pd.DataFrame, agencies: pd.DataFrame, plans: pd.DataFrame
         # overdue first, then by task number
         g = g.assign(_o=~g["overdue"]).sort_values(["_o", "task_id"], kind="mergesort")
         groups.append((t("lead_count", agency=names.get(a, a), n=_n(len(g), lang)),
-                       _task_rows(g, names, lang, with_lead=False)))
+                       _task_rows(g, names, lang, with_lead=False, **cols)))
     return RegisterPage(plan, lang, as_of, t("title", plan=pname), sentences, overdue, counts, groups, n)
 
 
