@@ -56,7 +56,7 @@ def explorer_options(card: pd.DataFrame, indicators: pd.DataFrame, locality: str
             "indicators": [(str(names.get(i, i)), i) for i in ids], "indicator": ind}
 
 
-LANGUAGES = [("Tiếng Việt", "vi"), ("English", "en")]
+LANGUAGES = [(msg(f"page.lang.{code}", code), code) for code in ("vi", "en")]  # each named in itself
 # Exported scenarios are the user's files: kept beside the reports, never inside the report set
 # (reports/ is a link to the latest build, replaced as a whole by the next `make reports`).
 SCENARIO_DIR = config.REPO_ROOT / "exports" / "scenarios"
