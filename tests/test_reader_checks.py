@@ -152,3 +152,39 @@ def test_real_pages_summary_and_the_pages_this_branch_owns(small_set, capsys):
     # the index links every page of the set, in its own language, and both indexes to each other
     vi = (small_set / "index.vi.html").read_text(encoding="utf-8")
     assert 'href="index.en.html"' in vi and "tasks/ctr17_2021_2025.vi.html" in vi
+
+
+# --------------------------------------------------------------------------- make screenshots (its logic, no browser)
+def _screenshots_tool():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "screenshots.py"
+    spec = importlib.util.spec_from_file_location("screenshots_tool", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_screenshots_pick_the_merged_city_first_and_fill_up_to_five(tmp_path):
+    tool = _screenshots_tool()
+    for stem in ("can_tho_old/grdp_growth", "can_tho_merged/grdp_growth", "soc_trang/poverty_rate",
+                 "hau_giang/a", "can_tho_merged/b", "can_tho_old/c", "vietnam/d"):
+        p = tmp_path / "indicators" / f"{stem}.vi.html"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("x", encoding="utf-8")
+    picked = tool.pick_indicators(tmp_path, ("grdp_growth", "poverty_rate", "missing"), "vi")
+    assert picked == ["indicators/can_tho_merged/grdp_growth", "indicators/soc_trang/poverty_rate",
+                      "indicators/can_tho_merged/b", "indicators/can_tho_old/c", "indicators/can_tho_old/grdp_growth"]
+    pages = tool.page_list(tmp_path, ["vi"], ("grdp_growth",))
+    assert [n for _, n, _ in pages][:4] == ["1-index", "2-overview", "3-feasibility", "4-can_tho_merged-grdp_growth"]
+    assert pages[0][2] == tmp_path / "index.vi.html" and len(pages) == 8
+
+
+def test_screenshots_say_how_to_install_chromium(monkeypatch):
+    tool = _screenshots_tool()
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    with pytest.raises(tool.ScreenshotError, match="apt-get install chromium"):
+        tool.find_chromium()
+    with pytest.raises(tool.ScreenshotError, match="not found at '/nope'"):
+        tool.find_chromium("/nope")
