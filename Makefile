@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LANGS ?= vi,en
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test lab benchmark clean
+.PHONY: help setup reports test lab benchmark screenshots clean
 
 help: ## list the rules
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -40,6 +40,11 @@ lab: setup ## open JupyterLab on the explorer notebook (works as root and on a h
 
 benchmark: setup ## time the batch against a naive papermill loop, and the models
 	$(BIN)/python benchmarks/run_all.py
+
+# Not part of `make test`: needs Chromium (apt-get install chromium). Reuses reports/ when it has the
+# pages, else builds them with --only; SCREENSHOT_ARGS passes options (e.g. --reports /tmp/set --height 3000).
+screenshots: setup ## headless Chromium screenshots of the index, overview, feasibility and five indicator pages into screenshots/
+	$(BIN)/python tools/screenshots.py $(SCREENSHOT_ARGS)
 
 clean: ## remove the generated reports (the reports link and the builds folder beside it)
 	@if [ -d reports ] && [ ! -L reports ]; then \

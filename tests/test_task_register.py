@@ -1,13 +1,13 @@
 """The task register page and the overview section, in Vietnamese and English."""
 
 import re
-import string
 from datetime import date
 
 import pandas as pd
 import pytest
 
 from cantho_analysis import task_register as R
+from cantho_analysis.i18n import t
 from cantho_analysis.tasks import build_register
 
 AS_OF = date(2026, 11, 25)
@@ -19,23 +19,19 @@ def data():
     return reg, agencies, plans
 
 
-def _keys(d, prefix=""):
-    out = set()
-    for k, v in d.items():
-        out |= _keys(v, f"{prefix}{k}.") if isinstance(v, dict) else {f"{prefix}{k}"}
-    return out
+def test_register_messages_exist_in_both_languages():
+    from cantho_analysis.i18n import check_catalogues, keys
+
+    assert not [p for p in check_catalogues() if p.startswith("register.")]
+    from cantho_analysis.tasks import NO_STATE, STATES
+
+    for lang in ("vi", "en"):
+        assert set(keys("register.state", lang)) == {*STATES, NO_STATE}
+    assert {"overdue", "due", "upcoming", "recurring", "conditional", "none"} == set(keys("register.flag"))
 
 
-def _fields(s):
-    return {f for _, f, _, _ in string.Formatter().parse(s) if f}
-
-
-def test_languages_have_the_same_keys_and_placeholders():
-    vi, en = R.TEXT["vi"], R.TEXT["en"]
-    assert _keys({k: v for k, v in vi.items() if k != "deadline"}) == _keys({k: v for k, v in en.items() if k != "deadline"})
-    for k, v in en.items():
-        if isinstance(v, str):
-            assert _fields(v) == _fields(vi[k]), k
+def _t(lang):
+    return lambda key, **v: t(f"register.{key}", lang, **v)
 
 
 @pytest.mark.parametrize("plan", ["dh_i_2025_2030", "ctr17_2021_2025"])
@@ -45,16 +41,16 @@ def test_page_groups_every_task_once_with_quote_and_line(data, plan, lang):
     page = R.register_page(reg, agencies, plans, plan, lang, AS_OF)
     n = int((reg["plan"] == plan).sum())
     assert page.n_tasks == n == sum(len(df) for _, df in page.groups)
-    t = R.TEXT[lang]
+    tt = _t(lang)
     for _, df in page.groups:
-        assert df[t["col_source"]].str.match(r"^(dòng|line) \d+$").all()
-        assert df[t["col_quote"]].str.len().gt(0).all()
+        assert df[tt("col_source")].str.match(r"^(dòng|line) \d+$").all()
+        assert df[tt("col_quote")].str.len().gt(0).all()
         # overdue first within each agency
-        flags = list(df[t["col_flag"]] == t["flag"]["overdue"])
+        flags = list(df[tt("col_flag")] == tt("flag.overdue"))
         assert flags == sorted(flags, reverse=True)
     assert len(page.overdue) == int(reg.loc[reg["plan"] == plan, "overdue"].sum())
-    counts = page.counts[t["by_year"]]
-    assert sum(int(x.replace(".", "").replace(",", "")) for x in counts[t["col_tasks"]]) == n
+    counts = page.counts[tt("by_year")]
+    assert sum(int(x.replace(".", "").replace(",", "")) for x in counts[tt("col_tasks")]) == n
 
 
 def test_vietnamese_page_is_vietnamese(data):
@@ -130,9 +126,10 @@ def test_deadline_labels(text, label):
 
 
 def test_every_deadline_rule_has_an_english_label():
+    from cantho_analysis.i18n import keys
     from cantho_analysis.tasks import DEADLINE_RULES
 
-    assert set(R.TEXT["en"]["deadline"]) == {name for name, _, _ in DEADLINE_RULES}
+    assert set(keys("register.deadline", "en")) == {name for name, _, _ in DEADLINE_RULES}
 
 
 @pytest.mark.parametrize("lang,doc", [("vi", "Chương trình hành động số 17/CTr-UBND (04/10/2021)"),
@@ -141,3 +138,84 @@ def test_page_names_its_source_document_not_a_file(data, lang, doc):
     reg, agencies, plans = data
     html = R.page_html(R.register_page(reg, agencies, plans, "ctr17_2021_2025", lang, AS_OF))
     assert doc in html and ".txt" not in html
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_task_number_is_shown_once(data, lang):
+    """The number column holds the task's number; the quoted task does not start with it again."""
+    reg, agencies, plans = data
+    page = R.register_page(reg, agencies, plans, "ctr17_2021_2025", lang, AS_OF)
+    tt = _t(lang)
+    for _, df in page.groups:
+        for no, quote in zip(df[tt("col_no")], df[tt("col_quote")]):
+            assert not re.match(rf"^\s*0*{no}\b", quote), (no, quote)
+    assert R.task_text("42 Kế hoạch ứng phó", "42") == "Kế hoạch ứng phó"
+    assert R.task_text("2025 là năm bản lề", "7") == "2025 là năm bản lề"  # a year, not the number
+
+
+@pytest.mark.parametrize("lang,word", [("vi", "Cơ quan đã kết thúc hoạt động năm 2025"),
+                                       ("en", "Bodies that ceased to exist in 2025")])
+def test_bodies_abolished_in_2025_are_named_as_printed_marked_and_explained(data, lang, word):
+    reg, agencies, plans = data
+    page = R.register_page(reg, agencies, plans, "ctr17_2021_2025", lang, AS_OF)
+    heads = [h for h, _ in page.groups]
+    lead, helper, kept = {"vi": ("Sở Kế hoạch và Đầu tư", "UBND quận, huyện", "Sở Xây dựng"),
+                          "en": ("Department of Planning and Investment", "District People's Committees",
+                                 "Department of Construction")}[lang]
+    assert any(h.startswith(f"{lead}†:") for h in heads) and any(h.startswith(f"{kept}:") for h in heads), heads
+    helpers = " ".join(" ".join(df[_t(lang)("col_helpers")]) for _, df in page.groups)
+    assert f"{helper}†" in helpers
+    note = [s for s in page.sentences if s.startswith("† ")]
+    assert len(note) == 1 and word in note[0] and lead in note[0] and helper in note[0] and kept not in note[0]
+    # no successor is named: the bundle does not say which body took over
+    assert "successor" not in note[0] and "kế thừa" not in note[0]
+    # the 2025-2030 list names none of them, so it has no note
+    new = R.register_page(reg, agencies, plans, "dh_i_2025_2030", lang, AS_OF)
+    assert not [s for s in new.sentences if s.startswith("† ")]
+
+
+def test_funds_and_state_columns_only_when_the_list_has_them(data):
+    reg, agencies, plans = data
+    old = R.register_page(reg, agencies, plans, "ctr17_2021_2025", "en", AS_OF)  # prints no funds
+    new = R.register_page(reg, agencies, plans, "dh_i_2025_2030", "en", AS_OF)
+    assert "Funds" not in old.groups[0][1].columns and "Funds" in new.groups[0][1].columns
+    assert "State" not in new.groups[0][1].columns  # no progress reported yet
+    tasks = reg[R.load_tasks().columns]
+    status = pd.DataFrame({"task_id": ["dh_i_2025_2030.003"], "as_of": ["2025-10-20"], "state": ["done"],
+                           "note": [""], "source": ["a"]})
+    page = R.register_page(build_register(tasks, status, AS_OF), agencies, plans, "dh_i_2025_2030", "en", AS_OF)
+    assert "State" in page.groups[0][1].columns
+
+
+def test_successor_is_named_when_the_data_name_one(data):
+    _, agencies, _ = data
+    a = agencies.copy()
+    a.loc[a["agency"] == "dept_planning_investment", "successor"] = "dept_construction"
+    note = R.abolished_note(a, {"dept_planning_investment", "dept_construction"}, "en")
+    assert note == ["† Bodies that ceased to exist in 2025, when the state apparatus was reorganised; named as "
+                    "printed in the list: Department of Planning and Investment (successor: Department of Construction)."]
+    assert "cơ quan kế thừa: Sở Xây dựng" in R.abolished_note(a, {"dept_planning_investment"}, "vi")[0]
+    assert R._names(a, "en")["dept_planning_investment"] == "Department of Planning and Investment†"
+
+
+def test_agency_successor_must_be_a_known_agency(tmp_path):
+    from cantho_analysis import config
+    from cantho_analysis.tasks import load_agencies
+    from cantho_analysis.validation import ValidationError
+
+    src = (config.data_dir() / "agencies.csv").read_text(encoding="utf-8").splitlines()
+    head, rows = src[0], src[1:]
+    rows = [r[:-1] + "nope" if r.startswith("dept_planning_investment,") else r for r in rows]
+    (tmp_path / "agencies.csv").write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="successor"):
+        load_agencies(tmp_path)
+
+
+def test_english_page_marks_the_quoted_tasks_as_vietnamese(data):
+    reg, agencies, plans = data
+    en = R.page_html(R.register_page(reg, agencies, plans, "dh_i_2025_2030", "en", AS_OF))
+    vi = R.page_html(R.register_page(reg, agencies, plans, "dh_i_2025_2030", "vi", AS_OF))
+    n = int((reg["plan"] == "dh_i_2025_2030").sum()) + int(reg.loc[reg["plan"] == "dh_i_2025_2030", "overdue"].sum())
+    assert en.count('<td lang="vi">') == n  # every task in the agency tables and the overdue table
+    assert 'lang="vi"' not in vi
+    assert "<NA>" not in en and "nan</td>" not in en

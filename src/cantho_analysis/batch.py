@@ -53,6 +53,7 @@ def skip_slow_iri_checker() -> None:
 skip_slow_iri_checker()
 
 from . import config  # noqa: E402
+from .i18n import t as msg  # noqa: E402
 from .pages import render_page  # noqa: E402
 from .publish import MANIFEST, FORMAT, TOOL, OutputError, describe_os_error, open_output  # noqa: E402
 
@@ -377,30 +378,6 @@ def run_jobs(jobs: list[Job], out_dir: Path, n_workers: int = 2, progress: bool 
 
 
 # --------------------------------------------------------------------------- index and publishing
-INDEX_TEXT = {
-    "en": {"title": "Cần Thơ policy analysis workbook: all reports", "index": "All reports",
-           "produced": "{ok} of {total} reports are up to date", "failed_n": "{n} could not be rebuilt",
-           "failed_head": "Reports that could not be rebuilt", "general": "Overview, feasibility and task registers",
-           "targets_head": "Indicators and their targets", "counts": "Targets by status:",
-           "locality": "Locality", "plan": "Plan", "status": "Status", "search": "Search",
-           "search_hint": "indicator name…", "all": "all", "indicator": "Indicator", "target": "Target (deadline)",
-           "latest": "Figure judged", "year": "Year", "report": "Other language", "rows_shown": "indicators shown",
-           "stale": "stale: kept from {built}", "failed": "failed", "stale_line": "{name}: {error}. The version built {built} is shown.",
-           "failed_line": "{name}: {error}.", "overview": "Overview scorecard", "feasibility": "Growth feasibility: the 2025–2030 average growth target",
-           "tasks": "Task register: {name}",
-           "footer": "Built {built} by cantho-analysis {version}. Each report gives the source of every figure."},
-    "vi": {"title": "Sổ tay phân tích chính sách thành phố Cần Thơ: danh mục báo cáo", "index": "Danh mục báo cáo",
-           "produced": "{ok} trên {total} báo cáo đã được cập nhật", "failed_n": "{n} báo cáo không tạo lại được",
-           "failed_head": "Báo cáo không tạo lại được", "general": "Tổng quan, khả năng đạt mục tiêu và danh mục nhiệm vụ",
-           "targets_head": "Các chỉ tiêu và mục tiêu", "counts": "Số chỉ tiêu theo tình trạng:",
-           "locality": "Địa phương", "plan": "Văn bản", "status": "Tình trạng", "search": "Tìm",
-           "search_hint": "tên chỉ tiêu…", "all": "tất cả", "indicator": "Chỉ tiêu", "target": "Mục tiêu (thời hạn)",
-           "latest": "Số liệu dùng để đánh giá", "year": "Năm", "report": "Ngôn ngữ khác", "rows_shown": "chỉ tiêu được hiển thị",
-           "stale": "bản cũ, tạo ngày {built}", "failed": "lỗi", "stale_line": "{name}: {error}. Đang hiển thị bản tạo ngày {built}.",
-           "failed_line": "{name}: {error}.", "overview": "Tổng quan các chỉ tiêu", "feasibility": "Khả năng đạt mục tiêu tăng trưởng bình quân giai đoạn 2025–2030",
-           "tasks": "Danh mục nhiệm vụ: {name}",
-           "footer": "Tạo ngày {built} bằng cantho-analysis {version}. Mỗi báo cáo đều ghi nguồn của từng số liệu."},
-}
 INDEX_LOCALITY_ORDER = ("can_tho_merged", "can_tho_old", "soc_trang", "hau_giang", "mekong_delta", "vietnam")
 
 
@@ -431,7 +408,9 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
     present = [l for l in ("vi", "en") if any(r.job.lang == l for r in results)] or list(langs)
     first = None
     for lang in present:
-        t = INDEX_TEXT[lang]
+        def t(key: str, _lang=lang, **values) -> str:
+            return msg(f"index.{key}", _lang, **values)
+
         mine = [r for r in results if r.job.lang == lang]
         other = {(r.job.kind, r.job.locality or r.job.plan, r.job.indicator_id): r for r in results if r.job.lang != lang}
 
@@ -444,20 +423,29 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
 
         def note(r: Result) -> str:
             if r.stale:
-                return t["stale"].format(built=format_date(r.built, lang))
-            return "" if r.ok else t["failed"]
+                return t("stale", built=format_date(r.built, lang))
+            return "" if r.ok else t("failed")
+
+        def name(r: Result) -> str:
+            if r.job.kind == "tasks":
+                return t("tasks", name=plan_name(r.job.plan))
+            if r.job.kind in ("overview", "feasibility"):
+                return t(r.job.kind)
+            if r.job.kind == "indicator":
+                ind_name = label(ind.loc[r.job.indicator_id], lang) if r.job.indicator_id in ind.index else r.job.indicator_id
+                loc_name = config.LOCALITY_NAMES.get(r.job.locality, {}).get(lang, r.job.locality)
+                return t("indicator_page", indicator=ind_name, locality=loc_name)
+            return r.job.stem
 
         failed = []
         for r in mine:
             if not r.ok:
-                name = r.job.stem
-                line = t["stale_line" if r.stale else "failed_line"]
-                failed.append(line.format(name=name, error=r.error, built=format_date(r.built, lang) if r.built else "—"))
+                failed.append(t("stale_line" if r.stale else "failed_line", name=name(r), error=r.error,
+                                built=format_date(r.built, lang) if r.built else "—"))
         general = []
         for r in sorted((r for r in mine if r.job.kind in ("overview", "feasibility", "tasks")),
                         key=lambda r: (["overview", "feasibility", "tasks"].index(r.job.kind), r.job.plan)):
-            name = t["tasks"].format(name=plan_name(r.job.plan)) if r.job.kind == "tasks" else t[r.job.kind]
-            general.append((name, href(r), note(r)))
+            general.append((name(r), href(r), note(r)))
         general += [(r.job.stem, href(r), note(r)) for r in mine
                     if r.job.kind not in ("overview", "feasibility", "tasks", "indicator")]
         sections, status_counts = [], {}
@@ -480,17 +468,17 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                 latest = head if head is not None and not pd.isna(head["latest_year"]) else None
                 o = other.get(("indicator", loc, iid))
                 bg, fg = _chip(st)
-                name = label(indicator, lang) if indicator is not None else iid
+                iname = label(indicator, lang) if indicator is not None else iid
                 plan_ids = list(dict.fromkeys(c["plan"]))
                 rows.append({
-                    "name": name, "href": href(r), "note": note(r), "status": st, "status_label": status_label(st, lang),
+                    "name": iname, "href": href(r), "note": note(r), "status": st, "status_label": status_label(st, lang),
                     "bg": bg, "fg": fg, "plans": " ".join(plan_ids), "plan_names": "; ".join(plan_name(p) for p in plan_ids),
                     "target": (f"{_target_cell(head, lang)}{unit} ({int(head['period_end'])})" if head is not None else "—"),
                     "latest": (f"{fmt(latest['latest_value'], lang)}{unit}" if latest is not None else "—"),
                     "year": (figure_years(latest) if latest is not None else "—"),  # 2021–2025 for a period figure
-                    "search": _fold(f"{name} {iid} {' '.join(plan_name(p) for p in plan_ids)}"),
+                    "search": _fold(f"{iname} {iid} {' '.join(plan_name(p) for p in plan_ids)}"),
                     "other_href": href(o) if o is not None else "", "other_lang": o.job.lang if o is not None else "",
-                    "other_label": {"vi": "Tiếng Việt", "en": "English"}.get(o.job.lang, "") if o is not None else ""})
+                    "other_label": msg(f"page.lang.{o.job.lang}", lang) if o is not None else ""})
             if rows:
                 sections.append({"id": loc, "name": config.LOCALITY_NAMES[loc][lang], "rows": rows})
         all_plans = sorted({p for sec in sections for r in sec["rows"] for p in r["plans"].split()})
@@ -499,14 +487,14 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
         counts += [(s, status_label(s, lang), n, *_chip(s)) for s, n in sorted(status_counts.items())
                    if s not in config.STATUS_ORDER]
         ok = sum(r.ok for r in mine)
-        produced = t["produced"].format(ok=ok, total=len(mine)) + (
-            "; " + t["failed_n"].format(n=len(mine) - ok) if ok < len(mine) else "") + "."
+        produced = t("produced", ok=fmt(ok, lang, 0), total=fmt(len(mine), lang, 0)) + (
+            "; " + t("failed_n", n=fmt(len(mine) - ok, lang, 0)) if ok < len(mine) else "") + "."
         page = env.get_template("index.html.j2").render(
             lang=lang, t=t, css=_markup(css), produced=produced, failed=failed, general=general, counts=counts,
             localities=[(s["id"], s["name"]) for s in sections], plans=[(p, plan_name(p)) for p in all_plans],
-            sections=sections, languages=[(l, {"vi": "Tiếng Việt", "en": "English"}[l], "" if l == lang else index_name(l))
+            sections=sections, languages=[(l, msg(f"page.lang.{l}", lang), "" if l == lang else index_name(l))
                                           for l in present],
-            footer=t["footer"].format(built=format_date(built, lang), version=_version()))
+            footer=t("footer", built=format_date(built, lang), version=_version()))
         (out_dir / index_name(lang)).write_text(page, encoding="utf-8")
         first = first or page
     path = out_dir / "index.html"

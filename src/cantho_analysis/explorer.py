@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .i18n import LANGS, catalogue, keys, t as msg
 from .numbers import format_number
 
 __all__ = ["explorer_options", "ui_text", "slider_labels", "plan_choices", "base_grdp_choices", "scenario_frames",
@@ -55,49 +56,38 @@ def explorer_options(card: pd.DataFrame, indicators: pd.DataFrame, locality: str
             "indicators": [(str(names.get(i, i)), i) for i in ids], "indicator": ind}
 
 
-UI_TEXT = {
-    "en": {"language": "Language", "locality": "Locality", "plan": "Plan", "indicator": "Indicator",
-           "all": "(all plans)", "growth_header": "Real GRDP growth, %/yr", "slider": "{year}, %/yr",
-           "deflator": "GDP deflator, %/yr", "population": "Population growth, %/yr",
-           "base": "GRDP {year} (current prices)", "export": "Export scenario", "exported": "Saved: {files}",
-           "download": "download", "scenario_title": "Scenario calculator 2026–2030",
-           "tab_indicators": "Indicators and scenarios", "tab_tasks": "Tasks and projects", "lead": "Lead agency",
-           "year": "Deadline year", "all_agencies": "(all agencies)", "all_years": "(all years)",
-           "tasks_shown": "{n} task(s) shown, as of {date}: {overdue} overdue (no completion reported), {due} due in {year}."},
-    "vi": {"language": "Ngôn ngữ", "locality": "Địa phương", "plan": "Văn bản", "indicator": "Chỉ số",
-           "all": "(tất cả văn bản)", "growth_header": "Tăng trưởng GRDP thực (giá so sánh), %/năm",
-           "slider": "{year}, %/năm", "deflator": "Chỉ số giảm phát GDP, %/năm",
-           "population": "Tăng dân số, %/năm", "base": "GRDP năm {year} (giá hiện hành)",
-           "export": "Xuất kịch bản", "exported": "Đã lưu: {files}", "download": "tải về",
-           "scenario_title": "Tính toán kịch bản 2026–2030",
-           "tab_indicators": "Chỉ tiêu và kịch bản", "tab_tasks": "Nhiệm vụ và dự án", "lead": "Cơ quan chủ trì",
-           "year": "Năm đến hạn", "all_agencies": "(tất cả cơ quan)", "all_years": "(tất cả các năm)",
-           "tasks_shown": "{n} nhiệm vụ được hiển thị, tính đến ngày {date}: {overdue} quá hạn (chưa có báo cáo hoàn thành), {due} đến hạn trong năm {year}."},
-}
-LANGUAGES = [("Tiếng Việt", "vi"), ("English", "en")]
+LANGUAGES = [(msg(f"page.lang.{code}", code), code) for code in ("vi", "en")]  # each named in itself
 # Exported scenarios are the user's files: kept beside the reports, never inside the report set
 # (reports/ is a link to the latest build, replaced as a whole by the next `make reports`).
 SCENARIO_DIR = config.REPO_ROOT / "exports" / "scenarios"
 
 
 def ui_text(lang: str) -> dict:
-    """Every label of the explorer's widgets in one language."""
-    if lang not in UI_TEXT:
-        raise ValueError(f"lang must be one of {tuple(UI_TEXT)}, not {lang!r}")
-    return UI_TEXT[lang]
+    """Every label of the explorer's widgets in one language (``explorer.ui.*`` of the message
+    catalogue), as ``{name: text}``; texts with placeholders are templates (use :func:`_t`)."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    return {k: catalogue(lang)[f"explorer.ui.{k}"] for k in keys("explorer.ui", lang)}
+
+
+def _t(lang: str, group: str = "ui"):
+    """``_t("vi")("slider", year=2026)`` is the message ``explorer.ui.slider`` in Vietnamese."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    return lambda key, **values: msg(f"explorer.{group}.{key}" if group else f"explorer.{key}", lang, **values)
 
 
 def slider_labels(start: int, end: int, lang: str = "en") -> list[str]:
     """The growth sliders' labels, one per year after ``start``: "2026, %/yr" under the header
     "Real GRDP growth, %/yr" (localised)."""
-    t = ui_text(lang)
-    return [t["slider"].format(year=y) for y in range(start + 1, end + 1)]
+    t = _t(lang)
+    return [t("slider", year=y) for y in range(start + 1, end + 1)]
 
 
 def plan_choices(plans: list[str], plan_names: dict, lang: str = "en") -> list[tuple[str, str]]:
     """The plan dropdown's (label, value) pairs: names instead of ids, "(all plans)" first."""
-    t = ui_text(lang)
-    return [(t["all"] if p == ALL else str(plan_names.get(p, p)), p) for p in plans]
+    t = _t(lang)
+    return [(t("all") if p == ALL else str(plan_names.get(p, p)), p) for p in plans]
 
 
 def base_grdp_choices(actuals: pd.DataFrame, lang: str = "en", year: int = 2025,
@@ -106,50 +96,46 @@ def base_grdp_choices(actuals: pd.DataFrame, lang: str = "en", year: int = 2025,
     label the value with its unit, the figure's status, vintage and source (shortest first)."""
     from .narrative import _status_word
 
+    from .documents import document_name
+
     a = actuals[(actuals["indicator_id"] == "grdp_current") & (actuals["locality"] == locality)
                 & (actuals["period_start"] == year) & (actuals["period_end"] == year)]
-    unit = "billion VND" if lang == "en" else "tỷ đồng"
+    t = _t(lang, "")
+    unit = t("calc.bn")
     out: dict[str, float] = {}
     for value, g in a.groupby("value", sort=False):
         bits = []
         for r in g.itertuples():
             src = getattr(r, "source_file", None)
             if isinstance(src, str) and src:
-                short = src.split("_")[0].replace(".md", "")
                 line = getattr(r, "source_line", None)
-                src = f"{short}:{int(line)}" if line is not None and not pd.isna(line) else short
+                src = (t("source_line", document=document_name(src, lang), line=int(line))
+                       if line is not None and not pd.isna(line) else document_name(src, lang))
             else:
                 url = str(getattr(r, "source_url", "") or "")
-                src = url.split("//")[-1].split("/")[0] if url else "?"
+                src = url.split("//")[-1].split("/")[0] if url else t("no_source")
             st = _status_word("figure", r.status, lang)
-            bits.append(f"{st}, {r.published}, {src}" if isinstance(r.published, str) and r.published else f"{st}, {src}")
-        out[f"{format_number(float(value), lang, 0)} {unit} ({'; '.join(bits)})"] = float(value)
+            bits.append(t("base_source", status=st, published=r.published, source=src)
+                        if isinstance(r.published, str) and r.published else t("base_source_nodate", status=st, source=src))
+        out[t("base_choice", value=format_number(float(value), lang, 0), unit=unit, sources="; ".join(bits))] = float(value)
     return out
 
 
 def scenario_frames(res: "ScenarioResult", lang: str = "en") -> dict[str, pd.DataFrame]:
     """The scenario as two tables: the yearly path and the outcomes against the targets."""
-    en = lang == "en"
-    path = res.table.rename(columns={
-        "year": "year" if en else "năm", "real_growth_pct": "real GRDP growth, %" if en else "tăng trưởng GRDP thực, %",
-        "real_index": "real GRDP index (base = 1)" if en else "chỉ số GRDP thực (năm gốc = 1)",
-        "grdp_current_bn": "GRDP, current prices, billion VND" if en else "GRDP giá hiện hành, tỷ đồng",
-        "population": "population, persons" if en else "dân số, người",
-        "grdp_per_capita_mn": "GRDP per person, million VND" if en else "GRDP bình quân đầu người, triệu đồng"})
-    t, m = res.targets, res.met
-    yes, no = ("met", "missed") if en else ("đạt", "không đạt")
-    s, e = res.years[0], res.years[-1]
+    t = _t(lang, "export")
+    path = res.table.rename(columns={c: t(c) for c in ("year", "real_growth_pct", "real_index", "grdp_current_bn",
+                                                       "population", "grdp_per_capita_mn")})
+    tg, m = res.targets, res.met
+    word = lambda ok: t("met") if ok else t("missed")  # noqa: E731
+    s, e = res.years[0] + 1, res.years[-1]
     rows = [
-        ((f"average real growth {s + 1}–{e}, %/yr" if en else f"tăng trưởng bình quân {s + 1}–{e}, %/năm"),
-         res.average_growth, t["avg_growth_low"], yes if m["avg_growth_low"] else no),
-        ((f"average real growth {s + 1}–{e}, upper end, %/yr" if en else f"tăng trưởng bình quân {s + 1}–{e}, cận trên, %/năm"),
-         res.average_growth, t["avg_growth_high"], yes if m["avg_growth_high"] else no),
-        ((f"GRDP {e}, current prices, billion VND" if en else f"GRDP năm {e}, giá hiện hành, tỷ đồng"),
-         res.grdp_2030, t["grdp_2030"], yes if m["grdp_2030"] else no),
-        ((f"GRDP per person {e}, million VND" if en else f"GRDP bình quân đầu người năm {e}, triệu đồng"),
-         res.per_capita_2030, t["per_capita_2030"], yes if m["per_capita_2030"] else no),
+        (t("avg_low", s=s, e=e), res.average_growth, tg["avg_growth_low"], word(m["avg_growth_low"])),
+        (t("avg_high", s=s, e=e), res.average_growth, tg["avg_growth_high"], word(m["avg_growth_high"])),
+        (t("grdp", e=e), res.grdp_2030, tg["grdp_2030"], word(m["grdp_2030"])),
+        (t("per_capita", e=e), res.per_capita_2030, tg["per_capita_2030"], word(m["per_capita_2030"])),
     ]
-    cols = ["outcome", "value", "target", "result"] if en else ["kết quả", "giá trị", "chỉ tiêu", "đánh giá"]
+    cols = [t("outcome"), t("value"), t("target"), t("result")]
     return {"path": path, "outcomes": pd.DataFrame(rows, columns=cols)}
 
 
@@ -267,18 +253,6 @@ def scenario_defaults(ctx=None, lang: str = "en") -> dict:
             "base_grdp": levels.get(2025, float(bases.iloc[0]["value"]) if len(bases) else 316932.0)}
 
 
-_TXT = {
-    "en": {"avg": "Average real growth {s}–{e}", "grdp": "GRDP {e} at current prices", "pc": "GRDP per person {e}",
-           "met": "met", "missed": "missed", "target": "target", "path": "your path", "tpath": "path at {x} %/yr",
-           "title": "Real GRDP index (base {s} = 100)", "year": "Year", "fan": "feasibility study: 80 % / 95 % of paths",
-           "bn": "billion VND", "mn": "million VND"},
-    "vi": {"avg": "Tăng trưởng bình quân {s}–{e}", "grdp": "GRDP năm {e} (giá hiện hành)", "pc": "GRDP bình quân đầu người {e}",
-           "met": "đạt", "missed": "không đạt", "target": "chỉ tiêu", "path": "kịch bản của bạn", "tpath": "lộ trình {x} %/năm",
-           "title": "Chỉ số GRDP giá so sánh (năm {s} = 100)", "year": "Năm", "fan": "nghiên cứu khả thi: 80 % / 95 % số đường mô phỏng",
-           "bn": "tỷ đồng", "mn": "triệu đồng"},
-}
-
-
 class ScenarioCalculator:
     """Control values in, numbers and an updated figure out. The figure is created once and
     its artists are updated in place, so an update costs one redraw (see benchmarks/)."""
@@ -305,19 +279,19 @@ class ScenarioCalculator:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        t = _TXT[self.lang]
+        t = _t(self.lang, "calc")
         fig = Figure(figsize=(8, 4.2))
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         if self.fan is not None:
             yrs, q025, q10, q90, q975 = self.fan
             ax.fill_between(yrs, q025, q975, color="#c6dbef", alpha=0.6, lw=0)
-            ax.fill_between(yrs, q10, q90, color="#9ecae1", alpha=0.8, lw=0, label=t["fan"])
-        (self._l_path,) = ax.plot(res.years, res.real_index * 100, "o-", color="#08519c", lw=2, label=t["path"])
+            ax.fill_between(yrs, q10, q90, color="#9ecae1", alpha=0.8, lw=0, label=t("fan"))
+        (self._l_path,) = ax.plot(res.years, res.real_index * 100, "o-", color="#08519c", lw=2, label=t("path"))
         (self._l_target,) = ax.plot(res.years, res.target_index_path * 100, "--", color="#d62728", lw=1.5,
-                                    label=t["tpath"].format(x=format_number(res.targets["avg_growth_low"], self.lang)))
-        ax.set_xlabel(t["year"])
-        ax.set_title(t["title"].format(s=self.start), fontsize=11)
+                                    label=t("tpath", x=format_number(res.targets["avg_growth_low"], self.lang)))
+        ax.set_xlabel(t("year"))
+        ax.set_title(t("title", s=self.start), fontsize=11)
         ax.legend(loc="upper left", fontsize=8, frameon=False)
         ax.set_xticks(res.years)
         fig.tight_layout()
@@ -345,19 +319,19 @@ class ScenarioCalculator:
         return buf.getvalue()
 
     def summary_html(self, res: ScenarioResult) -> str:
-        t, L = _TXT[self.lang], self.lang
+        t, L = _t(self.lang, "calc"), self.lang
         f = lambda x, d=1: format_number(x, L, d)
-        mark = lambda ok: (f"<b style='color:#1a9850'>{t['met']}</b>" if ok else f"<b style='color:#a50026'>{t['missed']}</b>")
+        mark = lambda ok: (f"<b style='color:#1a9850'>{t('met')}</b>" if ok else f"<b style='color:#a50026'>{t('missed')}</b>")
         rows = [
-            (t["avg"].format(s=self.start, e=self.end), f"{f(res.average_growth, 2)} %",
+            (t("avg", s=self.start, e=self.end), f"{f(res.average_growth, 2)} %",
              f"{f(res.targets['avg_growth_low'])}–{f(res.targets['avg_growth_high'])} %",
              f"{mark(res.met['avg_growth_low'])} / {mark(res.met['avg_growth_high'])}"),
-            (t["grdp"].format(e=self.end), f"{f(res.grdp_2030, 0)} {t['bn']}", f"≥ {f(res.targets['grdp_2030'], 0)}", mark(res.met["grdp_2030"])),
-            (t["pc"].format(e=self.end), f"{f(res.per_capita_2030)} {t['mn']}", f"≈ {f(res.targets['per_capita_2030'], 0)}",
+            (t("grdp", e=self.end), f"{f(res.grdp_2030, 0)} {t('bn')}", f"≥ {f(res.targets['grdp_2030'], 0)}", mark(res.met["grdp_2030"])),
+            (t("pc", e=self.end), f"{f(res.per_capita_2030)} {t('mn')}", f"≈ {f(res.targets['per_capita_2030'], 0)}",
              mark(res.met["per_capita_2030"])),
         ]
         body = "".join(f"<tr><td>{html.escape(a)}</td><td>{b}</td><td>{html.escape(c)}</td><td>{d}</td></tr>" for a, b, c, d in rows)
-        return f"<table><tr><th></th><th></th><th>{t['target']}</th><th></th></tr>{body}</table>"
+        return f"<table><tr><th></th><th></th><th>{t('target')}</th><th></th></tr>{body}</table>"
 
 
 @lru_cache(maxsize=4)
@@ -446,32 +420,34 @@ class TaskBrowser:
     def render(self, plan: str | None = None, agency: str | None = None, year: int | None = None) -> str:
         """The selection's counts in one sentence, then its tasks (overdue first) as a table."""
         from .report import table_html
-        from .task_register import _n, _task_rows, fmt_date
+        from .task_register import _n, _task_rows, abolished_note, fmt_date
 
         sel = self.select(plan, agency, year).assign(_o=lambda d: ~d["overdue"])
         sel = sel.sort_values(["_o", "plan", "task_id"], kind="mergesort")
-        t = ui_text(self.lang)
-        head = t["tasks_shown"].format(n=_n(len(sel), self.lang), date=fmt_date(self.as_of, self.lang),
+        head = _t(self.lang)("tasks_shown", n=_n(len(sel), self.lang), date=fmt_date(self.as_of, self.lang),
                                        overdue=_n(int(sel["overdue"].sum()), self.lang),
                                        due=_n(int(sel["due"].sum()), self.lang), year=self.as_of.year)
         rows = _task_rows(sel, self.names, self.lang, with_lead=True) if len(sel) else pd.DataFrame()
-        return f"<p>{html.escape(head)}</p>" + (table_html(rows) if len(rows) else "")
+        used = {a for col in ("lead_agency", "advisory_agencies", "coordinating_agencies") for v in sel[col]
+                if isinstance(v, str) for a in v.split(";") if a}
+        notes = "".join(f"<p><small>{html.escape(n)}</small></p>" for n in abolished_note(self.agencies, used, self.lang))
+        return f"<p>{html.escape(head)}</p>" + (table_html(rows) if len(rows) else "") + notes
 
 
 def tasks_widget(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested
     """The tasks tab: plan, lead agency and deadline year; the matching tasks, overdue first."""
     import ipywidgets as W
 
-    t = ui_text(lang)
+    t = _t(lang)
     tb = TaskBrowser(lang)
     o = tb.options()
     wide = {"description_width": "initial"}
-    plan_w = W.Dropdown(options=[(t["all"], "")] + o["plans"], value="", description=t["plan"], style=wide,
+    plan_w = W.Dropdown(options=[(t("all"), "")] + o["plans"], value="", description=t("plan"), style=wide,
                         layout=W.Layout(width="48%"))
-    lead_w = W.Dropdown(options=[(t["all_agencies"], "")] + o["agencies"], value="", description=t["lead"],
+    lead_w = W.Dropdown(options=[(t("all_agencies"), "")] + o["agencies"], value="", description=t("lead"),
                         style=wide, layout=W.Layout(width="48%"))
-    year_w = W.Dropdown(options=[(t["all_years"], 0)] + [(str(y), y) for y in o["years"]], value=0,
-                        description=t["year"], style=wide)
+    year_w = W.Dropdown(options=[(t("all_years"), 0)] + [(str(y), y) for y in o["years"]], value=0,
+                        description=t("year"), style=wide)
     out = W.HTML()
 
     def refresh(*_):
@@ -487,16 +463,16 @@ def explorer_widget(lang: str = "en"):  # pragma: no cover - needs a front end; 
     """The indicator explorer as a widget (locality, plan, indicator; chart, table, narrative)."""
     import ipywidgets as W
 
-    t = ui_text(lang)
+    t = _t(lang)
     ex = IndicatorExplorer(lang)
     opts = ex.options()
     plan_names = dict(zip(ex.ctx.catalog.plans["plan"], ex.ctx.catalog.plans[f"name_{lang}"]))
     wide = {"description_width": "initial"}
     loc_w = W.Dropdown(options=[(config.LOCALITY_NAMES[l][lang], l) for l in opts["localities"]], value=opts["locality"],
-                       description=t["locality"], style=wide, layout=W.Layout(width="48%"))
+                       description=t("locality"), style=wide, layout=W.Layout(width="48%"))
     plan_w = W.Dropdown(options=plan_choices(opts["plans"], plan_names, lang), value=opts["plan"],
-                        description=t["plan"], style=wide, layout=W.Layout(width="48%"))
-    ind_w = W.Dropdown(options=opts["indicators"], value=opts["indicator"], description=t["indicator"], style=wide,
+                        description=t("plan"), style=wide, layout=W.Layout(width="48%"))
+    ind_w = W.Dropdown(options=opts["indicators"], value=opts["indicator"], description=t("indicator"), style=wide,
                        layout=W.Layout(width="70%"))
     img = W.Image(format="png", layout=W.Layout(max_width="900px"))
     out = W.HTML()
@@ -532,22 +508,22 @@ def scenario_widget(lang: str = "en", folder=None):  # pragma: no cover - needs 
 
     import ipywidgets as W
 
-    t = ui_text(lang)
+    t = _t(lang)
     calc = ScenarioCalculator(lang, fan=feasibility_fan())
     d = calc.defaults
     wide = {"description_width": "initial"}
     sliders = [W.FloatSlider(value=d["latest_growth"], min=-5, max=20, step=0.1, description=lab,
                              continuous_update=False, readout_format=".1f", style=wide)
                for lab in slider_labels(calc.start, calc.end, lang)]
-    defl = W.FloatSlider(value=d["deflator"], min=0, max=12, step=0.1, description=t["deflator"],
+    defl = W.FloatSlider(value=d["deflator"], min=0, max=12, step=0.1, description=t("deflator"),
                          continuous_update=False, style=wide)
     popg = W.FloatSlider(value=d["population_growth"], min=-1, max=3, step=0.01, readout_format=".2f",
-                         description=t["population"], continuous_update=False, style=wide)
+                         description=t("population"), continuous_update=False, style=wide)
     opts = list(d["base_grdp_options"].items())
     base_value = d["base_grdp"] if d["base_grdp"] in [v for _, v in opts] else (opts[0][1] if opts else d["base_grdp"])
     base = W.Dropdown(options=opts or [(str(d["base_grdp"]), d["base_grdp"])], value=base_value,
-                      description=t["base"].format(year=calc.start), style=wide, layout=W.Layout(width="100%"))
-    export_b = W.Button(description=t["export"], icon="download")
+                      description=t("base", year=calc.start), style=wide, layout=W.Layout(width="100%"))
+    export_b = W.Button(description=t("export"), icon="download")
     saved = W.HTML()
     img, out = W.Image(format="png"), W.HTML()
     last = {}
@@ -569,14 +545,14 @@ def scenario_widget(lang: str = "en", folder=None):  # pragma: no cover - needs 
             f"<a download='{html.escape(p.name)}' href='data:{mime};base64,{base64.b64encode(p.read_bytes()).decode()}'>"
             f"{html.escape(p.suffix[1:].upper())}</a>"
             for p, mime in zip(paths, ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))
-        saved.value = (f"<small>{html.escape(t['exported'].format(files=', '.join(str(p) for p in paths)))}"
-                       f" — {html.escape(t['download'])}: {links}</small>")
+        saved.value = (f"<small>{html.escape(t('exported', files=', '.join(str(p) for p in paths)))}"
+                       f" — {html.escape(t('download'))}: {links}</small>")
 
     for w in sliders + [defl, popg, base]:
         w.observe(refresh, names="value")
     export_b.on_click(export)
     refresh()
-    controls = W.VBox([W.HTML(f"<b>{html.escape(t['growth_header'])}</b>")] + sliders + [defl, popg, base, export_b, saved])
+    controls = W.VBox([W.HTML(f"<b>{html.escape(t('growth_header'))}</b>")] + sliders + [defl, popg, base, export_b, saved])
     return W.HBox([controls, W.VBox([out, img])]), calc
 
 
@@ -585,21 +561,21 @@ def show_app(lang: str = "en"):  # pragma: no cover - needs a front end; the log
     import ipywidgets as W
     from IPython.display import display
 
-    lang_w = W.Dropdown(options=LANGUAGES, value=lang, description=ui_text(lang)["language"])
+    lang_w = W.Dropdown(options=LANGUAGES, value=lang, description=_t(lang)("language"))
     box = W.VBox()
     state = {}
 
     def build(*_):
         L = lang_w.value
-        lang_w.description = ui_text(L)["language"]
+        lang_w.description = _t(L)("language")
         ex_box, ex = explorer_widget(L)
         sc_box, calc = scenario_widget(L)
         tk_box, tasks = tasks_widget(L)
         state.update(explorer=ex, calculator=calc, tasks=tasks)
-        tabs = W.Tab(children=[W.VBox([ex_box, W.HTML(f"<h2>{html.escape(ui_text(L)['scenario_title'])}</h2>"), sc_box]),
+        tabs = W.Tab(children=[W.VBox([ex_box, W.HTML(f"<h2>{html.escape(_t(L)('scenario_title'))}</h2>"), sc_box]),
                                tk_box])
         for i, key in enumerate(("tab_indicators", "tab_tasks")):
-            tabs.set_title(i, ui_text(L)[key])
+            tabs.set_title(i, _t(L)(key))
         box.children = [tabs]
 
     lang_w.observe(build, names="value")

@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import narrative
+from .i18n import t as msg
 from .safetext import spreadsheet_safe_frame
 
 log = logging.getLogger(__name__)
@@ -36,41 +37,9 @@ __all__ = ["scorecard_sheet", "data_sheets", "feasibility_sheets", "write_xlsx",
 
 MAX_WIDTH = 60
 
-_ABOUT = {
-    "en": [("about", "What each sheet holds."),
-           ("scorecard", "One row per target: indicator, locality, plan, unit and status in words, then every column of "
-                         "the scorecard (status code, latest figure, rates, verdicts, what it takes: required rate, rate "
-                         "achieved over the last five years with data, stretch = required / achieved), names in both "
-                         "languages and the target's source (file, line, quote)."),
-           ("tally_comparison", "The documents' own tallies (targets met, exceeded, not met) against the engine's count of "
-                                "items and the document's own table, with the reason for every difference."),
-           ("targets", "Every target as printed in the plans, with its source."),
-           ("actuals", "Every outcome figure, every version and vintage (published), with its source."),
-           ("scenarios", "The growth scenarios 2025-2030."),
-           ("indicators", "Indicator names, units, measure and direction."),
-           ("plans", "The plans the targets belong to."),
-           ("doc_tallies", "The documents' own tallies as data, with file, line and quote."),
-           ("feasibility", "The feasibility study of the 2025-2030 growth target (cantho-analysis feasibility --format json): "
-                           "parameters and headline numbers; the feas_* sheets hold its tables."),
-           ("note", "Text cells that begin with =, +, - or @ are prefixed with ' so that they stay text.")],
-    "vi": [("about", "Nội dung từng trang tính."),
-           ("scorecard", "Mỗi dòng một chỉ tiêu: tên chỉ số, địa phương, văn bản, đơn vị và tình trạng bằng chữ, sau đó là "
-                         "toàn bộ các cột của bảng theo dõi (mã tình trạng, số liệu mới nhất, tốc độ, đánh giá, điều kiện "
-                         "để đạt: tốc độ cần thiết, tốc độ đạt được trong 5 năm gần nhất có số liệu, mức căng = cần thiết "
-                         "/ đạt được), tên bằng hai thứ tiếng và nguồn của chỉ tiêu (tệp, dòng, trích dẫn)."),
-           ("tally_comparison", "Số chỉ tiêu đạt, vượt, không đạt do văn kiện tự tổng hợp so với số đếm của công cụ và "
-                                "của chính bảng kết quả trong văn kiện, kèm giải thích mọi chênh lệch."),
-           ("targets", "Toàn bộ chỉ tiêu như in trong các văn bản, kèm nguồn."),
-           ("actuals", "Toàn bộ số liệu kết quả, mọi phiên bản và thời điểm công bố (published), kèm nguồn."),
-           ("scenarios", "Các kịch bản tăng trưởng 2025-2030."),
-           ("indicators", "Tên chỉ số, đơn vị, loại và chiều đánh giá."),
-           ("plans", "Các văn bản đặt ra chỉ tiêu."),
-           ("doc_tallies", "Số liệu tự tổng hợp của văn kiện, kèm tệp, dòng và trích dẫn."),
-           ("feasibility", "Nghiên cứu khả năng đạt mục tiêu tăng trưởng 2025-2030 (cantho-analysis feasibility "
-                           "--format json): tham số và kết quả chính; các trang feas_* là các bảng của nghiên cứu."),
-           ("note", "Ô văn bản bắt đầu bằng =, +, - hoặc @ được thêm dấu ' ở đầu để luôn là văn bản.")],
-}
-_SHEET_HEAD = {"en": ("sheet", "contents"), "vi": ("trang", "nội dung")}
+# The rows of the "about" sheet, in order (texts: ``export.about.<sheet>`` in the message catalogue).
+ABOUT_ORDER = ("about", "scorecard", "tally_comparison", "targets", "actuals", "scenarios", "indicators", "plans",
+               "doc_tallies", "feasibility", "note")
 
 
 def scorecard_sheet(card: pd.DataFrame, cat, lang: str = "en") -> pd.DataFrame:
@@ -143,9 +112,9 @@ def feasibility_sheets(result: dict) -> dict[str, pd.DataFrame]:
 
 
 def about_sheet(lang: str, sheets: list[str]) -> pd.DataFrame:
-    head = _SHEET_HEAD[lang]
-    rows = [(k, v) for k, v in _ABOUT[lang] if k in sheets or k == "note"]
-    return pd.DataFrame(rows, columns=list(head))
+    """What each sheet holds, in ``lang`` (sheets named in ``sheets``, then the note)."""
+    rows = [(k, msg(f"export.about.{k}", lang)) for k in ABOUT_ORDER if k in sheets or k == "note"]
+    return pd.DataFrame(rows, columns=[msg("export.head.sheet", lang), msg("export.head.contents", lang)])
 
 
 def _width(series: pd.Series, header: str) -> int:

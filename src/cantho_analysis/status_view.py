@@ -11,6 +11,7 @@ import unicodedata
 import pandas as pd
 
 from . import config, narrative
+from .i18n import t as msg
 from .progress import figure_years
 from .safetext import spreadsheet_safe_frame, terminal_safe
 
@@ -81,13 +82,8 @@ def named_card(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFrame
     return spreadsheet_safe_frame(out)
 
 
-_HEAD = {"en": ("Indicator", "Target", "Unit", "Latest", "Status"),
-         "vi": ("Chỉ số", "Chỉ tiêu", "Đơn vị", "Mới nhất", "Tình trạng")}
-_WIT = {"en": "what it takes: {req} {ru}{vs}", "vi": "để đạt cần: {req} {ru}{vs}"}
-_VS = {"en": " against {ach} {ru} in {years} (stretch {s})", "vi": " so với {ach} {ru} giai đoạn {years} (mức căng {s})"}
-_SUCC = {"en": "successor: the merged city's target, {t}", "vi": "chỉ tiêu kế thừa: chỉ tiêu của thành phố sau hợp nhất, {t}"}
-_BY = {"en": "{v} {u} by {y}", "vi": "{v} {u} vào năm {y}"}
-_COUNTS = {"en": "Targets by status", "vi": "Số chỉ tiêu theo tình trạng"}
+def _t(lang: str):
+    return lambda key, **values: msg(f"status_view.{key}", lang, **values)
 
 
 def _cell(x, lang, dec=None) -> str:
@@ -98,11 +94,12 @@ def _target(r, lang) -> str:
     lo, hi = r["low"], r["high"]
     if pd.isna(lo) and pd.isna(hi):
         return "—"
+    t = _t(lang)
     if pd.isna(lo):
-        return ("< " if lang == "en" else "dưới ") + _cell(hi, lang)
+        return t("below", v=_cell(hi, lang))
     if pd.isna(hi):
-        return ("≥ " if lang == "en" else "từ ") + _cell(lo, lang)
-    return _cell(lo, lang) if lo == hi else f"{_cell(lo, lang)}–{_cell(hi, lang)}"
+        return t("at_least", v=_cell(lo, lang))
+    return _cell(lo, lang) if lo == hi else t("range", low=_cell(lo, lang), high=_cell(hi, lang))
 
 
 def _fit(text: str, width: int) -> str:
@@ -116,6 +113,7 @@ def status_text(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFram
     per target with the indicator's name (wrapped), target, unit, latest figure and status; a
     second line with what it takes (open targets) or the successor (superseded ones; described
     from ``targets`` when given)."""
+    t = _t(lang)
     ind = indicators.set_index("indicator_id")
     tg = targets.set_index("target_id") if targets is not None else None
     pl = dict(zip(plans["plan"], plans[f"name_{lang}"])) if not plans.empty else {}
@@ -127,7 +125,7 @@ def status_text(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFram
         lines.append("")
         title = f"{config.LOCALITY_NAMES.get(loc, {}).get(lang, loc)} — {pl.get(plan, plan)}"
         lines += textwrap.wrap(terminal_safe(title), width) or [""]
-        lines.append(row_fmt.format(*_HEAD[lang]).rstrip())
+        lines.append(row_fmt.format(*(t(f"head.{k}") for k in ("indicator", "target", "unit", "latest", "status"))).rstrip())
         lines.append("-" * min(width, w_n + w_t + w_u + w_l + w_s + 4))
         for _, r in g.iterrows():
             i = ind.loc[r["indicator_id"]] if r["indicator_id"] in ind.index else None
@@ -156,20 +154,21 @@ def status_text(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFram
                 if not pd.isna(r.get("achieved_rate_5y")):
                     years = (str(r["achieved_to"]) if r["achieved_from"] == r["achieved_to"]
                              else f"{r['achieved_from']}–{r['achieved_to']}")
-                    s = "∞" if pd.isna(r.get("stretch")) else _cell(r["stretch"], lang, 2)
-                    vs = _VS[lang].format(ach=_cell(r["achieved_rate_5y"], lang), ru=ru, years=years, s=s)
-                extra = _WIT[lang].format(req=_cell(r["what_it_takes"], lang), ru=ru, vs=vs)
+                    s = t("stretch_infinite") if pd.isna(r.get("stretch")) else _cell(r["stretch"], lang, 2)
+                    vs = t("against", ach=_cell(r["achieved_rate_5y"], lang), ru=ru, years=years, s=s)
+                extra = t("what_it_takes", req=_cell(r["what_it_takes"], lang), ru=ru, vs=vs)
             elif r["status"] == "superseded" and isinstance(r.get("successor"), str) and r.get("successor"):
                 succ = r["successor"]
                 if tg is not None and succ in tg.index:
                     st = tg.loc[succ]
-                    succ = _BY[lang].format(v=_target(st, lang), u=narrative._unit(i, lang) if i is not None else "",
-                                            y=int(st["period_end"]))
-                extra = _SUCC[lang].format(t=succ)
+                    succ = t("by_year", v=_target(st, lang), u=narrative._unit(i, lang) if i is not None else "",
+                             y=int(st["period_end"]))
+                extra = t("successor", t=succ)
             if extra:
                 lines += textwrap.wrap(terminal_safe(extra), width - 4, initial_indent="    ", subsequent_indent="    ")
     counts = card["status"].value_counts()
     lines.append("")
-    lines += textwrap.wrap(f"{_COUNTS[lang]}: " + ", ".join(f"{narrative.status_label(k, lang)}: {v}"
-                                                          for k, v in counts.items()), width)
+    lines += textwrap.wrap(f"{t('counts')}: " + ", ".join(t("count", status=narrative.status_label(k, lang),
+                                                              n=narrative.fmt(v, lang, 0))
+                                                            for k, v in counts.items()), width)
     return "\n".join(lines).lstrip("\n")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .i18n import t as msg
 from .progress import DOC_VERDICTS
 
 __all__ = ["TALLY_COLUMNS", "CATEGORIES", "COMPARE_COLUMNS", "item_verdicts", "compare", "empty_tallies", "tallies_of"]
@@ -38,46 +39,9 @@ _RANK = {"not_achieved": 0, "achieved": 1, "exceeded": 2}
 _VERDICT_OF = {"exceeded": ("exceeded",), "achieved": ("achieved",), "achieved_or_exceeded": ("achieved", "exceeded"),
                "not_achieved": ("not_achieved",), "pursuing": ("not_achieved", None)}
 
-_TXT = {
-    "en": {
-        "twice": "The document's categories add up to {s}, more than its total of {t}: an item is counted twice{who}.",
-        "twice_who": " ({names})",
-        "missing": "The document counts {t} items; the data hold {n} ({which}).",
-        "missing_items": "item(s) {items} not in the data: they carry no number",
-        "extra": "The data hold {n} items where the document counts {t}.",
-        "differs": "The document's table gives a different verdict for: {items}.",
-        "no_outturn": "Without an outturn in the data (no verdict): {items}.",
-        "undetermined": "With an outturn printed only as a range or bound across the target (no verdict): {items}.",
-        "pursuing": "The document counts these as still being pursued; the engine has no such category and counts "
-                    "the items not achieved or without an outturn.",
-        "table_only": "Counted from the verdicts printed in the document's own results table: {c}.",
-        "table_items": "They are: {items}.",
-        "other": "Category 'other' has no counterpart in the engine.",
-        "agree": "Same count.",
-        "item": "item {item} ({names}: {doc} in the document, {eng} by the engine)",
-        "item_nv": "item {item} ({names})",
-        "none": "no verdict",
-    },
-    "vi": {
-        "twice": "Các nhóm của văn kiện cộng lại là {s}, nhiều hơn tổng số {t}: có chỉ tiêu được tính hai lần{who}.",
-        "twice_who": " ({names})",
-        "missing": "Văn kiện tính {t} chỉ tiêu; dữ liệu có {n} ({which}).",
-        "missing_items": "chỉ tiêu số {items} không có trong dữ liệu vì không có con số",
-        "extra": "Dữ liệu có {n} chỉ tiêu trong khi văn kiện tính {t}.",
-        "differs": "Bảng kết quả của văn kiện đánh giá khác với công cụ ở: {items}.",
-        "no_outturn": "Chưa có số liệu kết quả (chưa đánh giá được): {items}.",
-        "undetermined": "Kết quả chỉ được nêu dưới dạng khoảng hoặc cận vượt qua chỉ tiêu (không đánh giá được): {items}.",
-        "pursuing": "Văn kiện tính các chỉ tiêu này là đang nỗ lực phấn đấu; công cụ không có nhóm này và tính các chỉ "
-                    "tiêu không đạt hoặc chưa có kết quả.",
-        "table_only": "Đếm theo đánh giá in trong chính bảng kết quả của văn kiện: {c}.",
-        "table_items": "Gồm: {items}.",
-        "other": "Nhóm 'khác' không có nhóm tương ứng trong công cụ.",
-        "agree": "Trùng khớp.",
-        "item": "chỉ tiêu {item} ({names}: văn kiện “{doc}”, công cụ “{eng}”)",
-        "item_nv": "chỉ tiêu {item} ({names})",
-        "none": "chưa đánh giá",
-    },
-}
+def _t(lang: str):
+    """The explanations' messages (``tallies.*`` in the message catalogue) in ``lang``."""
+    return lambda key, **values: msg(f"tallies.{key}", lang, **values)
 
 
 def empty_tallies() -> pd.DataFrame:
@@ -172,7 +136,7 @@ def compare(tallies: pd.DataFrame | None, card: pd.DataFrame, indicators: pd.Dat
     engine's count of targets (``engine_targets``), ``difference`` = engine_count - count, and the
     ``explanation`` of every difference. Stable order: the tallies' order.
     """
-    t = _TXT[lang]
+    t = _t(lang)
     if tallies is None or len(tallies) == 0:
         return pd.DataFrame(columns=COMPARE_COLUMNS)
     missing = [c for c in ("tally_id", "plan", "category", "count") if c not in tallies.columns]
@@ -182,8 +146,7 @@ def compare(tallies: pd.DataFrame | None, card: pd.DataFrame, indicators: pd.Dat
     if indicators is not None and len(indicators):
         names = dict(zip(indicators["indicator_id"], indicators[f"name_{lang}"]))
     items_all = item_verdicts(card)
-    doc_word = {"exceeded": "Vượt", "achieved": "Đạt", "not_achieved": "Không đạt"}
-    label = (lambda v: t["none"] if v is None else (doc_word[v] if lang == "vi" else v.replace("_", " ")))
+    label = (lambda v: t("none") if v is None else t(f"verdict.{v}"))  # noqa: E731
     out = []
     for tally_id, g in tallies.groupby("tally_id", sort=False):
         plan = str(g["plan"].iloc[0])
@@ -216,36 +179,37 @@ def compare(tallies: pd.DataFrame | None, card: pd.DataFrame, indicators: pd.Dat
             diff = eng - n if not (pd.isna(eng) or pd.isna(n)) else np.nan
             why = []
             if cat == "other":
-                why.append(t["other"])
+                why.append(t("other"))
             if cat == "pursuing":
-                why.append(t["pursuing"])
+                why.append(t("pursuing"))
             if cat == "total" or (not pd.isna(diff) and diff != 0) or (not pd.isna(tab) and tab != n):
                 if total is not None and not pd.isna(total) and parts_sum > total and cat != "total":
-                    why.append(t["twice"].format(s=int(parts_sum), t=int(total), who=""))
+                    why.append(t("twice", s=int(parts_sum), t=int(total), who=""))
                 if cat == "total" and not pd.isna(n) and len(items) != n:
                     nums = {int(i) for i in items["item"] if str(i).isdigit()}
                     if len(items) < n and nums:
                         gone = [str(i) for i in range(1, int(n) + 1) if i not in nums]
-                        which = t["missing_items"].format(items=", ".join(gone)) if gone else ""
-                        why.append(t["missing"].format(t=int(n), n=len(items), which=which).replace(" ()", ""))
+                        which = t("missing_items", items=", ".join(gone)) if gone else ""
+                        why.append(t("missing", t=int(n), n=len(items), which=which) if which
+                                   else t("missing_short", t=int(n), n=len(items)))
                     else:
-                        why.append(t["extra"].format(n=len(items), t=int(n)))
+                        why.append(t("extra", n=len(items), t=int(n)))
                 if cat != "total" and cat in _VERDICT_OF:
                     want = _VERDICT_OF[cat]
                     inside = lambda v: (v in want) if isinstance(v, str) else (None in want)  # noqa: E731
                     differ = items[[e is not None and d is not None and inside(e) != inside(d)
                                     for e, d in zip(items["engine"], items["table"])]]
                     if len(differ):
-                        why.append(t["differs"].format(items="; ".join(
-                            t["item"].format(item=i, names=_names(ids, names), doc=label(d), eng=label(e))
+                        why.append(t("differs", items="; ".join(
+                            t("item", item=i, names=_names(ids, names), doc=label(d), eng=label(e))
                             for i, ids, d, e in zip(differ["item"], differ["indicator_ids"], differ["table"],
                                                     differ["engine"]))))
                     if not pd.isna(tab) and tab != n:
-                        why.append(t["table_only"].format(c=int(tab)))
+                        why.append(t("table_only", c=int(tab)))
                         listed = items[[inside(d) for d in items["table"]]]
                         if 0 < len(listed) <= 8:
-                            why.append(t["table_items"].format(items="; ".join(
-                                t["item_nv"].format(item=i, names=_names(ids, names))
+                            why.append(t("table_items", items="; ".join(
+                                t("item_nv", item=i, names=_names(ids, names))
                                 for i, ids in zip(listed["item"], listed["indicator_ids"]))))
                 nov = items[items["engine"].isna()]
                 if cat in _VERDICT_OF:  # only those the document's table puts in this category (or gives none)
@@ -254,15 +218,15 @@ def compare(tallies: pd.DataFrame | None, card: pd.DataFrame, indicators: pd.Dat
                 und = nov[[len(u) > 0 for u in nov["undetermined"]]]
                 nov = nov[[len(u) == 0 for u in nov["undetermined"]]]
                 if len(und) and cat != "total":
-                    why.append(t["undetermined"].format(items="; ".join(
-                        t["item_nv"].format(item=i, names=_names(ids, names))
+                    why.append(t("undetermined", items="; ".join(
+                        t("item_nv", item=i, names=_names(ids, names))
                         for i, ids in zip(und["item"], und["undetermined"]))))
                 if len(nov) and cat != "total":
-                    why.append(t["no_outturn"].format(items="; ".join(
-                        t["item_nv"].format(item=i, names=_names(ids, names))
+                    why.append(t("no_outturn", items="; ".join(
+                        t("item_nv", item=i, names=_names(ids, names))
                         for i, ids in zip(nov["item"], nov["indicator_ids"]))))
             if not why and not pd.isna(diff) and diff == 0:
-                why.append(t["agree"])
+                why.append(t("agree"))
             out.append({"tally_id": tally_id, "plan": plan, "locality": loc, "scope": r.get("scope"), "category": cat,
                         "count": n, "engine_count": eng, "table_count": tab, "engine_targets": n_targets,
                         "difference": diff, "explanation": " ".join(why), "source_file": r.get("source_file"),

@@ -1,7 +1,7 @@
 """The task register page (per plan, in Vietnamese or English) and its short overview section.
 
 The numbers come from :mod:`cantho_analysis.tasks`; this module only chooses the words and
-tables. Every label is looked up in ``TEXT`` (one template per language, same keys, tested), so
+tables. Every label is a message of the ``register`` namespace (``locales/<lang>/register.yaml``), so
 the Vietnamese page is Vietnamese throughout and the English page English, except the tasks'
 own titles and quotes, which are shown as printed (Vietnamese), with their file and line.
 
@@ -13,6 +13,7 @@ own titles and quotes, which are shown as printed (Vietnamese), with their file 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,103 +21,25 @@ import pandas as pd
 
 from . import config
 from .documents import document_name
+from .i18n import catalogue, keys, placeholders, t as msg
 from .numbers import format_number
 from .tasks import (FLAGS, NO_STATE, STATES, build_register, load_agencies, load_tasks,
                     parse_as_of, parse_deadline, read_status, user_status_files)
 from .validation import ValidationError
 
-__all__ = ["TEXT", "RegisterPage", "register_page", "page_html", "display_task_register", "deadline_label",
+__all__ = ["RegisterPage", "register_page", "page_html", "display_task_register", "deadline_label",
            "overview_section", "overview_html", "load_register"]
 
 LANGS = ("vi", "en")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
 
-TEXT = {
-    "en": {
-        "title": "Task register: {plan}",
-        "intro": "{n} numbered tasks, schemes and projects, as of {date}: {overdue} past their deadline with no "
-                 "completion reported, {due} due in {year}, "
-                 "{upcoming} with a later deadline, {recurring} recurring and {conditional} conditional.",
-        "funding": "Sources of funds: {state} ({state_pct} %) rest on the state budget alone, {mixed} on the budget "
-                   "with other sources, {non} lie outside the budget.",
-        "no_funding": "The list prints no source of funds.",
-        "states": "Progress reported: {reported} of {n} tasks ({done} done); the others count as not done.",
-        "no_states": "No progress has been entered yet, so it is not known which tasks are done: \"past deadline\" "
-                     "means only that no completion has been reported.",
-        "overdue_head": "Past the deadline, completion not reported",
-        "overdue_none": "No task is overdue.",
-        "counts_head": "Counts",
-        "by_year": "By deadline year", "by_funding": "By source of funds", "by_state": "By state", "by_flag": "By flag",
-        "by_lead_head": "Tasks by lead agency",
-        "col_no": "No.", "col_quote": "Task, as printed (Vietnamese)", "col_lead": "Lead",
-        "col_helpers": "Prepared by / coordinating", "col_deadline": "Deadline", "col_funds": "Funds",
-        "col_state": "State", "col_flag": "Flag", "col_source": "Source", "col_tasks": "Tasks",
-        "col_year": "Deadline year", "col_funding_kind": "Source of funds", "col_state_kind": "State",
-        "col_flag_kind": "Flag", "col_plan": "Plan", "col_overdue": "Overdue", "col_due": "Due this year",
-        "col_budget": "State budget alone",
-        "source": "line {line}",
-        "source_doc": "Source of every task: {doc}; the line is given with each task.",
-        "no_year": "no year",
-        "lead_count": "{agency}: {n} tasks",
-        "overview_head": "Tasks and projects of the plans",
-        "overview_line": "{plan}: {n} tasks; {overdue} overdue and {due} due in {year} as of {date}.",
-        "overview_budget": " {state} ({state_pct} %) rest on the state budget alone.",
-        "kind": {"by_date": "by a date", "period": "period", "recurring": "recurring", "conditional": "conditional",
-                 "milestones": "several dates"},
-        "fund": {"state_budget": "state budget", "non_budget": "outside the budget", "mixed": "budget and other sources",
-                 "other": "other", "none": "not stated"},
-        "state": {"not_started": "not started", "in_progress": "in progress", "done": "done", "cancelled": "cancelled",
-                  "unknown": "no report"},
-        "flag": {"overdue": "overdue (no completion reported)", "due": "due this year", "upcoming": "upcoming", "recurring": "recurring",
-                 "conditional": "conditional", "none": "—"},
-        "deadline": {"year": "{end}", "year_word": "{end}", "by_year": "by {end}", "month": "{month_name} {year}",
-                     "quarter": "Q{q} {year}", "period": "{start}–{end}", "years_and": "{m0} and {m1}",
-                     "period_then_phase_2": "{start}–{m0}, phase 2 to {m1}",
-                     "recurring_in_period": "ongoing, {start}–{end}", "every_year": "every year",
-                     "start_when_ready": "start in {start}–{end} when conditions allow",
-                     "after_approval": "after approval by the City Party Committee"},
-    },
-    "vi": {
-        "title": "Danh mục nhiệm vụ: {plan}",
-        "intro": "{n} nhiệm vụ, đề án, dự án được đánh số, tính đến ngày {date}: {overdue} quá hạn mà chưa có báo cáo "
-                 "hoàn thành, {due} đến hạn trong "
-                 "năm {year}, {upcoming} có thời hạn về sau, {recurring} thực hiện thường xuyên và {conditional} có điều kiện.",
-        "funding": "Nguồn lực: {state} nhiệm vụ ({state_pct} %) chỉ dựa vào ngân sách nhà nước, {mixed} dùng ngân sách và "
-                   "các nguồn khác, {non} ngoài ngân sách.",
-        "no_funding": "Danh mục không ghi nguồn lực.",
-        "states": "Tiến độ đã báo cáo: {reported}/{n} nhiệm vụ ({done} hoàn thành); các nhiệm vụ còn lại được coi là chưa hoàn thành.",
-        "no_states": "Chưa có báo cáo tiến độ nào được nhập nên chưa biết nhiệm vụ nào đã hoàn thành: \"quá hạn\" ở đây "
-                     "chỉ có nghĩa là chưa có báo cáo hoàn thành.",
-        "overdue_head": "Quá hạn, chưa có báo cáo hoàn thành",
-        "overdue_none": "Không có nhiệm vụ quá hạn.",
-        "counts_head": "Thống kê",
-        "by_year": "Theo năm đến hạn", "by_funding": "Theo nguồn lực", "by_state": "Theo tình trạng", "by_flag": "Theo cảnh báo",
-        "by_lead_head": "Nhiệm vụ theo cơ quan chủ trì",
-        "col_no": "Số TT", "col_quote": "Nhiệm vụ (trích nguyên văn)", "col_lead": "Cơ quan chủ trì",
-        "col_helpers": "Cơ quan tham mưu / phối hợp", "col_deadline": "Thời hạn", "col_funds": "Nguồn lực",
-        "col_state": "Tình trạng", "col_flag": "Cảnh báo", "col_source": "Nguồn", "col_tasks": "Số nhiệm vụ",
-        "col_year": "Năm đến hạn", "col_funding_kind": "Nguồn lực", "col_state_kind": "Tình trạng",
-        "col_flag_kind": "Cảnh báo", "col_plan": "Văn bản", "col_overdue": "Quá hạn", "col_due": "Đến hạn trong năm",
-        "col_budget": "Chỉ dựa vào ngân sách",
-        "source": "dòng {line}",
-        "source_doc": "Nguồn của mọi nhiệm vụ: {doc}; dòng được ghi ở từng nhiệm vụ.",
-        "no_year": "không có năm",
-        "lead_count": "{agency}: {n} nhiệm vụ",
-        "overview_head": "Nhiệm vụ, dự án của các văn bản",
-        "overview_line": "{plan}: {n} nhiệm vụ; {overdue} quá hạn và {due} đến hạn trong năm {year}, tính đến ngày {date}.",
-        "overview_budget": " {state} nhiệm vụ ({state_pct} %) chỉ dựa vào ngân sách nhà nước.",
-        "kind": {"by_date": "mốc thời gian", "period": "giai đoạn", "recurring": "thường xuyên", "conditional": "có điều kiện",
-                 "milestones": "nhiều mốc"},
-        "fund": {"state_budget": "ngân sách nhà nước", "non_budget": "ngoài ngân sách", "mixed": "ngân sách và nguồn khác",
-                 "other": "nguồn khác", "none": "không ghi"},
-        "state": {"not_started": "chưa bắt đầu", "in_progress": "đang thực hiện", "done": "hoàn thành", "cancelled": "hủy bỏ",
-                  "unknown": "chưa có báo cáo"},
-        "flag": {"overdue": "quá hạn (chưa báo cáo hoàn thành)", "due": "đến hạn trong năm", "upcoming": "sắp tới", "recurring": "thường xuyên",
-                 "conditional": "có điều kiện", "none": "—"},
-        "deadline": {},  # Vietnamese pages show the deadline as printed
-    },
-}
+def _t(lang: str):
+    """The register's messages in ``lang``: ``t("intro", n=...)`` is ``register.intro``."""
+    return lambda key, **values: msg(f"register.{key}", lang, **values)
+
+
+def _labels(group: str, lang: str) -> dict[str, str]:
+    """Every message under ``register.<group>`` as ``{name: text}`` (state, flag, fund, kind)."""
+    return {k: msg(f"register.{group}.{k}", lang) for k in keys(f"register.{group}", lang)}
 
 
 def _check_lang(lang: str) -> None:
@@ -125,7 +48,7 @@ def _check_lang(lang: str) -> None:
 
 
 def fmt_date(d: date, lang: str) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year}" if lang == "vi" else f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
+    return f"{d.day:02d}/{d.month:02d}/{d.year}" if lang == "vi" else f"{d.day} {msg(f'register.month.{d.month}', lang)} {d.year}"
 
 
 def _n(x: float, lang: str, decimals: int = 0) -> str:
@@ -138,12 +61,13 @@ def deadline_label(text: str, lang: str) -> str:
     if lang == "vi":
         return str(text)
     d = parse_deadline(text)
-    tpl = TEXT["en"]["deadline"][d.rule]
     end = d.end or ""
     ms = list(d.milestones) + ["", ""]
-    return tpl.format(start=(d.start or "")[:4], end=end[:4], year=end[:4], m0=ms[0], m1=ms[1],
-                      month_name=_MONTHS_EN[int(end[5:7]) - 1] if len(end) == 7 else "",
-                      q=(int(end[5:7]) // 3) if len(end) == 7 else "")
+    values = {"start": (d.start or "")[:4], "end": end[:4], "year": end[:4], "m0": ms[0], "m1": ms[1],
+              "month_name": msg(f"register.month.{int(end[5:7])}", lang) if len(end) == 7 else "",
+              "q": (int(end[5:7]) // 3) if len(end) == 7 else ""}
+    template = catalogue(lang)[f"register.deadline.{d.rule}"]
+    return template.format(**{k: v for k, v in values.items() if k in placeholders(template)})
 
 
 # --------------------------------------------------------------------------- data
@@ -175,8 +99,43 @@ class RegisterPage:
     n_tasks: int = 0
 
 
+def _abolished(agencies: pd.DataFrame) -> dict[str, tuple[int, str]]:
+    """``{agency: (year, successor id or "")}`` for the bodies marked abolished in agencies.csv."""
+    out = {}
+    for r in agencies.to_dict("records"):
+        year = r.get("abolished")
+        if year is not None and not (not isinstance(year, str) and pd.isna(year)) and str(year) != "":
+            succ = r.get("successor")
+            out[r["agency"]] = (int(year), succ if isinstance(succ, str) else "")
+    return out
+
+
 def _names(agencies: pd.DataFrame, lang: str) -> dict[str, str]:
-    return dict(zip(agencies["agency"], agencies["name_vi" if lang == "vi" else "name_en"]))
+    """Agency names as printed (in ``lang``); a body abolished since (the 2025 reorganisation)
+    carries a mark (†) that :func:`abolished_note` explains."""
+    gone = _abolished(agencies)
+    mark = msg("register.abolished_mark", lang)
+    return {a: f"{n}{mark}" if a in gone else n for a, n in zip(agencies["agency"], agencies[f"name_{lang}"])}
+
+
+def abolished_note(agencies: pd.DataFrame, used: set[str], lang: str) -> list[str]:
+    """One sentence per year naming the bodies among ``used`` that were abolished that year, with
+    their successor where agencies.csv names one; empty when none is."""
+    gone = {a: v for a, v in _abolished(agencies).items() if a in used}
+    plain = dict(zip(agencies["agency"], agencies[f"name_{lang}"]))
+    out = []
+    for year in sorted({y for y, _ in gone.values()}):
+        bodies = [msg("register.successor_body", lang, name=plain[a], successor=plain.get(s, s)) if s else plain[a]
+                  for a, (y, s) in sorted(gone.items(), key=lambda kv: plain[kv[0]]) if y == year]
+        out.append(msg("register.abolished_note", lang, year=year, bodies="; ".join(bodies)))
+    return out
+
+
+def task_text(quote: str, number: str) -> str:
+    """The task as printed, without the row number the quote starts with (shown in its own column)."""
+    q = str(quote)
+    m = re.match(r"\s*0*(\d+)[.)]?\s+", q)
+    return q[m.end():] if m and m.group(1) == number.lstrip("0") else q
 
 
 def _agency_list(value: object, names: dict[str, str]) -> str:
@@ -185,26 +144,29 @@ def _agency_list(value: object, names: dict[str, str]) -> str:
     return "; ".join(names.get(a, a) for a in str(value).split(";") if a)
 
 
-def _task_rows(reg: pd.DataFrame, names: dict[str, str], lang: str, with_lead: bool) -> pd.DataFrame:
-    t = TEXT[lang]
+def _task_rows(reg: pd.DataFrame, names: dict[str, str], lang: str, with_lead: bool, with_funds: bool = True,
+               with_state: bool = True) -> pd.DataFrame:
+    """One row per task; the funds and state columns are left out when the whole list has none
+    (the page says so in a sentence instead of a column of "not stated")."""
+    t = _t(lang)
     rows = []
     for r in reg.to_dict("records"):
         # the bodies that prepare or coordinate, without repeating the lead
         helpers = [a for x in (r.get("advisory_agencies"), r.get("coordinating_agencies")) if isinstance(x, str)
                    for a in x.split(";") if a and a != r["lead_agency"]]
         helpers = list(dict.fromkeys(helpers))
-        funds = (r.get("funding_text") or "") if lang == "vi" else t["fund"].get(r.get("funding_kind") or "none", "")
-        row = {t["col_no"]: str(r["task_id"]).rsplit(".", 1)[-1].lstrip("0") or "0",
-               t["col_quote"]: r["quote"]}
+        funds = (r.get("funding_text") or "") if lang == "vi" else _labels("fund", lang).get(r.get("funding_kind") or "none", "")
+        number = str(r["task_id"]).rsplit(".", 1)[-1].lstrip("0") or "0"
+        row = {t("col_no"): number, t("col_quote"): task_text(r["quote"], number)}
         if with_lead:
-            row[t["col_lead"]] = names.get(r["lead_agency"], r["lead_agency"])
+            row[t("col_lead")] = names.get(r["lead_agency"], r["lead_agency"])
         row.update({
-            t["col_helpers"]: _agency_list(";".join(helpers), names),
-            t["col_deadline"]: deadline_label(r["deadline_text"], lang),
-            t["col_funds"]: funds or t["fund"]["none"],
-            t["col_state"]: t["state"][r["state"]],
-            t["col_flag"]: t["flag"][r["flag"] or "none"],
-            t["col_source"]: t["source"].format(line=int(r["source_line"])),
+            t("col_helpers"): _agency_list(";".join(helpers), names),
+            t("col_deadline"): deadline_label(r["deadline_text"], lang),
+            **({t("col_funds"): funds or t("fund.none")} if with_funds else {}),
+            **({t("col_state"): t(f"state.{r['state']}")} if with_state else {}),
+            t("col_flag"): t(f"flag.{r['flag'] or 'none'}"),
+            t("col_source"): t("source", line=int(r["source_line"])),
         })
         rows.append(row)
     return pd.DataFrame(rows)
@@ -212,15 +174,15 @@ def _task_rows(reg: pd.DataFrame, names: dict[str, str], lang: str, with_lead: b
 
 def _count_table(reg: pd.DataFrame, col: str, labels: dict | None, head: str, lang: str, order: list | None = None
                  ) -> pd.DataFrame:
-    t = TEXT[lang]
+    t = _t(lang)
     s = reg[col].astype(object).where(reg[col].notna() & (reg[col].astype(str) != ""), "none")
     c = s.value_counts()
     keys = [k for k in (order or []) if k in c.index] + sorted((k for k in c.index if k not in (order or [])),
                                                                key=lambda k: (k == "none", str(k)))
     out = []
     for k in keys:
-        label = (t["no_year"] if k == "none" else str(k)) if labels is None else labels.get(k, str(k))
-        out.append({head: label, t["col_tasks"]: _n(c[k], lang)})
+        label = (t("no_year") if k == "none" else str(k)) if labels is None else labels.get(k, str(k))
+        out.append({head: label, t("col_tasks"): _n(c[k], lang)})
     return pd.DataFrame(out)
 
 
@@ -233,35 +195,39 @@ def register_page(reg: pd.DataFrame, agencies: pd.DataFrame, plans: pd.DataFrame
     _check_lang(lang)
     if plan not in set(reg["plan"]):
         raise ValueError(f"unknown plan {plan!r}; the register has: {', '.join(sorted(set(reg['plan'])))}")
-    t = TEXT[lang]
+    t = _t(lang)
     names = _names(agencies, lang)
     r = reg[reg["plan"] == plan].sort_values("task_id", kind="mergesort")
     prow = plans[plans["plan"] == plan]
     pname = prow["name_vi" if lang == "vi" else "name_en"].iloc[0] if len(prow) else plan
     n = len(r)
     cnt = {k: int(r[k].sum()) for k in FLAGS}
-    sentences = [t["intro"].format(n=_n(n, lang), date=fmt_date(as_of, lang), year=as_of.year,
+    sentences = [t("intro", n=_n(n, lang), date=fmt_date(as_of, lang), year=as_of.year,
                                    **{k: _n(v, lang) for k, v in cnt.items()})]
     fk = r["funding_kind"].astype(object).where(r["funding_kind"].notna() & (r["funding_kind"].astype(str) != ""), None)
     if fk.notna().any():
         k = fk.value_counts()
         state = int(k.get("state_budget", 0))
-        sentences.append(t["funding"].format(state=_n(state, lang), state_pct=_n(100 * state / n, lang, 1),
+        sentences.append(t("funding", state=_n(state, lang), state_pct=_n(100 * state / n, lang, 1),
                                              mixed=_n(k.get("mixed", 0), lang), non=_n(k.get("non_budget", 0), lang)))
     else:
-        sentences.append(t["no_funding"])
+        sentences.append(t("no_funding"))
     docs = list(dict.fromkeys(r["source_file"]))
-    sentences.append(t["source_doc"].format(doc="; ".join(document_name(d, lang) for d in docs)))
+    sentences.append(t("source_doc", doc="; ".join(document_name(d, lang) for d in docs)))
     reported = int((r["state"] != NO_STATE).sum())
-    sentences.append(t["states"].format(reported=_n(reported, lang), n=_n(n, lang),
-                                        done=_n((r["state"] == "done").sum(), lang)) if reported else t["no_states"])
-    overdue = _task_rows(r[r["overdue"]], names, lang, with_lead=True)
+    sentences.append(t("states", reported=_n(reported, lang), n=_n(n, lang),
+                                        done=_n((r["state"] == "done").sum(), lang)) if reported else t("no_states"))
+    used = {a for col in ("lead_agency", "advisory_agencies", "coordinating_agencies") for v in r[col]
+            if isinstance(v, str) for a in v.split(";") if a}
+    sentences += abolished_note(agencies, used, lang)
+    cols = {"with_funds": bool(fk.notna().any()), "with_state": reported > 0}
+    overdue = _task_rows(r[r["overdue"]], names, lang, with_lead=True, **cols)
     counts = {
-        t["by_year"]: _count_table(r, "deadline_year", None, t["col_year"], lang),
-        t["by_funding"]: _count_table(r, "funding_kind", t["fund"], t["col_funding_kind"], lang,
+        t("by_year"): _count_table(r, "deadline_year", None, t("col_year"), lang),
+        t("by_funding"): _count_table(r, "funding_kind", _labels("fund", lang), t("col_funding_kind"), lang,
                                       ["state_budget", "mixed", "non_budget", "other"]),
-        t["by_state"]: _count_table(r, "state", t["state"], t["col_state_kind"], lang, [*STATES, NO_STATE]),
-        t["by_flag"]: _count_table(r, "flag", t["flag"], t["col_flag_kind"], lang, [*FLAGS]),
+        t("by_state"): _count_table(r, "state", _labels("state", lang), t("col_state_kind"), lang, [*STATES, NO_STATE]),
+        t("by_flag"): _count_table(r, "flag", _labels("flag", lang), t("col_flag_kind"), lang, [*FLAGS]),
     }
     groups = []
     sizes = r["lead_agency"].value_counts()
@@ -269,28 +235,36 @@ def register_page(reg: pd.DataFrame, agencies: pd.DataFrame, plans: pd.DataFrame
         g = r[r["lead_agency"] == a]
         # overdue first, then by task number
         g = g.assign(_o=~g["overdue"]).sort_values(["_o", "task_id"], kind="mergesort")
-        groups.append((t["lead_count"].format(agency=names.get(a, a), n=_n(len(g), lang)),
-                       _task_rows(g, names, lang, with_lead=False)))
-    return RegisterPage(plan, lang, as_of, t["title"].format(plan=pname), sentences, overdue, counts, groups, n)
+        groups.append((t("lead_count", agency=names.get(a, a), n=_n(len(g), lang)),
+                       _task_rows(g, names, lang, with_lead=False, **cols)))
+    return RegisterPage(plan, lang, as_of, t("title", plan=pname), sentences, overdue, counts, groups, n)
 
 
-def _table_html(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, escape=True, na_rep="—", border=0)
+def _table_html(df: pd.DataFrame, lang: str | None = None) -> str:
+    """A table, every cell escaped. On an English page the tasks quoted as printed are marked
+    ``lang="vi"`` (screen readers, hyphenation, and the reader checks know they are quotations)."""
+    quote_col = msg("register.col_quote", lang) if lang and lang != "vi" else None
+    e = lambda v: "—" if v is None or (not isinstance(v, str) and pd.isna(v)) else html.escape(str(v))  # noqa: E731
+    head = "".join(f"<th>{e(c)}</th>" for c in df.columns)
+    rows = "".join("<tr>" + "".join(f"<td lang=\"vi\">{e(v)}</td>" if c == quote_col else f"<td>{e(v)}</td>"
+                                    for c, v in zip(df.columns, r)) + "</tr>\n"
+                   for r in df.itertuples(index=False, name=None))
+    return f'<table class="dataframe">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>'
 
 
 def page_html(page: RegisterPage) -> str:
     """The page as HTML (every cell and sentence escaped)."""
-    t = TEXT[page.lang]
+    t = _t(page.lang)
     e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
     parts = [f"<h2>{e(page.title)}</h2>"] + [f"<p>{e(s)}</p>" for s in page.sentences]
-    parts.append(f"<h3>{e(t['overdue_head'])}</h3>")
-    parts.append(_table_html(page.overdue) if len(page.overdue) else f"<p>{e(t['overdue_none'])}</p>")
-    parts.append(f"<h3>{e(t['counts_head'])}</h3>")
+    parts.append(f"<h3>{e(t('overdue_head'))}</h3>")
+    parts.append(_table_html(page.overdue, page.lang) if len(page.overdue) else f"<p>{e(t('overdue_none'))}</p>")
+    parts.append(f"<h3>{e(t('counts_head'))}</h3>")
     for head, df in page.counts.items():
-        parts.append(f"<h4>{e(head)}</h4>" + _table_html(df))
-    parts.append(f"<h3>{e(t['by_lead_head'])}</h3>")
+        parts.append(f"<h4>{e(head)}</h4>" + _table_html(df, page.lang))
+    parts.append(f"<h3>{e(t('by_lead_head'))}</h3>")
     for head, df in page.groups:
-        parts.append(f"<h4>{e(head)}</h4>" + _table_html(df))
+        parts.append(f"<h4>{e(head)}</h4>" + _table_html(df, page.lang))
     return "\n".join(parts)
 
 
@@ -313,7 +287,7 @@ def overview_section(lang: str = "en", as_of: date | str | None = None, reg: pd.
     if reg is None:
         reg, _, plans, as_of = load_register(as_of)
     as_of = as_of if isinstance(as_of, date) else parse_as_of(as_of)
-    t = TEXT[lang]
+    t = _t(lang)
     names = dict(zip(plans["plan"], plans["name_vi" if lang == "vi" else "name_en"])) if plans is not None else {}
     rows, sentences = [], []
     for plan, g in reg.groupby("plan", sort=False):
@@ -321,16 +295,16 @@ def overview_section(lang: str = "en", as_of: date | str | None = None, reg: pd.
         due = int(g["due"].sum())
         state = int((g["funding_kind"] == "state_budget").sum())
         has_funding = bool((g["funding_kind"].fillna("") != "").any())
-        rows.append({t["col_plan"]: names.get(plan, plan), t["col_tasks"]: _n(n, lang),
-                     t["col_overdue"]: _n(g["overdue"].sum(), lang), t["col_due"]: _n(due, lang),
-                     t["col_budget"]: (f"{_n(state, lang)} ({_n(100 * state / n, lang, 1)} %)" if has_funding
-                                       else t["fund"]["none"])})
-        s = t["overview_line"].format(plan=names.get(plan, plan), n=_n(n, lang), overdue=_n(g["overdue"].sum(), lang),
+        rows.append({t("col_plan"): names.get(plan, plan), t("col_tasks"): _n(n, lang),
+                     t("col_overdue"): _n(g["overdue"].sum(), lang), t("col_due"): _n(due, lang),
+                     t("col_budget"): (f"{_n(state, lang)} ({_n(100 * state / n, lang, 1)} %)" if has_funding
+                                       else t("fund.none"))})
+        s = t("overview_line", plan=names.get(plan, plan), n=_n(n, lang), overdue=_n(g["overdue"].sum(), lang),
                                       due=_n(due, lang), year=as_of.year, date=fmt_date(as_of, lang))
         if has_funding:
-            s += t["overview_budget"].format(state=_n(state, lang), state_pct=_n(100 * state / n, lang, 1))
+            s += t("overview_budget", state=_n(state, lang), state_pct=_n(100 * state / n, lang, 1))
         sentences.append(s)
-    return {"title": t["overview_head"], "table": pd.DataFrame(rows), "sentences": sentences, "as_of": as_of}
+    return {"title": t("overview_head"), "table": pd.DataFrame(rows), "sentences": sentences, "as_of": as_of}
 
 
 def overview_html(lang: str = "en", as_of: date | str | None = None) -> str:

@@ -411,8 +411,16 @@ TABLES.update({
             "name_en": F("text"),
             "kind": F("enum", values=("party", "government", "front", "central")),
             "spellings": F("text"),
+            "abolished": F("year", required=False),  # the body ceased to exist (2025 reorganisation)
+            "successor": F("id", required=False),  # the agency that took over, when the bundle says which
         },
         ("agency", "name_vi", "name_en", "kind", "spellings"),
+        (("successor_known", "successor",
+          lambda df: _blank(df["successor"]) | df["successor"].isin(df["agency"]) if "successor" in df
+          else pd.Series(True, index=df.index)),
+         ("successor_needs_abolished", "successor",
+          lambda df: _blank(df["successor"]) | df["abolished"].notna() if "successor" in df and "abolished" in df
+          else pd.Series(True, index=df.index))),
     ),
     "tasks": TableSpec(
         "tasks",
@@ -504,6 +512,8 @@ _MESSAGES.update({
     "agency_list:advisory": "not a list of agency ids separated by ';'",
     "agency_list:coordinating": "not a list of agency ids separated by ';'",
     "as_of_full_date": "as_of must be a full date YYYY-MM-DD",
+    "successor_known": "successor is not an agency id of this file",
+    "successor_needs_abolished": "a successor is given for a body that is not marked abolished",
 })
 
 
