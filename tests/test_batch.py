@@ -7,6 +7,7 @@ import nbformat as nbf
 import pytest
 
 from cantho_analysis.batch import Job, plan_jobs, run_jobs
+from cantho_analysis.cli import main
 
 
 from conftest import make_notebook as _nb  # noqa: E402
@@ -56,7 +57,7 @@ def test_plan_jobs():
 
 
 def test_built_set_pages_and_charts(built_reports):
-    """`reports --only grdp_growth --lang vi,en` end to end: summary, pages, charts, index, publishing."""
+    """The run's built set end to end: summary, pages, charts, index, publishing."""
     out = built_reports
     summary = json.loads((out / "summary.json").read_text())
     assert summary["ok"] == summary["total"] and summary["failed"] == []
@@ -71,13 +72,35 @@ def test_built_set_pages_and_charts(built_reports):
     assert "not achieved" in en and "Programme implementing Conclusion 42-KL/TW, line 53" in en
     assert "97179f6eee211bbe" not in en  # documents by title, never by file name
     index = (out / "index.html").read_text()
-    for loc in ("can_tho_old", "soc_trang", "hau_giang", "can_tho_merged"):
+    for loc in ("can_tho_old", "can_tho_merged"):
         assert f"indicators/{loc}/grdp_growth.en.html" in index
     assert out.is_symlink() and (out / "README.md").exists()
     assert not list((out.parent / ".reports.builds").glob("partial-*"))
-    assert {p.name for p in (out / "feasibility").glob("*.html")} == {"growth_feasibility.vi.html",
-                                                                      "growth_feasibility.en.html"}
+    assert {p.name for p in (out / "tasks").glob("*.html")} == {"ctr17_2021_2025.vi.html", "ctr17_2021_2025.en.html"}
 
+
+def test_reports_command_passes_its_options_and_reports_failures(tmp_path, capsys, monkeypatch):
+    """The command around run_batch (which the built set tests end to end): options in, summary and
+    failures out, exit status 1 when a report failed."""
+    from cantho_analysis import batch
+
+    seen = {}
+
+    def fake(out, langs, jobs_n, only, progress, rebuild_all):
+        seen.update(out=out, langs=langs, jobs_n=jobs_n, only=only, progress=progress, rebuild_all=rebuild_all)
+        job = Job("indicator", "indicator_report.ipynb", {}, "indicators/x/y.en", "en")
+        bad = batch.Result(job, False, 1.0, 0.5, "ValueError: row 3", stale=True, built="2026-11-01T00:00:00Z")
+        return batch.BatchSummary(5, 4, [job.stem], 12.0, 1.2, 0.8, 1, [job.stem], 2, str(out)), [bad]
+
+    monkeypatch.setattr(batch, "run_batch", fake)
+    rc = main(["reports", "--out", str(tmp_path / "r"), "--only", "grdp_growth", "--jobs", "1", "--lang", "vi,en",
+               "--quiet", "--rebuild-all"])
+    said = capsys.readouterr().out
+    assert rc == 1
+    assert seen == {"out": tmp_path / "r", "langs": ["vi", "en"], "jobs_n": 1, "only": ["grdp_growth"],
+                    "progress": False, "rebuild_all": True}
+    assert "4/5 reports" in said and "3 kept from the previous set" in said
+    assert "indicators/x/y.en: ValueError: row 3 (previous version of 2026-11-01T00:00:00Z kept, marked stale)" in said
 
 def test_plan_jobs_has_a_task_register_per_plan_and_language():
     jobs = plan_jobs(["vi", "en"], include_feasibility=False)

@@ -12,17 +12,14 @@ from markupsafe import escape
 
 from cantho_analysis.feasibility import display as D
 from cantho_analysis.feasibility.charts import distribution_chart, recent_average, running_average
-from cantho_analysis.feasibility.study import StudyParams, run_study
 from cantho_analysis.feasibility.text import pct
 
 MODEL_IDS = ("random_walk", "national_anchor", "local_level", "naive_point", "ar1", "pooled", "ensemble")
 
 
 @pytest.fixture(scope="module")
-def study():
-    from cantho_analysis.report import get_context
-
-    return run_study(StudyParams(n_paths=1000, backtest_paths=100), get_context())
+def study(study_result):
+    return study_result  # the run's one study (conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +151,13 @@ def test_box_plot_has_a_title_and_model_names(study):
     plt.close(fig)
     assert title.startswith("Tăng trưởng bình quân")
     assert labels and not any(re.search(rf"\b{m}\b", lab) for lab in labels for m in MODEL_IDS)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_reader_checks_find_nothing_on_the_feasibility_page(pages, lang):
+    """The same checks as on the built set (pagecheck): no message key, no word of the other language,
+    no <NA>/nan, no raw id, no external resource."""
+    from cantho_analysis.pagecheck import check_page, summary
+
+    found = [f for f in check_page(pages[lang], lang, name=f"feasibility.{lang}") if f.kind != "external_link"]
+    assert found == [], summary(found, 10)

@@ -28,9 +28,9 @@ def ctx():
 
 
 @pytest.fixture(scope="session")
-def study(ctx):
-    """The whole study, once per session (fewer paths than the default; same code)."""
-    return run_study(StudyParams(n_paths=3000, backtest_paths=400), ctx)
+def study(study_result):
+    """The whole study, once per test run (conftest.py)."""
+    return study_result
 
 
 @pytest.fixture(scope="session")

@@ -46,3 +46,12 @@ def test_duplicate_key_is_an_error(tmp_path):
         (tmp_path / lang / "x.yaml").write_text("a.b: one\na:\n  b: two\n", encoding="utf-8")
     with pytest.raises(MessageError, match="defined twice"):
         i18n.catalogue("en", str(tmp_path))
+
+
+def test_every_subperiod_has_a_name_on_the_pages():
+    from cantho_analysis import config
+    from cantho_analysis.i18n import has
+
+    for sub in config.SUBPERIODS:
+        for lang in ("vi", "en"):
+            assert has(f"indicator.series.subperiod.{sub}", lang), (sub, lang)

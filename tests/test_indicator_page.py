@@ -139,7 +139,7 @@ def test_pages_of_a_small_batch_link_downloads_that_hold_their_figures(built_rep
     manifest = json.loads((out / ".cantho-manifest.json").read_text(encoding="utf-8"))
     results = [r for r in manifest["reports"] if r["job"]["kind"] == "indicator"]
     pages = sorted(out.glob("indicators/*/*.html"))
-    assert len(pages) == len(results) == 8
+    assert len(pages) == len(results) == 4
     seen = 0
     for page in pages:
         html = page.read_text(encoding="utf-8")

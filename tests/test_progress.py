@@ -184,11 +184,13 @@ class TestTrajectory:
         assert trajectory(target(60, None), "share", None, None).empty
 
 
-def test_scorecard_on_bundled_data(catalog):
-    card = scorecard(catalog.targets, catalog.indicators, catalog.best())
+def test_scorecard_on_bundled_data(catalog, bundled_card):
+    card = bundled_card
     assert len(card) == len(catalog.targets) and card["target_id"].tolist() == catalog.targets["target_id"].tolist()
-    again = scorecard(catalog.targets, catalog.indicators, catalog.best())
-    pd.testing.assert_frame_equal(card, again)
+    from cantho_analysis import progress
+
+    again = progress._scorecard(catalog.targets, catalog.indicators, catalog.best())  # recomputed, not the memo
+    pd.testing.assert_frame_equal(card, again)  # the same numbers on every run
     ct = card.set_index("target_id")
     assert ct.loc["dh_xiv_ct_2020_2025.1.grdp_growth", "verdict"] == "not_achieved"
     assert ct.loc["dh_xiv_hg_2020_2025.4.grdp_growth", "verdict"] == "exceeded"
@@ -196,6 +198,18 @@ def test_scorecard_on_bundled_data(catalog):
     summ = realism_summary(realism)
     assert (realism["met"] == realism["verdict"].isin(["achieved", "exceeded"])).all()
     assert summ.iloc[-1]["plan"] == "all" and summ.iloc[-1]["targets_with_outturn"] == len(realism)
+
+
+def test_scorecard_memo_gives_copies_and_follows_the_data(catalog, bundled_card):
+    best = catalog.best()
+    a = scorecard(catalog.targets, catalog.indicators, best)
+    a.loc[0, "status"] = "changed by a caller"
+    assert scorecard(catalog.targets, catalog.indicators, best).loc[0, "status"] == bundled_card.loc[0, "status"]
+    targets = catalog.targets.copy()
+    i = targets.index[targets["target_id"] == "dh_xiv_ct_2020_2025.1.grdp_growth"][0]
+    targets.loc[i, "low"] = 1.0  # an easy target: the memo must not answer with the old verdict
+    changed = scorecard(targets, catalog.indicators, best).set_index("target_id")
+    assert changed.loc["dh_xiv_ct_2020_2025.1.grdp_growth", "verdict"] != "not_achieved"
 
 
 def test_annual_value_closed_by_a_period_average():
@@ -334,8 +348,8 @@ class TestWhatItTakes:
         assert r["target_id"].tolist() == ["c", "b", "a", "d", "e", "f"] and r["rank"].tolist() == [1, 2, 3, 4, 5, 1]
 
 
-def test_bundled_statuses_after_issue_10(catalog):
-    card = scorecard(catalog.targets, catalog.indicators, catalog.best()).set_index("target_id")
+def test_bundled_statuses_after_issue_10(catalog, bundled_card):
+    card = bundled_card.set_index("target_id")
     # the issue's example: the NQ13 agriculture share has a 2025 figure but no baseline, and the unit is gone
     agri = card.loc["nq13_2030.3.share_agriculture"]
     assert agri["status"] == "superseded" and agri["last_open_status"] == "no_baseline"
@@ -507,8 +521,8 @@ class TestWhatItTakesAndCalendar:
         assert a.status == "no_baseline" and "new poverty standard" in " ".join(a.notes)
 
 
-def test_bundled_honest_figures(catalog):
-    card = scorecard(catalog.targets, catalog.indicators, catalog.best()).set_index("target_id")
+def test_bundled_honest_figures(catalog, bundled_card):
+    card = bundled_card.set_index("target_id")
     assert card.loc["dh_xiv_ct_2020_2025.7.high_tech_product_share", "status"] == "undetermined"
     st = card.loc["dh_xiv_st_2020_2025.2.grdp_per_capita"]
     assert st["latest_value"] == 75.5 and st["verdict"] == "exceeded" and st["doc_agrees"]

@@ -47,6 +47,8 @@ and the stretch ratio ``required / achieved``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Mapping
@@ -879,6 +881,9 @@ def default_as_of(best: pd.DataFrame) -> int | None:
 AS_OF_DATA = "data"  # scorecard(as_of=AS_OF_DATA): the default, see default_as_of
 
 
+_CARDS: "OrderedDict[tuple, pd.DataFrame]" = OrderedDict()
+
+
 def scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFrame,
               as_of: int | str | None = AS_OF_DATA) -> pd.DataFrame:
     """One row per target, in the order of ``targets`` (stable), with every assessment field.
@@ -886,7 +891,23 @@ def scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFram
     ``as_of`` is the year of the assessment (see ``assess_target``): by default derived from the
     data (``default_as_of``: the latest year with any outturn + 1); an int fixes it; None ignores
     the calendar.
+
+    The result is a pure function of its inputs, so a process keeps the last few by the content of
+    the frames (the CLI, the explorer and the tests ask for the same scorecard many times); the
+    caller gets its own copy.
     """
+    from .validation import frame_key
+
+    key = (frame_key(targets), frame_key(indicators), frame_key(best), as_of)
+    if key not in _CARDS:
+        _CARDS[key] = _scorecard(targets, indicators, best, as_of)
+        while len(_CARDS) > 8:
+            _CARDS.popitem(last=False)
+    return _CARDS[key].copy()
+
+
+def _scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFrame,
+               as_of: int | str | None = AS_OF_DATA) -> pd.DataFrame:
     if isinstance(as_of, str):
         as_of = default_as_of(best)
     ind = {k: v for k, v in indicators.set_index("indicator_id").to_dict("index").items()}

@@ -870,8 +870,8 @@ def read_table(path: str | Path, kind: str, indicators: pd.DataFrame | None = No
     data, probs = read_bytes_safely(path, label)
     if data is None:
         return _empty_like(spec), probs
-    key = (hashlib.sha256(data).hexdigest(), kind, label, decimal, path.suffix.lower(), _frame_key(indicators),
-           _frame_key(reference))
+    key = (hashlib.sha256(data).hexdigest(), kind, label, decimal, path.suffix.lower(), frame_key(indicators),
+           frame_key(reference))
     hit = _MEMO.get(key)
     if hit is None:
         hit = _read_table_bytes(data, path, spec, kind, indicators, label, decimal, reference)
@@ -890,7 +890,8 @@ _MEMO: "OrderedDict[tuple, tuple[pd.DataFrame, list[Problem]]]" = OrderedDict()
 _MEMO_SIZE = 64
 
 
-def _frame_key(df: pd.DataFrame | None) -> str | None:
+def frame_key(df: pd.DataFrame | None) -> str | None:
+    """A hash of a frame's columns, index and values (None for None): equal content, equal key."""
     if df is None:
         return None
     h = hashlib.sha256(",".join(map(str, df.columns)).encode("utf-8"))
