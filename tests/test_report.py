@@ -85,3 +85,13 @@ def test_overview_ranks_by_stretch_and_compares_tallies():
     tt = ov["tally_table"].set_index("Nhóm")
     assert tt.loc["tổng số", "Văn kiện"] == "18" and tt.loc["tổng số", "Công cụ (chỉ tiêu)"] == "18"
     assert tt.loc["vượt", "Nguồn"].endswith(", dòng 856") and tt.loc["vượt", "Giải thích"]
+
+
+def test_a_shortfall_reads_as_a_shortfall_with_the_achievement_ratio():
+    """Issue 9's wording: 'thấp hơn chỉ tiêu 4,49 điểm phần trăm, đạt 52,7 % chỉ tiêu' (the outturn as a
+    share of the target), never the gap's share in a form readers take for the ratio."""
+    vi = " ".join(p["status"] for p in indicator_report("grdp_growth", "can_tho_old", "vi", with_figure=False).paragraphs)
+    en = " ".join(p["status"] for p in indicator_report("grdp_growth", "can_tho_old", "en", with_figure=False).paragraphs)
+    assert "thấp hơn chỉ tiêu 4,49 điểm phần trăm, đạt 52,7 % chỉ tiêu" in vi
+    assert "4.49 percentage points below the target (52.7 % of it)" in en
+    assert "% chỉ tiêu)" not in vi

@@ -18,7 +18,7 @@ from .i18n import has, t
 from .i18n import t as t_
 from .numbers import format_number
 
-__all__ = ["LANGS", "T", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs",
+__all__ = ["LANGS", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs",
            "caveats", "indicator_summary", "status_label", "what_it_takes_text", "successor_text", "rate_unit_text"]
 
 LANGS = ("vi", "en")
@@ -28,100 +28,10 @@ def _status_word(kind: str, status, lang: str) -> str:
     return t(key, lang) if has(key, lang) else str(status)
 
 
-T = {
-    "en": {
-        "kind": {"value_in_year": "to reach by {end}", "annual_value": "in {period}", "annual_value_multi": "in each year of {period}", "average_growth": "as average growth over {start}–{end} (from the {base} base)",
-                 "cumulative": "as a total over {period}", "change": "as a change over {period}"},
-        "bound": {"range": "{low}–{high}", "at_least": "at least {low}", "at_most": "below {high}", "point": "{low}", "about": "about {low}"},
-        "set": "{plan} set {name} for {loc} at {value} {unit}, {kind}.",
-        "asp": " The target is aspirational (“phấn đấu”).",
-        "source": "Source: {file}, line {line}: “{quote}”",
-        "closed": "The outturn is {value} {unit} ({how}): {verdict}, {gap} {gunit} ({gap_pct} % of the target) {side} it.",
-        "closed_zero": "The outturn is {value} {unit} ({how}): {verdict}, exactly at the target.",
-        "how": {"annual": "{year}, {status}", "growth_index": "average of the annual growth rates {start}–{end}, {status}",
-                "period_average": "published average {start}–{end}, {status}", "period_total": "total {start}–{end}, {status}"},
-        "above": "above", "below": "below",
-        "doc_agree": " The document's own assessment is “{doc}” ({doc_en}), in agreement.",
-        "doc_disagree": " The document's own assessment is “{doc}” ({doc_en}); the engine's rule gives “{verdict}”: the two disagree.",
-        "doc_only": " The document's own assessment is “{doc}” ({doc_en}); no outturn figure is available to check it.",
-        "open": "Latest figure: {value} {unit} in {year}. From {x0} in {y0} it moved {obs} per year, against {req} per year required to reach the target by {end}: {status} (progress ratio {r}).",
-        "open_growth": "Growth averaged {obs} %/yr over {k} year(s) since {base}, against a target average of {req} %/yr: {status} (progress ratio {r}). The remaining {left} year(s) need {rem} %/yr.",
-        "achieved_open": "Latest figure: {value} {unit} in {year}: the target is already met ({end} is still to come).",
-        "regressing_base": "Latest figure: {value} {unit} in {year}: the {y0} baseline ({x0}) met the target, the latest figure no longer does (regressing).",
-        "no_data": "No outcome after the {base} baseline is available: the status cannot be assessed yet.",
-        "no_data_growth": "No annual growth figure after {base} is available yet. To reach the target average, growth must average {rem} %/yr over {start}–{end}.",
-        "pts": "points", "pct_yr": "%",
-        "cav_estimate": "Figures for {years} are estimates or preliminary and may be revised.",
-        "cav_versions": "Sources disagree for {years}: {n} versions are kept in the catalogue; the figure shown is the best available (latest vintage, then highest status).",
-        "cav_merged": "Figures for the merged city before July 2025 are back-casts on the new boundary, not comparable with the old city's series.",
-        "cav_old": "This series is on the old boundary of {loc}, which ceased to exist on 1 July 2025.",
-        "cav_bound": "Some figures are printed as bounds or ranges (“above”, “about”, a–b); the chart shows the printed value or the midpoint.",
-        "cav_low": "{n} low-reliability figure(s) exist for this series and are never chosen over a better source.",
-        "summary": "{name} ({loc}): {n} target(s) across {plans} plan(s); {counts}.",
-        "none": "No target is set for this indicator in this locality.",
-        "no_baseline": "No figure at or before the {base} base year is available, so progress from the baseline cannot be measured{latest}.",
-        "no_baseline_latest": "; the latest figure is {value} {unit} in {year}",
-        "closed_no_outturn": "The deadline ({end}) has passed and there is no figure for {end}: the target cannot be judged.",
-        "last_figure": " The last figure is {value} {unit} in {year} ({status}).",
-        "superseded": "{loc} ceased to exist on 1 July 2025; the target is assessed up to its last figure.",
-        "successor": " Its successor is the merged city's target in {plan}: {value} {unit} by {end}.",
-        "no_successor": " The merged city has no target for this indicator.",
-        "wit": " What it takes: {req} {runit} from the {y0} baseline to {end}, against {ach} {runit} over {a0}–{a1}: {stretch} times the recent pace.",
-        "wit_growth": " What it takes: {req} {runit} on average in the remaining years to {end}, against {ach} {runit} over {a0}–{a1}: {stretch} times the recent pace.",
-        "wit_rate": " What it takes: {req} {runit} in each year to {end}, against {ach} {runit} on average over {a0}–{a1}: {stretch} times the recent pace.",
-        "wit_cmp": " Over {a0}–{a1} growth averaged {ach} {runit}: the target needs {stretch} times that pace.",
-        "wit_noach": " What it takes: {req} {runit} from the {y0} baseline to {end}; no figures over the last five years to compare with.",
-        "wit_away": " What it takes: {req} {runit} from the {y0} baseline to {end}, while the last five years ({a0}–{a1}) moved the other way ({ach} {runit}).",
-        "wit_met": " The {y0} baseline already meets the target; it must be held until {end}.",
-        "runit": {"%/yr": "%/yr", "points/yr": "points/yr", "units/yr": "{unit}/yr"},
-    },
-    "vi": {
-        "kind": {"value_in_year": "đạt vào năm {end}", "annual_value": "trong năm {period}", "annual_value_multi": "hằng năm trong giai đoạn {period}", "average_growth": "là tốc độ tăng bình quân giai đoạn {start}–{end} (so với năm gốc {base})",
-                 "cumulative": "là tổng cộng cả giai đoạn {period}", "change": "là mức thay đổi trong {period}"},
-        "bound": {"range": "{low}–{high}", "at_least": "từ {low} trở lên", "at_most": "dưới {high}", "point": "{low}", "about": "khoảng {low}"},
-        "set": "{plan} đặt chỉ tiêu {name} của {loc} ở mức {value} {unit}, {kind}.",
-        "asp": " Đây là chỉ tiêu phấn đấu.",
-        "source": "Nguồn: {file}, dòng {line}: “{quote}”",
-        "closed": "Kết quả thực hiện là {value} {unit} ({how}): {verdict}, {side} chỉ tiêu {gap} {gunit} ({gap_pct} % chỉ tiêu).",
-        "closed_zero": "Kết quả thực hiện là {value} {unit} ({how}): {verdict}, đúng bằng chỉ tiêu.",
-        "how": {"annual": "năm {year}, {status}", "growth_index": "bình quân tốc độ tăng các năm {start}–{end}, {status}",
-                "period_average": "số bình quân {start}–{end} được công bố, {status}", "period_total": "tổng {start}–{end}, {status}"},
-        "above": "cao hơn", "below": "thấp hơn",
-        "doc_agree": " Văn kiện tự đánh giá là “{doc}”, trùng với kết quả tính toán.",
-        "doc_disagree": " Văn kiện tự đánh giá là “{doc}”; theo quy tắc của công cụ là “{verdict}”: hai đánh giá khác nhau.",
-        "doc_only": " Văn kiện tự đánh giá là “{doc}”; không có số liệu kết quả để kiểm tra.",
-        "open": "Số liệu mới nhất: {value} {unit} năm {year}. Từ mức {x0} năm {y0}, chỉ tiêu thay đổi {obs} mỗi năm, so với mức cần {req} mỗi năm để đạt chỉ tiêu vào năm {end}: {status} (tỷ số tiến độ {r}).",
-        "open_growth": "Tăng trưởng bình quân {obs} %/năm trong {k} năm kể từ {base}, so với chỉ tiêu bình quân {req} %/năm: {status} (tỷ số tiến độ {r}). {left} năm còn lại cần tăng bình quân {rem} %/năm.",
-        "achieved_open": "Số liệu mới nhất: {value} {unit} năm {year}: chỉ tiêu đã đạt (giai đoạn kéo dài đến {end}).",
-        "regressing_base": "Số liệu mới nhất: {value} {unit} năm {year}: năm gốc {y0} ({x0}) đã đạt chỉ tiêu nhưng số liệu mới nhất thì không (đi lùi).",
-        "no_data": "Chưa có số liệu sau năm gốc {base}: chưa thể đánh giá tiến độ.",
-        "no_data_growth": "Chưa có số liệu tăng trưởng năm nào sau {base}. Để đạt chỉ tiêu, tăng trưởng phải đạt bình quân {rem} %/năm trong giai đoạn {start}–{end}.",
-        "pts": "điểm", "pct_yr": "%",
-        "cav_estimate": "Số liệu các năm {years} là số ước tính hoặc sơ bộ, có thể được điều chỉnh.",
-        "cav_versions": "Các nguồn khác nhau ở các năm {years}: danh mục giữ cả {n} phiên bản; số liệu thể hiện là số tốt nhất hiện có (công bố muộn nhất, rồi trạng thái cao nhất).",
-        "cav_merged": "Số liệu của thành phố sau hợp nhất trước tháng 7/2025 là số tính lại theo địa giới mới, không so sánh được với chuỗi số của thành phố cũ.",
-        "cav_old": "Chuỗi số này theo địa giới cũ của {loc}, đơn vị đã hợp nhất từ ngày 1/7/2025.",
-        "cav_bound": "Một số số liệu được công bố dưới dạng cận hoặc khoảng (“trên”, “khoảng”, a–b); biểu đồ thể hiện số được in hoặc điểm giữa.",
-        "cav_low": "Có {n} số liệu độ tin cậy thấp cho chuỗi này; chúng không bao giờ được chọn thay cho nguồn tốt hơn.",
-        "summary": "{name} ({loc}): {n} chỉ tiêu trong {plans} văn bản; {counts}.",
-        "none": "Không có chỉ tiêu nào cho chỉ số này ở địa phương này.",
-        "no_baseline": "Không có số liệu năm gốc {base} hoặc trước đó nên chưa đo được tiến độ so với năm gốc{latest}.",
-        "no_baseline_latest": "; số liệu mới nhất: {value} {unit} năm {year}",
-        "closed_no_outturn": "Thời hạn ({end}) đã qua nhưng chưa có số liệu năm {end}: chưa thể đánh giá kết quả.",
-        "last_figure": " Số liệu cuối cùng: {value} {unit} năm {year} ({status}).",
-        "superseded": "{loc} không còn tồn tại từ ngày 1/7/2025; chỉ tiêu được đánh giá đến số liệu cuối cùng.",
-        "successor": " Chỉ tiêu kế thừa là chỉ tiêu của thành phố sau hợp nhất trong {plan}: {value} {unit} vào năm {end}.",
-        "no_successor": " Thành phố sau hợp nhất không có chỉ tiêu cho chỉ số này.",
-        "wit": " Để đạt chỉ tiêu cần {req} {runit} từ năm gốc {y0} đến {end}, so với {ach} {runit} trong giai đoạn {a0}–{a1}: gấp {stretch} lần nhịp độ gần đây.",
-        "wit_growth": " Để đạt chỉ tiêu cần tăng bình quân {req} {runit} trong các năm còn lại đến {end}, so với {ach} {runit} trong giai đoạn {a0}–{a1}: gấp {stretch} lần nhịp độ gần đây.",
-        "wit_rate": " Để đạt chỉ tiêu cần {req} {runit} mỗi năm đến {end}, so với bình quân {ach} {runit} trong giai đoạn {a0}–{a1}: gấp {stretch} lần nhịp độ gần đây.",
-        "wit_cmp": " Giai đoạn {a0}–{a1} tăng bình quân {ach} {runit}: chỉ tiêu đòi hỏi gấp {stretch} lần nhịp độ đó.",
-        "wit_noach": " Để đạt chỉ tiêu cần {req} {runit} từ năm gốc {y0} đến {end}; chưa có số liệu 5 năm gần đây để so sánh.",
-        "wit_away": " Để đạt chỉ tiêu cần {req} {runit} từ năm gốc {y0} đến {end}, trong khi 5 năm gần đây ({a0}–{a1}) đi theo chiều ngược lại ({ach} {runit}).",
-        "wit_met": " Năm gốc {y0} đã đạt chỉ tiêu; cần giữ vững đến năm {end}.",
-        "runit": {"%/yr": "%/năm", "points/yr": "điểm/năm", "units/yr": "{unit}/năm"},
-    },
-}
+
+def _msgs(lang: str):
+    """The narrative's messages in ``lang``: ``m("closed", value=...)`` is ``t("narrative.closed", lang, value=...)``."""
+    return lambda key, **values: t_(f"narrative.{key}", lang, **values)
 
 
 def status_label(status: str | None, lang: str = "en") -> str:
@@ -153,27 +63,24 @@ def _gap_unit(indicator: Mapping, lang: str) -> str:
 
 def target_text(target: Mapping, indicator: Mapping, plan_name: str, lang: str) -> str:
     """One sentence: who set what, for whom, at which level, and how it is measured."""
-    t = T[lang]
+    m = _msgs(lang)
     low, high = target.get("low"), target.get("high")
     bound = str(target.get("bound") or "range")
     if bound in ("point", "about") and low is not None and not pd.isna(low) and high is not None and not pd.isna(high) and low != high:
-        bound = "range" if bound == "point" else "about"
-        value = (T[lang]["bound"]["about"].replace("{low}", "{low}–{high}") if bound == "about" else "{low}–{high}")
-    else:
-        value = t["bound"][bound]
-    value = value.format(low=fmt(low, lang), high=fmt(high, lang))
+        bound = "range" if bound == "point" else "about_range"
+    value = m(f"bound.{bound}", low=fmt(low, lang), high=fmt(high, lang))
     start, end = int(target["period_start"]), int(target["period_end"])
     period = str(start) if start == end else f"{start}–{end}"
     kind_key = str(target["target_kind"])
     if kind_key == "annual_value" and start != end:
         kind_key = "annual_value_multi"
-    kind = t["kind"][kind_key].format(end=end, start=start, period=period,
+    kind = m(f"kind.{kind_key}", end=end, start=start, period=period,
                                                           base=int(target["base_year"]) if not pd.isna(target.get("base_year")) else start - 1)
     loc = config.LOCALITY_NAMES[str(target["locality"])][lang]
-    s = t["set"].format(plan=plan_name, name=_lower_first(label(indicator, lang)),
+    s = m("set", plan=plan_name, name=_lower_first(label(indicator, lang)),
                         loc=loc, value=value, unit=_unit(indicator, lang), kind=kind)
     if str(target.get("aspirational")) == "yes":
-        s += t["asp"]
+        s += m("asp")
     return s
 
 
@@ -185,7 +92,7 @@ def _lower_first(name: str) -> str:
 def source_text(target: Mapping, lang: str) -> str:
     from .documents import document_name
 
-    return T[lang]["source"].format(file=document_name(target["source_file"], lang), line=int(target["source_line"]),
+    return _msgs(lang)("source", file=document_name(target["source_file"], lang), line=int(target["source_line"]),
                                     quote=target["quote"])
 
 
@@ -197,18 +104,19 @@ def _last_figure(a: Mapping, unit: str, lang: str) -> str:
     if _na(a.get("latest_value")) or _na(a.get("latest_year")):
         return ""
     last = a.get("last_open_status")
-    return T[lang]["last_figure"].format(value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
+    return _msgs(lang)("last_figure", value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
                                          status=status_label(last if isinstance(last, str) else None, lang))
 
 
 def rate_unit_text(rate_unit: str, indicator: Mapping, lang: str) -> str:
     """``%/yr``, ``points/yr`` or the indicator's unit per year, in the report's language."""
-    return T[lang]["runit"].get(str(rate_unit), str(rate_unit)).format(unit=_unit(indicator, lang))
+    key = f"narrative.runit.{rate_unit}"
+    return t_(key, lang, unit=_unit(indicator, lang)) if has(key, lang) else str(rate_unit)
 
 
 def what_it_takes_text(a: Mapping, indicator: Mapping, lang: str) -> str:
     """One sentence: the required annual rate, the rate of the last five years and the stretch."""
-    t = T[lang]
+    m = _msgs(lang)
     req = a.get("what_it_takes")
     if _na(req):
         return ""
@@ -217,20 +125,20 @@ def what_it_takes_text(a: Mapping, indicator: Mapping, lang: str) -> str:
     end = a["period_end"]
     stretch, ach = a.get("stretch"), a.get("achieved_rate_5y")
     if not _na(stretch) and float(stretch) == 0.0:
-        return t["wit_met"].format(y0=y0 if not _na(y0) else a["period_start"], end=end)
+        return m("wit_met", y0=y0 if not _na(y0) else a["period_start"], end=end)
     kw = dict(req=fmt(req, lang), runit=runit, y0=y0, end=end, ach=fmt(ach, lang),
               a0=a.get("achieved_from"), a1=a.get("achieved_to"), stretch=fmt(stretch, lang, 2))
     if _na(ach):
         if a["target_kind"] == "average_growth" or _na(y0):
             return ""
-        return t["wit_noach"].format(**kw)
+        return m("wit_noach", **kw)
     if _na(stretch):
-        return t["wit_away"].format(**kw)
+        return m("wit_away", **kw)
     if a["target_kind"] == "average_growth":
-        return t["wit_cmp" if a.get("status") == "no_data" else "wit_growth"].format(**kw)
+        return m("wit_cmp" if a.get("status") == "no_data" else "wit_growth", **kw)
     if a.get("what_it_takes_unit") == "%/yr" and str(indicator.get("measure")) == "growth_rate":
-        return t["wit_rate"].format(**kw)
-    return t["wit"].format(**kw)
+        return m("wit_rate", **kw)
+    return m("wit", **kw)
 
 
 def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str = "") -> str:
@@ -239,13 +147,13 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
     ``successor`` is the sentence naming the merged city's corresponding target (for a
     superseded target), from :func:`successor_text`.
     """
-    t = T[lang]
+    m = _msgs(lang)
     unit = _unit(indicator, lang)
     st = str(a["status"])
     if a["period_state"] == "closed":
         src = str(a.get("outturn_source") or "annual")
         start = int(a["baseline_year"]) + 1 if a["target_kind"] == "average_growth" and not pd.isna(a.get("baseline_year")) else a["period_start"]
-        how = t["how"].get(src, "{status}").format(year=a["latest_year"], start=start, end=a["period_end"],
+        how = m(f"how.{src}" if has(f"narrative.how.{src}", lang) else "how.other", year=a["latest_year"], start=start, end=a["period_end"],
                                                    status=_status_word("figure", a.get("outturn_status"), lang))
         gap = a.get("gap")
         printed = _printed_outturn(a, lang)
@@ -253,45 +161,47 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
             key = "status.outturn.undetermined" if st == "undetermined" else "status.outturn.bound_verdict"
             s = t_(key, lang, printed=printed, unit=unit, how=how, verdict=status_label(st, lang))
         elif gap is None or pd.isna(gap) or abs(float(gap)) < 1e-9:
-            s = t["closed_zero"].format(value=fmt(a["latest_value"], lang), unit=unit, how=how, verdict=status_label(st, lang))
+            s = m("closed_zero", value=fmt(a["latest_value"], lang), unit=unit, how=how, verdict=status_label(st, lang))
         else:
-            s = t["closed"].format(value=printed or fmt(a["latest_value"], lang), unit=unit, how=how,
+            s = m("closed", value=printed or fmt(a["latest_value"], lang), unit=unit, how=how,
                                    verdict=status_label(st, lang),
                                    gap=fmt(abs(float(gap)), lang), gunit=_gap_unit(indicator, lang),
-                                   gap_pct=fmt(abs(float(a["gap_pct"])), lang, 1) if not pd.isna(a.get("gap_pct")) else "—",
-                                   side=t["above"] if float(gap) > 0 else t["below"])
+                                   # the outturn as a share of the target ("đạt 52,7 % chỉ tiêu"), not the gap's share
+                                   ratio=fmt(100 + float(a["gap_pct"]), lang, 1)
+                                   if not pd.isna(a.get("gap_pct")) else "—",
+                                   side=m("above") if float(gap) > 0 else m("below"))
     elif st == "superseded":
-        s = t["superseded"].format(loc=config.LOCALITY_NAMES[str(a["locality"])][lang])
+        s = m("superseded", loc=config.LOCALITY_NAMES[str(a["locality"])][lang])
         s += _last_figure(a, unit, lang)
-        s += successor or t["no_successor"]
+        s += successor or m("no_successor")
     elif st == "closed_no_outturn":
-        s = t["closed_no_outturn"].format(end=a["period_end"]) + _last_figure(a, unit, lang)
+        s = m("closed_no_outturn", end=a["period_end"]) + _last_figure(a, unit, lang)
     elif st == "no_baseline":
         base = a["base_year"] if not _na(a.get("base_year")) else int(a["period_start"]) - 1
         latest = ("" if _na(a.get("latest_value")) else
-                  t["no_baseline_latest"].format(value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"]))
-        s = t["no_baseline"].format(base=base, latest=latest)
+                  m("no_baseline_latest", value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"]))
+        s = m("no_baseline", base=base, latest=latest)
     elif st == "no_data":
         if a["target_kind"] == "average_growth":
-            s = t["no_data_growth"].format(base=a["baseline_year"], rem=fmt(a["required_remaining"], lang),
+            s = m("no_data_growth", base=a["baseline_year"], rem=fmt(a["required_remaining"], lang),
                                            start=int(a["baseline_year"]) + 1, end=a["period_end"])
         else:
             base = a["baseline_year"] if not pd.isna(a.get("baseline_year")) else int(a["period_start"]) - 1
-            s = t["no_data"].format(base=base)
+            s = m("no_data", base=base)
     elif a["target_kind"] == "average_growth":
         k = int(a["latest_year"]) - int(a["baseline_year"])
-        s = t["open_growth"].format(obs=fmt(a["observed_rate"], lang), k=k, base=a["baseline_year"],
+        s = m("open_growth", obs=fmt(a["observed_rate"], lang), k=k, base=a["baseline_year"],
                                     req=fmt(a["required_rate"], lang), status=status_label(st, lang),
                                     r=fmt(a["progress_ratio"], lang), left=int(a["period_end"]) - int(a["latest_year"]),
                                     rem=fmt(a["required_remaining"], lang))
     elif st == "achieved":
-        s = t["achieved_open"].format(value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"], end=a["period_end"])
+        s = m("achieved_open", value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"], end=a["period_end"])
     elif st == "regressing" and (a.get("progress_ratio") == -1.0):
-        s = t["regressing_base"].format(value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
+        s = m("regressing_base", value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
                                         y0=a["baseline_year"], x0=fmt(a["baseline_value"], lang))
     else:
-        rate_unit = "%" if a.get("rate_unit") == "%/yr" else t["pts"]
-        s = t["open"].format(value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
+        rate_unit = "%" if a.get("rate_unit") == "%/yr" else m("pts")
+        s = m("open", value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
                              x0=fmt(a["baseline_value"], lang), y0=a["baseline_year"],
                              obs=f"{fmt(a['observed_rate'], lang)} {rate_unit}", req=f"{fmt(a['required_rate'], lang)} {rate_unit}",
                              end=a["period_end"], status=status_label(st, lang), r=fmt(a["progress_ratio"], lang))
@@ -301,12 +211,17 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
         s += what_it_takes_text(a, indicator, lang)
     doc = a.get("doc_verdict")
     if doc:
-        doc_en = _status_word("progress", a.get("doc_verdict_en"), "en") if a.get("doc_verdict_en") else ""
+        # the document's word, glossed by the engine's category where the page's words differ
+        # from it ("Đạt" (achieved) on an English page; plain "Đạt" on a Vietnamese one)
+        cat = a.get("doc_verdict_en")
+        gloss = _status_word("progress", cat, lang) if cat else ""
+        shown = m("doc_word_glossed", doc=doc, gloss=gloss) if gloss and gloss.casefold() != str(doc).casefold() \
+            else m("doc_word", doc=doc)
         if a.get("verdict"):
             key = "doc_agree" if a.get("doc_agrees") else "doc_disagree"
-            s += t[key].format(doc=doc, doc_en=doc_en, verdict=status_label(a["verdict"], lang))
+            s += m(key, doc=shown, verdict=status_label(a["verdict"], lang))
         else:
-            s += t["doc_only"].format(doc=doc, doc_en=doc_en)
+            s += m("doc_only", doc=shown)
     elif isinstance(a.get("item_doc_verdict"), str) and a.get("item_doc_verdict"):
         s += t_("status.outturn.item_doc", lang, doc=a["item_doc_verdict"])
     return s
@@ -359,41 +274,41 @@ def successor_text(successor, targets: pd.DataFrame, indicator: Mapping, plans: 
         value = fmt(lo, lang)
     else:
         value = f"{fmt(lo, lang)}–{fmt(hi, lang)}"
-    return T[lang]["successor"].format(plan=plan_name, value=value, unit=_unit(indicator, lang), end=int(s["period_end"]))
+    return _msgs(lang)("successor", plan=plan_name, value=value, unit=_unit(indicator, lang), end=int(s["period_end"]))
 
 
 def caveats(actuals: pd.DataFrame, best: pd.DataFrame, indicator_id: str, locality: str, lang: str) -> list[str]:
     """Caveats about the figures behind one series: estimates, revisions, boundaries, bounds."""
-    t = T[lang]
+    m = _msgs(lang)
     out = []
     b = best[(best["indicator_id"] == indicator_id) & (best["locality"] == locality)]
     a = actuals[(actuals["indicator_id"] == indicator_id) & (actuals["locality"] == locality)]
     yrs = lambda df: ", ".join(sorted({str(int(s)) if s == e else f"{int(s)}–{int(e)}" for s, e in zip(df["period_start"], df["period_end"])}))
     est = b[b["status"].isin(["estimate", "plan_estimate", "preliminary"])]
     if len(est):
-        out.append(t["cav_estimate"].format(years=yrs(est)))
+        out.append(m("cav_estimate", years=yrs(est)))
     multi = b[b["n_values"] > 1]
     if len(multi):
-        out.append(t["cav_versions"].format(years=yrs(multi), n=int(multi["n_versions"].sum())))
+        out.append(m("cav_versions", years=yrs(multi), n=int(multi["n_versions"].sum())))
     if locality == "can_tho_merged" and (b["period_start"] < 2025).any():
-        out.append(t["cav_merged"])
+        out.append(m("cav_merged"))
     if locality in ("can_tho_old", "soc_trang", "hau_giang"):
-        out.append(t["cav_old"].format(loc=config.LOCALITY_NAMES[locality][lang]))
+        out.append(m("cav_old", loc=config.LOCALITY_NAMES[locality][lang]))
     if b["value_kind"].isin(["lower_bound", "upper_bound", "range_midpoint", "approx"]).any():
-        out.append(t["cav_bound"])
+        out.append(m("cav_bound"))
     low = a[a["reliability"] == "low"]
     if len(low):
-        out.append(t["cav_low"].format(n=len(low)))
+        out.append(m("cav_low", n=len(low)))
     return out
 
 
 def indicator_summary(card_rows: pd.DataFrame, indicator: Mapping, locality: str, lang: str) -> str:
-    t = T[lang]
+    m = _msgs(lang)
     if card_rows.empty:
-        return t["none"]
+        return m("none")
     counts = card_rows["status"].value_counts()
     counts_txt = ", ".join(f"{status_label(k, lang)}: {v}" for k, v in counts.items())
-    return t["summary"].format(name=label(indicator, lang), loc=config.LOCALITY_NAMES[locality][lang],
+    return m("summary", name=label(indicator, lang), loc=config.LOCALITY_NAMES[locality][lang],
                                n=len(card_rows), plans=card_rows["plan"].nunique(), counts=counts_txt)
 
 
