@@ -126,7 +126,7 @@ def test_the_ensemble_is_recalibrated_from_its_backtest(study, sj):
 
 def test_sensitivity_history_and_covid(study, sj):
     grid = pd.DataFrame(sj["sensitivity"]["vietnam_x_gap"]).set_index("vietnam_growth")
-    assert list(grid.index) == [6.0, 6.5, 7.0, 7.5, 8.0, 8.5, 9.0]
+    assert list(grid.index) == [6.0, 6.5, 7.0, 7.5, 8.0, 8.5, 9.0, 9.5, 10.0]
     assert grid["+1"].is_monotonic_increasing and (grid["+1"] >= grid["-1"]).all()
     assert {r["case"] for r in sj["sensitivity"]["covid"]} == {"treatment", "dummies_no_shocks", "no_treatment"}
     cov = {r["case"]: r for r in sj["sensitivity"]["covid"]}

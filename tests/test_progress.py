@@ -107,7 +107,7 @@ class TestOpenPeriod:
 class TestClosedPeriod:
     @pytest.mark.parametrize("value,low,high,expected", [
         (7.0, 7.5, 8.0, "not_achieved"), (7.5, 7.5, 8.0, "achieved"), (7.9, 7.5, 8.0, "achieved"),
-        (8.0, 7.5, 8.0, "exceeded"), (17, 17, 17, "achieved"), (18.03, 17, 17, "exceeded"),
+        (8.0, 7.5, 8.0, "achieved"), (8.01, 7.5, 8.0, "exceeded"), (17, 17, 17, "achieved"), (18.03, 17, 17, "exceeded"),
         (90, 90, None, "achieved"), (91, 90, None, "exceeded"),
     ])
     def test_verdict_higher(self, value, low, high, expected):
@@ -405,13 +405,26 @@ def rows(specs, ind="x", loc="l"):
 
 
 class TestRangeAndBoundOutturns:
-    def test_a_range_that_restates_the_target_gets_no_verdict(self):
-        # 004:660: target 35-40, outturn printed "35 - 40": its ends would be achieved and exceeded
+    def test_a_range_that_restates_the_target_is_achieved_on_target(self):
+        # 004:660: target 35-40, outturn printed "35 - 40": every value of it lies in the target range
+        # (the document says "Đạt"), so it is achieved, with no distance to the target
         b = rows([(2025, 2025, 37.5, "range_midpoint", 35, 40, "year")])
         a = assess_target(target(35, 40), HIGHER, b)
-        assert a.period_state == "closed" and a.status == "undetermined" and a.verdict is None
-        assert a.gap is None and a.gap_pct is None and (a.outturn_low, a.outturn_high) == (35, 40)
+        assert a.period_state == "closed" and a.status == "achieved" == a.verdict
+        assert a.gap == 0 and (a.outturn_low, a.outturn_high) == (35, 40)
         assert "35–40" in " ".join(a.notes)
+
+    def test_a_range_across_the_target_gets_no_verdict(self):
+        b = rows([(2025, 2025, 37.5, "range_midpoint", 34, 41, "year")])
+        a = assess_target(target(35, 40), HIGHER, b)
+        assert a.status == "undetermined" and a.verdict is None and a.gap is None
+
+    def test_exceeding_a_range_is_measured_from_its_top(self):
+        # 44,000-45,000 with an outturn of 74,180: 29,180 above it; 85 against 80-85: on target
+        a = assess_target(target(44000, 45000), HIGHER, rows([(2025, 2025, 74180, "exact", None, None, "year")]))
+        assert a.status == "exceeded" and a.gap == pytest.approx(29180)
+        a = assess_target(target(80, 85), HIGHER, rows([(2025, 2025, 85, "exact", None, None, "year")]))
+        assert a.status == "achieved" and a.gap == 0
 
     def test_a_range_wholly_on_one_side_is_judged(self):
         b = rows([(2025, 2025, 9.315, "range_midpoint", 9.31, 9.32, "year")])
@@ -523,7 +536,7 @@ class TestWhatItTakesAndCalendar:
 
 def test_bundled_honest_figures(catalog, bundled_card):
     card = bundled_card.set_index("target_id")
-    assert card.loc["dh_xiv_ct_2020_2025.7.high_tech_product_share", "status"] == "undetermined"
+    assert card.loc["dh_xiv_ct_2020_2025.7.high_tech_product_share", "status"] == "achieved"
     st = card.loc["dh_xiv_st_2020_2025.2.grdp_per_capita"]
     assert st["latest_value"] == 75.5 and st["verdict"] == "exceeded" and st["doc_agrees"]
     assert card.loc["dh_xiv_st_2020_2025.3.share_services", "doc_verdict"] == ""
@@ -538,3 +551,11 @@ def test_bundled_honest_figures(catalog, bundled_card):
     assert card.loc["dh_i_2025_2030.01.grdp_current", "baseline_value"] != 306000
     assert pd.isna(card.loc["dh_i_2025_2030.08.public_investment_disbursement", "what_it_takes"])
     assert "population_growth" not in set(catalog.actuals["indicator_id"])
+
+
+def test_planning_realism_leaves_out_outturns_without_a_verdict(catalog, bundled_card):
+    """A range across the target (undetermined) is neither met nor missed: not in the share met."""
+    realism = planning_realism(bundled_card, catalog.indicators)
+    assert realism["verdict"].notna().all()
+    closed = bundled_card[bundled_card["plan"].isin(realism["plan"].unique()) & (bundled_card["period_state"] == "closed")]
+    assert len(realism) == closed["verdict"].notna().sum() < len(closed)

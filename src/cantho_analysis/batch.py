@@ -393,7 +393,7 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
     """``index.<lang>.html`` for each language (and ``index.html``, the first of vi and en built):
     every report, the merged city first, with its headline target, latest figure, status and a
     client-side filter by locality, plan and status, and a search box (inline JS, nothing fetched)."""
-    from .narrative import _unit, fmt, label, status_label
+    from .narrative import _unit, fmt, label, outturn_text, status_label
     from .pages import _environment, _markup, _version, format_date
     import pandas as pd
 
@@ -474,7 +474,7 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                     "name": iname, "href": href(r), "note": note(r), "status": st, "status_label": status_label(st, lang),
                     "bg": bg, "fg": fg, "plans": " ".join(plan_ids), "plan_names": "; ".join(plan_name(p) for p in plan_ids),
                     "target": (f"{_target_cell(head, lang)}{unit} ({int(head['period_end'])})" if head is not None else "—"),
-                    "latest": (f"{fmt(latest['latest_value'], lang)}{unit}" if latest is not None else "—"),
+                    "latest": (f"{outturn_text(latest, lang)}{unit}" if latest is not None else "—"),
                     "year": (figure_years(latest) if latest is not None else "—"),  # 2021–2025 for a period figure
                     "search": _fold(f"{iname} {iid} {' '.join(plan_name(p) for p in plan_ids)}"),
                     "other_href": href(o) if o is not None else "", "other_lang": o.job.lang if o is not None else "",

@@ -19,7 +19,7 @@ from .i18n import t as t_
 from .numbers import format_number
 
 __all__ = ["LANGS", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs",
-           "caveats", "indicator_summary", "status_label", "what_it_takes_text", "successor_text", "rate_unit_text"]
+           "caveats", "indicator_summary", "status_label", "what_it_takes_text", "successor_text", "rate_unit_text", "outturn_text"]
 
 LANGS = ("vi", "en")
 
@@ -104,7 +104,7 @@ def _last_figure(a: Mapping, unit: str, lang: str) -> str:
     if _na(a.get("latest_value")) or _na(a.get("latest_year")):
         return ""
     last = a.get("last_open_status")
-    return _msgs(lang)("last_figure", value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
+    return _msgs(lang)("last_figure", value=outturn_text(a, lang), unit=unit, year=a["latest_year"],
                                          status=status_label(last if isinstance(last, str) else None, lang))
 
 
@@ -161,7 +161,9 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
             key = "status.outturn.undetermined" if st == "undetermined" else "status.outturn.bound_verdict"
             s = t_(key, lang, printed=printed, unit=unit, how=how, verdict=status_label(st, lang))
         elif gap is None or pd.isna(gap) or abs(float(gap)) < 1e-9:
-            s = m("closed_zero", value=fmt(a["latest_value"], lang), unit=unit, how=how, verdict=status_label(st, lang))
+            within = not _na(a.get("low")) and not _na(a.get("high")) and float(a["high"]) > float(a["low"])
+            s = m("closed_within" if within else "closed_zero", value=outturn_text(a, lang), unit=unit, how=how,
+                  verdict=status_label(st, lang))
         else:
             s = m("closed", value=printed or fmt(a["latest_value"], lang), unit=unit, how=how,
                                    verdict=status_label(st, lang),
@@ -225,6 +227,15 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
     elif isinstance(a.get("item_doc_verdict"), str) and a.get("item_doc_verdict"):
         s += t_("status.outturn.item_doc", lang, doc=a["item_doc_verdict"])
     return s
+
+
+def outturn_text(a: Mapping, lang: str) -> str:
+    """A scorecard row's latest figure as a reader should see it: as printed when the source gives
+    only a range or a bound ("35–40", "dưới 1,5"), else the number; "" when there is none."""
+    printed = _printed_outturn(a, lang)
+    if printed:
+        return printed
+    return "" if _na(a.get("latest_value")) else fmt(a["latest_value"], lang)
 
 
 def _printed_outturn(a: Mapping, lang: str) -> str:

@@ -234,9 +234,10 @@ def verdict(value: float, better: str, low: float | None, high: float | None, to
     """Verdict of a closed period: ``exceeded``, ``achieved`` or ``not_achieved``.
 
     One rule for every target: not met is ``not_achieved``; met and strictly beyond the
-    target's reference in the better direction is ``exceeded`` (the top of a range, a point,
-    a one-sided bound: 0.05 against "below 0.5", 91 against "at least 90"); met without going
-    beyond it is ``achieved`` (inside a range, exactly at a point or at a non-strict bound).
+    target in the better direction is ``exceeded`` (beyond the top of a range, beyond a point
+    or a one-sided bound: 0.05 against "below 0.5", 91 against "at least 90"); met without going
+    beyond it is ``achieved`` (inside a range, its ends included, exactly at a point or at a
+    non-strict bound).
     A strict bound ("dưới 1,5") is not met by the bound itself. Lower is better mirrors it.
     A band target (a range to stay inside) is achieved inside and not achieved outside.
     """
@@ -246,11 +247,11 @@ def verdict(value: float, better: str, low: float | None, high: float | None, to
         return "achieved"
     if better == "higher":
         if low is not None and high is not None and high > low:
-            return "exceeded" if value >= high - tol else "achieved"
+            return "exceeded" if value > high + tol else "achieved"
         ref = low if low is not None else high
         return "exceeded" if value > ref + tol else "achieved"
     if low is not None and high is not None and high > low:
-        return "exceeded" if value <= low + tol else "achieved"
+        return "exceeded" if value < low - tol else "achieved"
     ref = high if high is not None else low
     return "exceeded" if value < ref - tol else "achieved"
 
@@ -386,6 +387,15 @@ def _gap(value: float, better: str, low: float | None, high: float | None) -> tu
             ref = low
         elif high is not None and value > high:
             ref = high
+        else:
+            return 0.0, 0.0
+    elif low is not None and high is not None and high > low:
+        # a range: the distance to its nearer end, zero inside it (85 against 80–85 is on target;
+        # 74,180 against 44,000–45,000 is 29,180 above it, not 30,180)
+        if value > high:
+            ref = high
+        elif value < low:
+            ref = low
         else:
             return 0.0, 0.0
     else:
@@ -968,8 +978,10 @@ REALISM_PLANS = ("kl42_2023", "kl64_2024", "ctr17_2021_2025", "dh_xiv_ct_2020_20
 
 
 def planning_realism(card: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Every past target with an outturn: target, outturn, gap (the planning-realism table)."""
-    c = card[(card["plan"].isin(REALISM_PLANS)) & (card["period_state"] == "closed")].copy()
+    """Every past target with an outturn and a verdict: target, outturn, gap (the planning-realism
+    table). An outturn printed only as a range or bound across the target (``undetermined``) has no
+    verdict and is left out: it is neither met nor missed."""
+    c = card[(card["plan"].isin(REALISM_PLANS)) & (card["period_state"] == "closed") & card["verdict"].notna()].copy()
     meas = indicators.set_index("indicator_id")["measure"]
     c["measure"] = c["indicator_id"].map(meas)
     c["met"] = c["verdict"].isin(["achieved", "exceeded"])

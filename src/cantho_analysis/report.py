@@ -197,9 +197,9 @@ def conclusion(card: pd.DataFrame, indicator, plan_names: dict, lang: str) -> st
             gunit = msg("indicator.conclusion.pp", lang) if str(indicator["unit"]).startswith("%") else narrative._unit(indicator, lang)
             gap_text = msg("indicator.conclusion.gap_below" if float(gap) < 0 else "indicator.conclusion.gap_above", lang,
                            gap=narrative.fmt(abs(float(gap)), lang), gunit=gunit)
-        return msg("indicator.conclusion.closed", lang, value=narrative.fmt(h["latest_value"], lang), gap=gap_text, **kw)
+        return msg("indicator.conclusion.closed", lang, value=narrative.outturn_text(h, lang), gap=gap_text, **kw)
     if not _na(h.get("latest_value")) and not _na(h.get("latest_year")):
-        return msg("indicator.conclusion.open", lang, value=narrative.fmt(h["latest_value"], lang),
+        return msg("indicator.conclusion.open", lang, value=narrative.outturn_text(h, lang),
                    year=int(h["latest_year"]), **kw)
     return msg("indicator.conclusion.nodata", lang, **kw)
 
@@ -578,7 +578,7 @@ def all_targets_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
     rows = []
     for x in card.to_dict("records"):
         name, unit = _indicator_cells(x, ind, lang)
-        latest = "—" if pd.isna(x["latest_value"]) else f"{narrative.fmt(x['latest_value'], lang)} ({x['latest_year']})"
+        latest = "—" if pd.isna(x["latest_value"]) else f"{narrative.outturn_text(x, lang)} ({figure_years(x)})"
         rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["locality"]: narrative._short_locality(x["locality"], lang),
                      c["indicator"]: name, c["period"]: narrative.period_text(x["period_start"], x["period_end"]),
                      c["target"]: narrative.target_range(x["low"], x["high"], lang), c["unit"]: unit, c["latest"]: latest,

@@ -34,7 +34,7 @@ def report_json(r) -> dict:
 
 _WEIGHT_KEYS = ("undercovers", "crps_too_high", "trend_not_earned", "too_few_backtests", "duplicate", "failed",
                 "not_applicable", "no_backtest", "no_weight")
-_PCT_COLS = ("p_ge_low", "p_ge_high", "weight", "share", "coverage80_1y", "coverage95_1y", "coverage80_avg",
+_PCT_COLS = ("p_ge_low", "p_ge_high", "p_ge_low_raw", "weight", "share", "coverage80_1y", "coverage95_1y", "coverage80_avg",
              "coverage95_avg", "coverage80_avg_full", "coverage95_avg_full", "+0", "-1", "+1", "estimated")
 _MODEL_COLS = ("name", "model", "best_single_model", "without")
 _VALUE_KEYS = {"group": "g.", "case": "case.", "reason": "x.", "check": "chk.", "source": "src.", "weights": "ew."}
@@ -66,7 +66,8 @@ def _cell(x, col: str, lang: str):
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         if x != x:
             return "—"
-        if col in _YEAR_COLS or (col in ("origins", "origins_full_horizon", "n", "n_full", "count", "n_provinces")):
+        if col in _YEAR_COLS or (col in ("origins", "origins_full_horizon", "n", "n_full", "count", "n_provinces",
+                                                  "annual_years_available")):
             return str(int(x))
         if col in _PCT_COLS:
             return pct(x, lang)
@@ -327,7 +328,8 @@ def feasibility_html(r, lang: str = "en", context=None) -> str:
         models=safe(models_table(r, lang)), sensitivity=safe(sensitivity_table(r, lang)),
         covid=safe(table(covid, lang, _p_headers(r, lang))), loo=safe(table(loo, lang, _p_headers(r, lang))),
         history=safe(history_table(r, lang)),
-        moves=[why_text(row, lang) for row in r.history_asof if row.get("why")],
+        moves=[why_text(row, lang, prev) for prev, row in zip([None] + list(r.history_asof), r.history_asof)
+               if row.get("why")],
         first_year=safe(table(r.first_year_table(), lang)), audit=safe(audit_table(j, lang)),
         paths_chart=figure_png(charts.fan_chart(r, lang)), dist_chart=figure_png(charts.distribution_chart(r, lang)),
         coverage_chart=figure_png(charts.coverage_chart(r, lang)),

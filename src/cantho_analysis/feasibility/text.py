@@ -99,7 +99,7 @@ def _why(w: dict, lang: str) -> str:
                           b=pct(w.get("weights_after", {}).get(k, 0), lang))
                         for k, d in (w.get("weight_change") or {}).items() if abs(d) >= 0.005)
     return t(f"why.{w['key']}", lang, y=w["new_year"], v=num(w.get("new_value"), lang, 2), changes=changes or t("none", lang),
-             m0=num(w.get("median_before"), lang), m1=num(w.get("median_after"), lang))
+             m0=num(w.get("median_before"), lang, 2), m1=num(w.get("median_after"), lang, 2))
 
 
 def why_text(row: dict, lang: str = "en", prev: dict | None = None) -> str:
