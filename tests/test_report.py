@@ -95,3 +95,15 @@ def test_a_shortfall_reads_as_a_shortfall_with_the_achievement_ratio():
     assert "thấp hơn chỉ tiêu 4,49 điểm phần trăm, đạt 52,7 % chỉ tiêu" in vi
     assert "4.49 percentage points below the target (52.7 % of it)" in en
     assert "% chỉ tiêu)" not in vi
+
+
+def test_the_headline_target_is_the_term_target_that_can_be_answered():
+    """A page leads with the target it can answer: old Cần Thơ's 2021–2025 growth target (6,92 against
+    7,5–8), not the 2025 milestone whose deadline passed without an outturn."""
+    from cantho_analysis.report import get_context, headline_target
+
+    card = get_context().card
+    h = headline_target(card[(card["indicator_id"] == "grdp_growth") & (card["locality"] == "can_tho_old")])
+    assert (int(h["period_start"]), int(h["period_end"])) == (2021, 2025) and h["status"] == "not_achieved"
+    m = card[(card["indicator_id"] == "grdp_growth") & (card["locality"] == "can_tho_merged")]
+    assert int(headline_target(m)["period_end"]) == 2030

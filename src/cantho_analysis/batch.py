@@ -398,7 +398,7 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
     import pandas as pd
 
     from .progress import figure_years
-    from .report import _target_cell, get_context
+    from .report import _target_cell, get_context, headline_target
 
     ctx = get_context()
     card, ind = ctx.card, ctx.catalog.indicators.set_index("indicator_id")
@@ -460,8 +460,7 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                     status_counts[st] = status_counts.get(st, 0) + 1
                 # The row shows one target (the newest that is still in force, else the newest) with its
                 # own status and the figure it was judged on, so the three always belong together.
-                live = c[c["status"] != "superseded"] if (c["status"] != "superseded").any() else c
-                head = live.sort_values(["period_end", "period_start"], kind="mergesort").iloc[-1] if len(c) else None
+                head = headline_target(c) if len(c) else None  # the page's own headline target
                 st = str(head["status"]) if head is not None else "no_data"
                 indicator = ind.loc[iid] if iid in ind.index else None
                 unit = f" {_unit(indicator, lang)}" if indicator is not None else ""

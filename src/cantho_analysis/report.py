@@ -168,11 +168,17 @@ def _doc_verdict(r, lang: str) -> str:
 
 
 def headline_target(card: pd.DataFrame):
-    """The target a page (and the index) leads with: the newest still in force, else the newest."""
+    """The target a page (and the index) leads with: among the targets still in force (else all),
+    those that can be answered (not past their deadline without an outturn, when any can), the
+    newest; of those ending the same year the one over the longest period (a term's target before
+    a one-year milestone)."""
     if card.empty:
         return None
     live = card[card["status"] != "superseded"] if (card["status"] != "superseded").any() else card
-    return live.sort_values(["period_end", "period_start"], kind="mergesort").iloc[-1]
+    answered = live[live["status"] != "closed_no_outturn"]
+    live = answered if len(answered) else live
+    order = live.assign(_start=-live["period_start"].astype(int))
+    return live.loc[order.sort_values(["period_end", "_start"], kind="mergesort").index[-1]]
 
 
 def conclusion(card: pd.DataFrame, indicator, plan_names: dict, lang: str) -> str:
