@@ -171,8 +171,9 @@ def history_chart(r, lang: str = "en"):
     if not h.empty:
         ok = h.dropna(subset=["p_ge_low"])
         ax.plot(ok["as_of"], ok["p_ge_low"] * 100, marker="o", color="#08519c")
-        for _, row in h[h["p_ge_low"].isna()].iterrows():
-            ax.annotate("—", (row["as_of"], 0), ha="center")
+        for _, row in h[h["p_ge_low"].isna()].iterrows():  # a year with too few observations for any model
+            ax.annotate(textwrap.fill(_l("no_model", lang), 14), (row["as_of"], 0), xytext=(0, 4),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=8, color="#555555")
         ax.set_xticks(h["as_of"])
     ax.set_ylim(bottom=0)
     ax.set_xlabel(_l("asof", lang))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import argparse
 import json
 import sys
@@ -57,7 +59,10 @@ def page_text(key: str, lang: str, **kw) -> str:
 def _cell(x, col: str, lang: str):
     if isinstance(x, (list, tuple)):
         if all(isinstance(v, (int, float)) or v is None for v in x):
-            return "–".join(str(_cell(v, col, lang)) for v in x)
+            parts = [str(_cell(v, col, lang)) for v in x]
+            if len(parts) == 2 and any(isinstance(v, (int, float)) and v < 0 for v in x):
+                return page_text("range_to", lang, a=parts[0].replace("-", "−"), b=parts[1].replace("-", "−"))
+            return "–".join(parts)
         return ", ".join(model_name(v, lang) for v in x)
     if isinstance(x, dict):
         return ", ".join(f"{model_name(k, lang)} {pct(v, lang)}" for k, v in x.items())
@@ -197,11 +202,31 @@ def base_rates_table(r, lang: str) -> pd.DataFrame:
                c("part"): page_text(f"part.{x['subperiod']}", lang) if msg_has(f"feasibility_page.part.{x['subperiod']}")
                else str(x["subperiod"]),
                c("what"): what, c("count"): ("≥ " if x.get("count_kind") == "at_least" else "") + str(int(x["count"])),
-               c("of"): str(int(x["n_provinces"])), c("share"): pct(x["share"], lang)}
+               c("of"): str(int(x["n_provinces"])), c("share"): pct(x["share"], lang),
+               c("source"): re.sub(r"^https?://(www\.)?", "", str(x.get("source_url") or "")).split("/")[0] or "—"}
         if lang == "en":  # the data's notes are written in English
             row[c("note")] = x.get("note") or ""
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _figure_source(actual_id: str, lang: str) -> str:
+    """Where a figure of the catalogue comes from: the document and line, or the web address's site."""
+    from ..documents import document_name
+    from ..report import get_catalog
+
+    a = get_catalog().actuals
+    row = a[a["actual_id"] == actual_id]
+    if row.empty:
+        return ""
+    x = row.iloc[0]
+    url = str(x.get("source_url") or "")
+    if url.startswith("http"):
+        return re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+    try:
+        return page_text("doc_line", lang, doc=document_name(str(x["source_file"]), lang), line=int(x["source_line"]))
+    except (TypeError, ValueError, KeyError):
+        return ""
 
 
 def series_table(r, lang: str) -> pd.DataFrame:
@@ -213,8 +238,10 @@ def series_table(r, lang: str) -> pd.DataFrame:
         st = str(x.get("status") or "")
         status = (msg(f"status.figure.{st}", lang) if msg_has(f"status.figure.{st}")
                   else (t(f"src.{st}", lang) if _has(f"src.{st}") else "—"))
+        how = t(f"src.{x['source']}", lang) if _has(f"src.{x['source']}") else "—"
+        where = _figure_source(str(x.get("detail") or "").split(" ")[0], lang) if x.get("source") == "published" else ""
         rows.append({t("col.year", lang): str(int(x["year"])), t("col.value", lang): num(x["value"], lang, 2),
-                     t("col.source", lang): t(f"src.{x['source']}", lang) if _has(f"src.{x['source']}") else "—",
+                     t("col.source", lang): f"{how}: {where}" if where else how,
                      c("status"): status})
     return pd.DataFrame(rows)
 

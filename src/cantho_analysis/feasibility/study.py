@@ -291,8 +291,9 @@ def base_rates_table(base_rates: pd.DataFrame) -> pd.DataFrame:
     b = base_rates[(base_rates["threshold_pct"] == 10)].copy()
     b["share"] = (b["count"] / b["n_provinces"]).round(4)
     b["period"] = [f"{int(s)}" if s == e else f"{int(s)}-{int(e)}" for s, e in zip(b["period_start"], b["period_end"])]
-    return b[["rate_id", "period", "subperiod", "measure", "comparison", "count", "count_kind", "n_provinces", "share",
-              "note"]].reset_index(drop=True)
+    cols = ["rate_id", "period", "subperiod", "measure", "comparison", "count", "count_kind", "n_provinces", "share",
+            "note"] + [c for c in ("source_url",) if c in b]  # where each count was published
+    return b[cols].reset_index(drop=True)
 
 
 def all_series(best: pd.DataFrame) -> dict[str, GrowthSeries]:
