@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
-from .i18n import LANGS, catalogue, keys, t as msg
+from .i18n import LANGS, catalogue, keys, scoped, t as msg
 from .numbers import format_number
 
 __all__ = ["explorer_options", "ui_text", "slider_labels", "plan_choices", "base_grdp_choices", "scenario_frames",
@@ -74,7 +74,7 @@ def _t(lang: str, group: str = "ui"):
     """``_t("vi")("slider", year=2026)`` is the message ``explorer.ui.slider`` in Vietnamese."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    return lambda key, **values: msg(f"explorer.{group}.{key}" if group else f"explorer.{key}", lang, **values)
+    return scoped(f"explorer.{group}" if group else "explorer", lang)
 
 
 def slider_labels(start: int, end: int, lang: str = "en") -> list[str]:

@@ -32,7 +32,7 @@ from .safetext import spreadsheet_safe_frame
 
 log = logging.getLogger(__name__)
 
-__all__ = ["scorecard_sheet", "data_sheets", "feasibility_sheets", "write_xlsx", "write_csv", "register",
+__all__ = ["scorecard_sheet", "data_sheets", "feasibility_sheets", "write_xlsx", "xlsx_bytes", "write_csv", "register",
            "MAX_WIDTH"]
 
 MAX_WIDTH = 60
@@ -125,9 +125,14 @@ def _width(series: pd.Series, header: str) -> int:
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
     """One sheet per frame, frozen below the header, columns as wide as their content."""
-    from openpyxl.utils import get_column_letter
-
     from .publish import write_output_file
+
+    return write_output_file(path, xlsx_bytes(sheets))  # checked place, written all at once
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook in memory: one sheet per frame, frozen below the header, columns as wide as their content."""
+    from openpyxl.utils import get_column_letter
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
@@ -137,7 +142,7 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
             ws.freeze_panes = "A2"
             for j, col in enumerate(df.columns, start=1):
                 ws.column_dimensions[get_column_letter(j)].width = _width(df[col], col)
-    return write_output_file(path, buf.getvalue())  # checked place, written all at once
+    return buf.getvalue()
 
 
 def write_csv(sheets: dict[str, pd.DataFrame], folder: Path) -> Path:

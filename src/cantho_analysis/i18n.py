@@ -18,7 +18,7 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["LANGS", "t", "has", "keys", "catalogue", "check_catalogues", "placeholders", "MessageError"]
+__all__ = ["LANGS", "t", "scoped", "has", "keys", "catalogue", "check_catalogues", "placeholders", "MessageError"]
 
 LANGS = ("vi", "en")
 LOCALES = Path(__file__).resolve().parent / "locales"
@@ -89,6 +89,11 @@ def t(key: str, lang: str, /, **values) -> str:
         raise MessageError(f"message {key!r} ({lang}) needs a value for {exc.args[0]!r}") from None
     except (IndexError, ValueError) as exc:
         raise MessageError(f"message {key!r} ({lang}) is not a valid template: {exc}") from None
+
+
+def scoped(namespace: str, lang: str):
+    """``t`` bound to one namespace and language: ``m = scoped("tallies", "vi"); m("agree")``."""
+    return lambda key, **values: t(f"{namespace}.{key}", lang, **values)
 
 
 def placeholders(template: str) -> set[str]:

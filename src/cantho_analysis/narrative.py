@@ -14,7 +14,7 @@ from typing import Mapping
 import pandas as pd
 
 from . import config
-from .i18n import has, t
+from .i18n import has, scoped, t
 from .i18n import t as t_
 from .numbers import format_number
 
@@ -31,7 +31,7 @@ def _status_word(kind: str, status, lang: str) -> str:
 
 def _msgs(lang: str):
     """The narrative's messages in ``lang``: ``m("closed", value=...)`` is ``t("narrative.closed", lang, value=...)``."""
-    return lambda key, **values: t_(f"narrative.{key}", lang, **values)
+    return scoped("narrative", lang)
 
 
 def status_label(status: str | None, lang: str = "en") -> str:

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 __all__ = ["Context", "get_context", "get_catalog", "IndicatorReport", "indicator_report", "overview",
            "display_indicator_report", "display_overview", "overview_html", "table_html", "figure_png", "fragment",
            "series_rows", "series_html", "download_frames", "download_files", "download_names", "downloads_html",
-           "conclusion", "headline_target"]
+           "conclusion", "headline_target", "figure_source"]
 
 
 @dataclass
@@ -260,7 +260,7 @@ def _figure_status(r, lang: str) -> str:
     return text
 
 
-def _document(r, lang: str) -> tuple[str, str]:
+def figure_source(r, lang: str) -> tuple[str, str]:
     """``(text, href)`` naming the source of a figure: a document's title and line, or a web address."""
     from .documents import document_name
 
@@ -290,7 +290,7 @@ def series_html(rows: pd.DataFrame, indicator, lang: str) -> str:
     for _, r in rows.iterrows():
         pub = r.get("published")
         pub = format_vintage(str(pub), lang) if isinstance(pub, str) and pub else msg("indicator.series.unknown", lang)
-        text, href = _document(r, lang)
+        text, href = figure_source(r, lang)
         quote = str(r.get("quote") or "")
         src = (f"<a href='{e(href)}' title='{e(quote)}' rel='noreferrer'>{e(text)}</a>" if href
                else f"<span title='{e(quote)}'>{e(text)}</span>")
@@ -360,25 +360,6 @@ def download_frames(rows: pd.DataFrame, card: pd.DataFrame, targets: pd.DataFram
             msg("indicator.downloads.sheet.targets", lang): spreadsheet_safe_frame(pd.DataFrame(tgt, columns=tgt_cols))}
 
 
-def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """A workbook in memory: one sheet per frame, frozen below the header, fitted widths."""
-    import io
-
-    from openpyxl.utils import get_column_letter
-
-    from .export import _width
-
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        for sheet, df in sheets.items():
-            df.to_excel(xw, sheet_name=sheet[:31], index=False)
-            ws = xw.sheets[sheet[:31]]
-            ws.freeze_panes = "A2"
-            for j, c in enumerate(df.columns, start=1):
-                ws.column_dimensions[get_column_letter(j)].width = _width(df[c], c)
-    return buf.getvalue()
-
-
 def download_files(indicator_id: str, locality: str, lang: str, ctx: Context | None = None) -> dict[str, bytes]:
     """The downloads of one indicator page, ``file name -> bytes``: the figures and the targets as
     CSV (UTF-8 with a BOM, for Excel) and both as one XLSX workbook (``download_names``)."""
@@ -388,11 +369,13 @@ def download_files(indicator_id: str, locality: str, lang: str, ctx: Context | N
     card = ctx.card[(ctx.card["indicator_id"] == indicator_id) & (ctx.card["locality"] == locality)]
     frames = download_frames(series_rows(cat.actuals, ctx.best, indicator_id, locality), card, cat.targets, ind, locality,
                              _plan_names(cat.plans, lang), lang)
+    from .export import xlsx_bytes
+
     figs, tgts = frames.values()
     names = download_names(indicator_id, lang)
     return {names["csv"]: figs.to_csv(index=False).encode("utf-8-sig"),
             names["targets_csv"]: tgts.to_csv(index=False).encode("utf-8-sig"),
-            names["xlsx"]: _xlsx_bytes(frames)}
+            names["xlsx"]: xlsx_bytes(frames)}
 
 
 def downloads_html(indicator_id: str, lang: str) -> str:
@@ -555,6 +538,14 @@ def _indicator_cells(x: dict, ind: pd.DataFrame, lang: str) -> tuple[str, str]:
     return narrative.label(i, lang), narrative._unit(i, lang)
 
 
+def _target_identity(x: dict, c: dict, plan_names: dict, ind: pd.DataFrame, lang: str) -> dict:
+    """The cells that name a target in the overview's tables: plan, locality, indicator, period, target, unit."""
+    name, unit = _indicator_cells(x, ind, lang)
+    return {c["plan"]: plan_names.get(x["plan"], x["plan"]), c["locality"]: narrative._short_locality(x["locality"], lang),
+            c["indicator"]: name, c["period"]: narrative.period_text(x["period_start"], x["period_end"]),
+            c["target"]: narrative.target_range(x["low"], x["high"], lang), c["unit"]: unit}
+
+
 def past_targets_table(realism: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFrame,
                        lang: str = "en") -> pd.DataFrame:
     """Every past target with an outturn (``progress.planning_realism``) by name: plan, locality,
@@ -564,10 +555,7 @@ def past_targets_table(realism: pd.DataFrame, indicators: pd.DataFrame, plans: p
     ind = indicators.set_index("indicator_id")
     rows = []
     for x in realism.to_dict("records"):
-        name, unit = _indicator_cells(x, ind, lang)
-        rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["locality"]: narrative._short_locality(x["locality"], lang),
-                     c["indicator"]: name, c["period"]: narrative.period_text(x["period_start"], x["period_end"]),
-                     c["target"]: narrative.target_range(x["low"], x["high"], lang), c["unit"]: unit,
+        rows.append({**_target_identity(x, c, pn, ind, lang),
                      c["outturn"]: narrative.fmt(x["outturn"], lang),
                      c["verdict"]: narrative.status_label(x["verdict"], lang) if isinstance(x["verdict"], str) else "—",
                      c["gap"]: narrative.fmt(x["gap"], lang),
@@ -583,11 +571,8 @@ def all_targets_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
     ind = indicators.set_index("indicator_id")
     rows = []
     for x in card.to_dict("records"):
-        name, unit = _indicator_cells(x, ind, lang)
         latest = "—" if pd.isna(x["latest_value"]) else f"{narrative.outturn_text(x, lang)} ({figure_years(x)})"
-        rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["locality"]: narrative._short_locality(x["locality"], lang),
-                     c["indicator"]: name, c["period"]: narrative.period_text(x["period_start"], x["period_end"]),
-                     c["target"]: narrative.target_range(x["low"], x["high"], lang), c["unit"]: unit, c["latest"]: latest,
+        rows.append({**_target_identity(x, c, pn, ind, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(x["status"], lang),
                      c["observed_rate"]: narrative.fmt(x["observed_rate"], lang),
                      c["required_rate"]: narrative.fmt(x["required_rate"], lang),

@@ -11,7 +11,7 @@ import unicodedata
 import pandas as pd
 
 from . import config, narrative
-from .i18n import t as msg
+from .i18n import scoped
 from .progress import figure_years
 from .safetext import spreadsheet_safe_frame, terminal_safe
 
@@ -83,7 +83,7 @@ def named_card(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFrame
 
 
 def _t(lang: str):
-    return lambda key, **values: msg(f"status_view.{key}", lang, **values)
+    return scoped("status_view", lang)
 
 
 def _cell(x, lang, dec=None) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .i18n import t as msg
+from .i18n import scoped
 from .progress import DOC_VERDICTS
 
 __all__ = ["TALLY_COLUMNS", "CATEGORIES", "COMPARE_COLUMNS", "item_verdicts", "compare", "empty_tallies", "tallies_of"]
@@ -41,7 +41,7 @@ _VERDICT_OF = {"exceeded": ("exceeded",), "achieved": ("achieved",), "achieved_o
 
 def _t(lang: str):
     """The explanations' messages (``tallies.*`` in the message catalogue) in ``lang``."""
-    return lambda key, **values: msg(f"tallies.{key}", lang, **values)
+    return scoped("tallies", lang)
 
 
 def empty_tallies() -> pd.DataFrame:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import config
 from .documents import document_name
-from .i18n import catalogue, keys, placeholders, t as msg
+from .i18n import catalogue, keys, placeholders, scoped, t as msg
 from .numbers import format_number
 from .tasks import (FLAGS, NO_STATE, STATES, build_register, load_agencies, load_tasks,
                     parse_as_of, parse_deadline, read_status, user_status_files)
@@ -34,7 +34,7 @@ LANGS = ("vi", "en")
 
 def _t(lang: str):
     """The register's messages in ``lang``: ``t("intro", n=...)`` is ``register.intro``."""
-    return lambda key, **values: msg(f"register.{key}", lang, **values)
+    return scoped("register", lang)
 
 
 def _labels(group: str, lang: str) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 import argparse
 import json
@@ -16,7 +15,7 @@ from ..numbers import format_number
 from ..safetext import terminal_safe
 from . import params as P
 from .study import ParamError, StudyParams, clean_json, run_study
-from .text import (check_finding, likelihood_words, model_name, note_text, num, pct, t, verdict_text, weight_reason,
+from .text import (check_finding, has, likelihood_words, model_name, note_text, num, pct, t, verdict_text, weight_reason,
                    why_text)
 
 __all__ = ["report_json", "display_feasibility", "feasibility_html", "table", "cmd_feasibility", "register"]
@@ -41,14 +40,6 @@ _PCT_COLS = ("p_ge_low", "p_ge_high", "p_ge_low_raw", "weight", "share", "covera
 _MODEL_COLS = ("name", "model", "best_single_model", "without")
 _VALUE_KEYS = {"group": "g.", "case": "case.", "reason": "x.", "check": "chk.", "source": "src.", "weights": "ew."}
 _YEAR_COLS = ("year", "as_of", "period_start", "period_end", "origin")
-
-
-def _has(key: str) -> bool:
-    """Whether the study's catalogue (``text.t``) has ``key``."""
-    try:
-        return t(key, "en") != key
-    except KeyError:
-        return False
 
 
 def page_text(key: str, lang: str, **kw) -> str:
@@ -83,7 +74,7 @@ def _cell(x, col: str, lang: str):
         return model_name(x, lang)
     if col in _VALUE_KEYS and isinstance(x, str) and x:
         key = _VALUE_KEYS[col] + x
-        return t(key, lang) if _has(key) else x
+        return t(key, lang) if has(key) else x
     return x
 
 
@@ -94,7 +85,7 @@ def table(df: pd.DataFrame, lang: str, headers: dict | None = None) -> pd.DataFr
         return pd.DataFrame()
     headers = headers or {}
     out = pd.DataFrame({c: [_cell(v, c, lang) for v in df[c]] for c in df.columns})
-    return out.rename(columns={c: headers.get(c) or (t(f"col.{c}", lang) if _has(f"col.{c}") else c) for c in df.columns})
+    return out.rename(columns={c: headers.get(c) or (t(f"col.{c}", lang) if has(f"col.{c}") else c) for c in df.columns})
 
 
 def _weights_table(r, lang: str) -> pd.DataFrame:
@@ -182,7 +173,7 @@ def plan_excluded_table(r, targets: pd.DataFrame, plans: pd.DataFrame, lang: str
                           c("period"): str(int(x["period_start"])) if x["period_start"] == x["period_end"]
                           else f"{int(x['period_start'])}–{int(x['period_end'])}",
                           c("target"): num(x["target"], lang, 2),
-                          c("reason"): t(f"x.{x['reason']}", lang) if _has(f"x.{x['reason']}") else x["reason"]}
+                          c("reason"): t(f"x.{x['reason']}", lang) if has(f"x.{x['reason']}") else x["reason"]}
                          for x in pe.to_dict("records")])
 
 
@@ -191,6 +182,8 @@ def base_rates_table(r, lang: str) -> pd.DataFrame:
     b = r.base_rates
     if b is None or b.empty:
         return pd.DataFrame()
+    from ..report import figure_source
+
     c = lambda k: page_text(f"col.{k}", lang)  # noqa: E731
     rows = []
     for x in b.to_dict("records"):
@@ -203,7 +196,7 @@ def base_rates_table(r, lang: str) -> pd.DataFrame:
                else str(x["subperiod"]),
                c("what"): what, c("count"): ("≥ " if x.get("count_kind") == "at_least" else "") + str(int(x["count"])),
                c("of"): str(int(x["n_provinces"])), c("share"): pct(x["share"], lang),
-               c("source"): re.sub(r"^https?://(www\.)?", "", str(x.get("source_url") or "")).split("/")[0] or "—"}
+               c("source"): figure_source(x, lang)[0] if x.get("source_url") else "—"}
         if lang == "en":  # the data's notes are written in English
             row[c("note")] = x.get("note") or ""
         rows.append(row)
@@ -211,22 +204,13 @@ def base_rates_table(r, lang: str) -> pd.DataFrame:
 
 
 def _figure_source(actual_id: str, lang: str) -> str:
-    """Where a figure of the catalogue comes from: the document and line, or the web address's site."""
-    from ..documents import document_name
-    from ..report import get_catalog
+    """Where a figure of the catalogue comes from, as the indicator pages name it (document and line,
+    or the web address's site)."""
+    from ..report import figure_source, get_catalog
 
     a = get_catalog().actuals
     row = a[a["actual_id"] == actual_id]
-    if row.empty:
-        return ""
-    x = row.iloc[0]
-    url = str(x.get("source_url") or "")
-    if url.startswith("http"):
-        return re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
-    try:
-        return page_text("doc_line", lang, doc=document_name(str(x["source_file"]), lang), line=int(x["source_line"]))
-    except (TypeError, ValueError, KeyError):
-        return ""
+    return figure_source(row.iloc[0].to_dict(), lang)[0] if len(row) else ""
 
 
 def series_table(r, lang: str) -> pd.DataFrame:
@@ -237,8 +221,8 @@ def series_table(r, lang: str) -> pd.DataFrame:
     for x in h.to_dict("records"):
         st = str(x.get("status") or "")
         status = (msg(f"status.figure.{st}", lang) if msg_has(f"status.figure.{st}")
-                  else (t(f"src.{st}", lang) if _has(f"src.{st}") else "—"))
-        how = t(f"src.{x['source']}", lang) if _has(f"src.{x['source']}") else "—"
+                  else (t(f"src.{st}", lang) if has(f"src.{st}") else "—"))
+        how = t(f"src.{x['source']}", lang) if has(f"src.{x['source']}") else "—"
         where = _figure_source(str(x.get("detail") or "").split(" ")[0], lang) if x.get("source") == "published" else ""
         rows.append({t("col.year", lang): str(int(x["year"])), t("col.value", lang): num(x["value"], lang, 2),
                      t("col.source", lang): f"{how}: {where}" if where else how,

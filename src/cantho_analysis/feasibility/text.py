@@ -9,13 +9,12 @@ passed in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 
 from .. import i18n
 from ..numbers import format_number
 
 __all__ = ["t", "num", "pct", "likelihood_words", "verdict_text", "check_finding", "note_text", "why_text",
-           "model_name", "weight_reason", "has", "CATALOGUE"]
+           "model_name", "weight_reason", "has"]
 
 NS = "feasibility"
 
@@ -29,30 +28,6 @@ def has(key: str, lang: str = "en") -> bool:
     return i18n.has(f"{NS}.{key}", "vi" if lang == "vi" else "en")
 
 
-class _Namespace(Mapping):
-    """A read-only view of one language's ``feasibility.*`` messages, without the prefix."""
-
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def _cat(self) -> dict[str, str]:
-        return {k[len(NS) + 1:]: v for k, v in i18n.catalogue(self.lang).items() if k.startswith(NS + ".")}
-
-    def __getitem__(self, key: str) -> str:
-        return i18n.catalogue(self.lang)[f"{NS}.{key}"]
-
-    def __contains__(self, key) -> bool:
-        return isinstance(key, str) and f"{NS}.{key}" in i18n.catalogue(self.lang)
-
-    def __iter__(self):
-        return iter(self._cat())
-
-    def __len__(self) -> int:
-        return len(self._cat())
-
-
-# Kept for callers that test ``key in CATALOGUE["en"]``: a view of the YAML catalogue, not a copy.
-CATALOGUE = {"en": _Namespace("en"), "vi": _Namespace("vi")}
 
 
 def num(x, lang: str = "en", d: int | None = 1) -> str:
