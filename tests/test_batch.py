@@ -22,8 +22,11 @@ def small_run(tmp_path_factory):
                            "assert 'leaked_module' not in globals()\nprint(os.getpid())")
     bad = _nb(d / "bad.ipynb", "raise ValueError('boom')")
     good = _nb(d / "good.ipynb", "x = 1")
+    shared = _nb(d / "shared.ipynb", "import os\nfrom cantho_analysis import report\n"
+                                     "print(bool(os.environ.get(report.CONTEXT_ENV)), "
+                                     "report._shared(report._stamp()) is not None)")
     jobs = [Job("test", a, {}, "a", "en"), Job("test", b, {}, "b", "en"), Job("test", bad, {}, "bad", "en"),
-            Job("test", good, {}, "good", "en")]
+            Job("test", good, {}, "good", "en"), Job("test", shared, {}, "shared", "en")]
     return d / "out", run_jobs(jobs, d / "out", n_workers=1, progress=False)
 
 
@@ -38,9 +41,34 @@ def test_reports_do_not_leak_state(small_run):
     assert pids[0] == pids[1], "both notebooks must have run in the same (warm) kernel"
 
 
+def test_kernels_use_the_parents_data(small_run):
+    """The parent loads the data once; the kernel finds it saved for the very files it sees."""
+    out, results = small_run
+    assert results[4].ok, results[4].error
+    nb = nbf.read(out / "notebooks" / "shared.ipynb", as_version=4)
+    assert nb.cells[-1].outputs[0]["text"].strip() == "True True"
+
+
+def test_cheap_reset_clears_like_reset(tmp_path):
+    """kernel_reset.reset() leaves the namespace as %reset -f does (in-process shell)."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from cantho_analysis.kernel_reset import reset
+
+    sh = InteractiveShell.instance()
+    sh.run_cell("import json as leaked_module\nleaked = 42\n7")
+    assert sh.user_ns["_"] == 7 and 7 in sh.user_ns["Out"].values()
+    reset()
+    assert "leaked" not in sh.user_ns and "leaked_module" not in sh.user_ns
+    assert sh.user_ns.get("_") != 7 and not sh.user_ns["Out"]
+    assert "get_ipython" in sh.user_ns
+    sh.run_cell("y = 1")
+    assert sh.user_ns["y"] == 1
+
+
 def test_one_failure_does_not_stop_the_others(small_run):
     out, results = small_run
-    assert [r.ok for r in results[2:]] == [False, True]
+    assert [r.ok for r in results[2:4]] == [False, True]
     assert "boom" in results[2].error
     assert (out / "good.html").exists()
 

@@ -63,11 +63,7 @@ __all__ = ["Job", "Result", "BatchAborted", "plan_jobs", "run_jobs", "run_batch"
            "WARM_ENGINE"]
 
 WARM_ENGINE = "cantho-warm"
-RESET_CODE = (
-    "get_ipython().run_line_magic('reset', '-f')\n"
-    "import matplotlib.pyplot as __p; __p.close('all'); del __p\n"
-    "import gc as __g; __g.collect(); del __g\n"
-)
+RESET_CODE = "from cantho_analysis.kernel_reset import reset as __r; __r()\n"  # a cheaper %reset -f
 # Errors writing the build itself: no report can succeed after one, so the run stops.
 FATAL_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EIO}
 
@@ -305,9 +301,13 @@ def _watch_parent(parent_pid: int) -> None:
             _stop_worker()
 
 
-def _worker_init(parent_pid: int | None = None) -> None:
+def _worker_init(parent_pid: int | None = None, context_file: str | None = None) -> None:
     import atexit
 
+    if context_file:  # the parent's loaded data, for this worker and its kernel (report.shared_context)
+        from .report import CONTEXT_ENV
+
+        os.environ[CONTEXT_ENV] = context_file
     os.environ.setdefault("MPLBACKEND", "Agg")
     for k, v in SINGLE_THREAD.items():
         os.environ.setdefault(k, v)
@@ -335,25 +335,89 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
             p.kill()
 
 
+# Run in each kernel while the parent is still loading the data: the imports and the first
+# chart's font loading that the first report would otherwise pay for.
+WARM_CODE = (
+    "import cantho_analysis.report, cantho_analysis.plots, matplotlib.pyplot as __p\n"
+    "__f = __p.figure(figsize=(1, 1)); __f.text(0, 0, 'Ưư 1,5'); __f.canvas.draw(); __p.close(__f); del __f, __p\n"
+)
+
+
+def _warm_up(ready: str, warm_kernel: bool) -> None:
+    """A worker's first task: start its kernel and run :data:`WARM_CODE` in it, then wait until
+    the parent has saved the data (``ready`` exists), so that every worker takes one of these."""
+    if warm_kernel:
+        try:
+            kc = _kernel_manager("python3").client()
+            kc.start_channels()
+            try:
+                kc.execute(WARM_CODE, silent=True, store_history=False)
+                kc.get_shell_msg(timeout=120)
+            finally:
+                kc.stop_channels()
+        except Exception as e:  # the first report starts the kernel again and says what is wrong
+            log.warning("kernel warm-up failed: %s", e)
+    deadline = time.monotonic() + 600
+    while not os.path.exists(ready) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+class Workers:
+    """The worker processes of a batch, started first: while the parent loads and checks the data,
+    plans and fingerprints the jobs, each worker starts its kernel and warms it (:func:`_warm_up`).
+
+    :meth:`data_ready` saves the parent's loaded data for the workers and their kernels
+    (``report.save_context``), so that no process loads it again.
+    """
+
+    def __init__(self, n_workers: int, engine: str = WARM_ENGINE):
+        import multiprocessing as mp
+
+        self.n = max(1, n_workers)
+        self._dir = tempfile.mkdtemp(prefix="cantho-batch-")
+        self.context_file = os.path.join(self._dir, "context.pickle")
+        self._ready = os.path.join(self._dir, "ready")
+        self.pool = ProcessPoolExecutor(max_workers=self.n, mp_context=mp.get_context("spawn"),
+                                        initializer=_worker_init, initargs=(os.getpid(), self.context_file))
+        self._warm = [self.pool.submit(_warm_up, self._ready, engine == WARM_ENGINE) for _ in range(self.n)]
+
+    def data_ready(self) -> None:
+        if not os.path.exists(self._ready):
+            from .report import save_context
+
+            save_context(self.context_file)
+            Path(self._ready).touch()
+
+    def stop(self) -> None:
+        """Stop every worker now (on an error or Ctrl-C)."""
+        _stop_pool(self.pool)
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def close(self) -> None:
+        """Let the workers finish and exit (their kernels shut down with them)."""
+        Path(self._ready).touch()
+        self.pool.shutdown(wait=True)
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
 def run_jobs(jobs: list[Job], out_dir: Path, n_workers: int = 2, progress: bool = True,
-             engine: str = WARM_ENGINE) -> list[Result]:
+             engine: str = WARM_ENGINE, workers: Workers | None = None) -> list[Result]:
     """Run jobs in ``n_workers`` processes (each with one warm kernel); results in job order.
 
     Raises :class:`BatchAborted` when a worker process dies (killed, out of memory) or the
     output cannot be written (disk full): the remaining reports cannot be trusted to run.
     On Ctrl-C the workers are stopped at once and ``KeyboardInterrupt`` propagates.
+    ``workers`` are used (and closed) when given, else started here for these jobs.
     """
-    import multiprocessing as mp
-
     from tqdm.auto import tqdm
 
+    if workers is None:
+        workers = Workers(max(1, min(n_workers, len(jobs))) if jobs else 1, engine)
     results: dict[int, Result] = {}
     bar = tqdm(total=len(jobs), desc="reports", unit="nb", disable=not progress, file=sys.stderr)
-    n_workers = max(1, min(n_workers, len(jobs))) if jobs else 1
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=mp.get_context("spawn"),
-                               initializer=_worker_init, initargs=(os.getpid(),))
     try:
-        futs = {pool.submit(execute_job, j, str(out_dir), engine): i for i, j in enumerate(jobs)}
+        workers.data_ready()
+        futs = {workers.pool.submit(execute_job, j, str(out_dir), engine): i for i, j in enumerate(jobs)}
         for fut in as_completed(futs):
             i = futs[fut]
             try:
@@ -369,11 +433,11 @@ def run_jobs(jobs: list[Job], out_dir: Path, n_workers: int = 2, progress: bool 
                 bar.write(f"FAILED {jobs[i].stem}: {results[i].error}")
             bar.update(1)
     except BaseException:
-        _stop_pool(pool)
+        workers.stop()
         raise
     finally:
         bar.close()
-    pool.shutdown(wait=True)
+    workers.close()
     return [results[i] for i in range(len(jobs))]
 
 
@@ -602,65 +666,78 @@ def run_batch(out_dir: Path, langs: list[str], jobs_n: int = 2, only: list[str] 
     folder may not be written), :class:`BatchAborted` or ``KeyboardInterrupt``; in each case
     the previous set is left exactly as it was.
     """
-    import statistics
-
     t0 = time.perf_counter()
     with open_output(out_dir) as out:  # refuse a folder that is not ours before any work
-        if jobs is None:
-            from .report import get_context
-
-            get_context()  # validate the data once, before starting any worker
-            jobs = plan_jobs(langs, only)
-        prev = out.previous_manifest()
-        build = out.new_build()
+        workers = Workers(min(jobs_n, len(jobs)) if jobs else jobs_n, engine)  # they warm up meanwhile
         try:
-            from .fingerprint import job_fingerprints
-
-            prints = job_fingerprints(jobs)
-            from .pages import newest_published
-            from .report import get_catalog
-
-            actuals = get_catalog().actuals
-            jobs = [j if j.published is not None else replace(j, published=newest_published(actuals, j.kind, j.params))
-                    for j in jobs]
-            before = {e["job"]["stem"]: Result.from_manifest(e) for e in (prev or {}).get("reports", [])
-                      if e.get("job", {}).get("stem")}
-            unchanged = [before[j.stem] for j in jobs if not rebuild_all and j.stem in before
-                         and before[j.stem].ok and before[j.stem].inputs == prints[j.stem]
-                         and len(out.carry(before[j.stem].files, build)) == len(before[j.stem].files)]
-            kept = {r.job.stem for r in unchanged}
-            to_run = [j for j in jobs if j.stem not in kept]
-            rebuilt = run_jobs(to_run, build, jobs_n, progress, engine) if to_run else []
-            for r in rebuilt:
-                r.inputs = prints[r.job.stem]
-            results = [r for r in unchanged] + rebuilt
-            order = {j.stem: i for i, j in enumerate(jobs)}
-            results.sort(key=lambda r: order[r.job.stem])
-            entries = _merge_with_previous(results, prev, out, build, carry_others=bool(only))
-            write_index(build, entries, langs)
-            summary = BatchSummary(
-                len(entries), sum(r.ok for r in entries), [r.job.stem for r in entries if not r.ok],
-                time.perf_counter() - t0,
-                statistics.median([r.seconds for r in rebuilt]) if rebuilt else 0.0,
-                statistics.median([r.work_seconds for r in rebuilt]) if rebuilt else 0.0, jobs_n,
-                [r.job.stem for r in entries if r.stale], len(rebuilt), str(out.path))
-            (build / "summary.json").write_text(json.dumps(
-                {**asdict(summary), "reports": [{"stem": r.job.stem, "ok": r.ok, "stale": r.stale, "error": r.error,
-                                                 "html": r.html, "built": r.built, "seconds": round(r.seconds, 3),
-                                                 "work_seconds": round(r.work_seconds, 3)} for r in entries]},
-                ensure_ascii=False, indent=1), encoding="utf-8")
-            (build / "README.md").write_text(OUTPUT_README, encoding="utf-8")
-            (build / MANIFEST).write_text(json.dumps(
-                {"tool": TOOL, "format": FORMAT, "build": build.name.removeprefix("partial-"), "created": _utcnow(),
-                 "langs": langs, "reports": [r.to_manifest() for r in entries]},
-                ensure_ascii=False, indent=1), encoding="utf-8")
-            out.publish(build)
-        except OSError as e:
-            out.discard(build)
-            raise BatchAborted(f"cannot write the reports: {describe_os_error(e)}") from None
+            return _run_batch(out, workers, t0, langs, jobs_n, only, progress, engine, jobs, rebuild_all)
         except BaseException:
-            out.discard(build)
+            workers.stop()
             raise
+
+
+def _run_batch(out, workers: Workers, t0: float, langs, jobs_n, only, progress, engine, jobs, rebuild_all):
+    import statistics
+
+    if jobs is None:
+        from .report import get_context
+
+        get_context()  # validate the data once, before starting any worker
+        jobs = plan_jobs(langs, only)
+    prev = out.previous_manifest()
+    build = out.new_build()
+    try:
+        from .fingerprint import job_fingerprints
+
+        prints = job_fingerprints(jobs)
+        from .pages import newest_published
+        from .report import get_catalog
+
+        actuals = get_catalog().actuals
+        jobs = [j if j.published is not None else replace(j, published=newest_published(actuals, j.kind, j.params))
+                for j in jobs]
+        before = {e["job"]["stem"]: Result.from_manifest(e) for e in (prev or {}).get("reports", [])
+                  if e.get("job", {}).get("stem")}
+        unchanged = [before[j.stem] for j in jobs if not rebuild_all and j.stem in before
+                     and before[j.stem].ok and before[j.stem].inputs == prints[j.stem]
+                     and len(out.carry(before[j.stem].files, build)) == len(before[j.stem].files)]
+        kept = {r.job.stem for r in unchanged}
+        to_run = [j for j in jobs if j.stem not in kept]
+        if to_run:
+            rebuilt = run_jobs(to_run, build, jobs_n, progress, engine, workers=workers)
+        else:
+            workers.stop()
+            rebuilt = []
+        for r in rebuilt:
+            r.inputs = prints[r.job.stem]
+        results = [r for r in unchanged] + rebuilt
+        order = {j.stem: i for i, j in enumerate(jobs)}
+        results.sort(key=lambda r: order[r.job.stem])
+        entries = _merge_with_previous(results, prev, out, build, carry_others=bool(only))
+        write_index(build, entries, langs)
+        summary = BatchSummary(
+            len(entries), sum(r.ok for r in entries), [r.job.stem for r in entries if not r.ok],
+            time.perf_counter() - t0,
+            statistics.median([r.seconds for r in rebuilt]) if rebuilt else 0.0,
+            statistics.median([r.work_seconds for r in rebuilt]) if rebuilt else 0.0, jobs_n,
+            [r.job.stem for r in entries if r.stale], len(rebuilt), str(out.path))
+        (build / "summary.json").write_text(json.dumps(
+            {**asdict(summary), "reports": [{"stem": r.job.stem, "ok": r.ok, "stale": r.stale, "error": r.error,
+                                             "html": r.html, "built": r.built, "seconds": round(r.seconds, 3),
+                                             "work_seconds": round(r.work_seconds, 3)} for r in entries]},
+            ensure_ascii=False, indent=1), encoding="utf-8")
+        (build / "README.md").write_text(OUTPUT_README, encoding="utf-8")
+        (build / MANIFEST).write_text(json.dumps(
+            {"tool": TOOL, "format": FORMAT, "build": build.name.removeprefix("partial-"), "created": _utcnow(),
+             "langs": langs, "reports": [r.to_manifest() for r in entries]},
+            ensure_ascii=False, indent=1), encoding="utf-8")
+        out.publish(build)
+    except OSError as e:
+        out.discard(build)
+        raise BatchAborted(f"cannot write the reports: {describe_os_error(e)}") from None
+    except BaseException:
+        out.discard(build)
+        raise
     return summary, entries
 
 

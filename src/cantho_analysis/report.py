@@ -3,12 +3,19 @@
 ``Context`` holds the loaded catalogue, the best-available view and the scorecard. It is
 cached per process and rebuilt whenever a data file changes, so a warm kernel that runs
 many reports loads the data once; the cache holds nothing but data derived from files.
+
+A batch computes the context once, in its parent, and hands it to its workers and their
+kernels as a file (:func:`save_context`, environment variable ``CANTHO_CONTEXT_FILE``); a
+process uses that file only when it was made from the very data files it sees (same paths,
+sizes and modification times), and otherwise loads the data itself.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,9 +58,41 @@ def _stamp() -> tuple:
     return tuple(key(p) for p in files)
 
 
+CONTEXT_ENV = "CANTHO_CONTEXT_FILE"
+
+
+def _shared(stamp: tuple) -> "Context | None":
+    """The context a batch's parent saved (:func:`save_context`), if made from these very files."""
+    path = os.environ.get(CONTEXT_ENV)
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as f:
+            saved, ctx = pickle.load(f)
+    except Exception:  # missing, partial or from another version: load the data instead
+        return None
+    return ctx if saved == stamp and isinstance(ctx, Context) else None
+
+
+def save_context(path: str) -> bool:
+    """Write this process's context to ``path`` for :data:`CONTEXT_ENV` (atomically); False,
+    and nothing written, when the data cannot be loaded (each report then says why)."""
+    try:
+        stamp = _stamp()
+        ctx = _context(stamp)
+    except Exception:
+        return False
+    tmp = f"{path}.tmp"
+    with open(tmp, "wb") as f:
+        pickle.dump((stamp, ctx), f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    return True
+
+
 @lru_cache(maxsize=2)
 def _catalog(stamp: tuple):
-    return load_catalog()
+    shared = _shared(stamp)
+    return shared.catalog if shared is not None else load_catalog()
 
 
 def get_catalog():
@@ -63,6 +102,9 @@ def get_catalog():
 
 @lru_cache(maxsize=2)
 def _context(stamp: tuple) -> Context:
+    shared = _shared(stamp)
+    if shared is not None:
+        return shared
     cat = _catalog(stamp)
     best = cat.best()
     return Context(cat, best, scorecard(cat.targets, cat.indicators, best))
