@@ -10,7 +10,9 @@ A report is rebuilt only when its fingerprint changes. The fingerprint covers:
     plans table;
   - a task register: the task list, agencies, plans, users' progress files and the date (its
     flags change with the calendar);
-  - the overview and the feasibility study: everything.
+  - the feasibility study: the rows of the indicators it reads (``feasibility/inputs.py``),
+    the base rates, the plans and the documents list;
+  - the overview: everything.
 
 Over-approximation is deliberate: a page may be rebuilt when it did not need to be, never
 the other way round.
@@ -75,6 +77,11 @@ def job_fingerprints(jobs, catalog=None, today: dt.date | None = None) -> dict[s
     everything = _digest(*(_frame_bytes(df) for df in tables.values()), _frame_bytes(catalog.base_rates), plans,
                          _frame_bytes(getattr(catalog, "tallies", pd.DataFrame())),
                          _file_bytes(config.data_dir().glob("*.csv")), _file_bytes(user_status_files()))
+    from .feasibility.inputs import INDICATORS, restrict
+
+    cut = restrict(catalog, INDICATORS)
+    feasibility = _digest(*(_frame_bytes(getattr(cut, name)) for name in tables), _frame_bytes(catalog.base_rates),
+                          plans, _file_bytes([config.data_dir() / "documents.csv"]))
     task_data = _digest(_file_bytes([config.data_dir() / "tasks.csv", config.data_dir() / "agencies.csv"]), plans,
                         _file_bytes(user_status_files()), str(today or dt.date.today()))
     by_indicator: dict[str, str] = {}
@@ -92,6 +99,8 @@ def job_fingerprints(jobs, catalog=None, today: dt.date | None = None) -> dict[s
             data = by_indicator[iid]
         elif job.kind == "tasks":
             data = task_data
+        elif job.kind == "feasibility":
+            data = feasibility
         else:
             data = everything
         out[job.stem] = _digest(code, notebooks[job.notebook], job.kind,
