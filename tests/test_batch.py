@@ -51,19 +51,26 @@ def test_kernels_use_the_parents_data(small_run):
 
 def test_cheap_reset_clears_like_reset(tmp_path):
     """kernel_reset.reset() leaves the namespace as %reset -f does (in-process shell)."""
+    import sys
+
     from IPython.core.interactiveshell import InteractiveShell
 
     from cantho_analysis.kernel_reset import reset
 
-    sh = InteractiveShell.instance()
-    sh.run_cell("import json as leaked_module\nleaked = 42\n7")
-    assert sh.user_ns["_"] == 7 and 7 in sh.user_ns["Out"].values()
-    reset()
-    assert "leaked" not in sh.user_ns and "leaked_module" not in sh.user_ns
-    assert sh.user_ns.get("_") != 7 and not sh.user_ns["Out"]
-    assert "get_ipython" in sh.user_ns
-    sh.run_cell("y = 1")
-    assert sh.user_ns["y"] == 1
+    main = sys.modules["__main__"]  # the shell replaces it; multiprocessing's spawn needs it back
+    try:
+        sh = InteractiveShell.instance()
+        sh.run_cell("import json as leaked_module\nleaked = 42\n7")
+        assert sh.user_ns["_"] == 7 and 7 in sh.user_ns["Out"].values()
+        reset()
+        assert "leaked" not in sh.user_ns and "leaked_module" not in sh.user_ns
+        assert sh.user_ns.get("_") != 7 and not sh.user_ns["Out"]
+        assert "get_ipython" in sh.user_ns
+        sh.run_cell("y = 1")
+        assert sh.user_ns["y"] == 1
+    finally:
+        InteractiveShell.clear_instance()
+        sys.modules["__main__"] = main
 
 
 def test_one_failure_does_not_stop_the_others(small_run):
