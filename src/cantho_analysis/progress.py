@@ -924,11 +924,13 @@ def _scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFra
     b = slim_best(best)
     succ = successors(targets) if as_of is not None else {}
     cache: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+    groups = {k: g for k, g in b.groupby(["indicator_id", "locality"], sort=False)}  # split once, not per target
     recs = []
     for t in targets.to_dict("records"):
         key = (t["indicator_id"], t["locality"])
         if key not in cache:
-            cache[key] = (annual_series(b, *key), period_values(b, *key))
+            sub = groups.get(key, b.iloc[0:0])
+            cache[key] = (annual_series(sub, *key), period_values(sub, *key))
         series, periods = cache[key]
         recs.append(assess_target(t, ind[key[0]], b, series, periods, as_of=as_of,
                                   successor=succ.get(str(t["target_id"]))).record())
