@@ -99,6 +99,7 @@ class StudyResult:
     notes: list[tuple[str, dict]] = field(default_factory=list)
     ensemble_raw: ModelResult | None = None  # the ensemble before recalibration
     recalibration: dict = field(default_factory=dict)
+    weights_info: dict = field(default_factory=dict)  # how the weights were set (stacking: rows, CRPS, eligible models)
 
     @property
     def forecasts(self) -> list[ModelResult]:
@@ -172,7 +173,10 @@ class StudyResult:
             "ensemble": {"name": "ensemble", **summarise(e.averages, lo, hi),
                          "weights": {k: round(v, 4) for k, v in self.weights.items()},
                          "weights_rule": "backtest_crps", "rules": CFG["ensemble"],
-                         "recalibration_factor": self.recalibration.get("factor", 1.0)},
+                         "recalibration_factor": self.recalibration.get("factor", 1.0),
+                         "weights_method": CFG["ensemble"].get("method", "inverse_crps"),
+                         "stacking": self.weights_info,
+                         "bias_correction": self.recalibration.get("bias", 0.0)},
             "recalibration": rc,
             "first_year": fy,
             "required_growth": req,
@@ -405,31 +409,43 @@ class _Core:
     shock: object
     raw: ModelResult | None = None
     recal: dict = field(default_factory=lambda: {"factor": 1.0, "n": 0, "applied": False})
+    weights_info: dict = field(default_factory=dict)
 
 
 def _oos(fc: B.Forecasts | None, core: _Core, n: int) -> dict:
-    """The ensemble's out-of-sample backtest forecasts (weights known at each origin)."""
+    """The ensemble's out-of-sample backtest forecasts (weights known at each origin), and the
+    same bias-corrected with the bias known at each origin: {"raw": ..., "corrected": ...}."""
     if fc is None or not core.weights:
         return {}
     excluded = {r.name: r.weight_reason for r in core.models if r.status != "ok"}
     out, _ = B.ensemble_rows_out_of_sample(fc, [r.name for r in core.models], CFG["models"]["trend"],
                                            CFG["ensemble"], excluded, n)
-    return out
+    return _calibration_rows(fc, out)
+
+
+def _calibration_rows(fc: B.Forecasts, raw: dict) -> dict:
+    corrected, used = B.bias_corrected_rows(fc, raw, "ensemble", CFG["recalibration"])
+    return {"raw": raw, "corrected": corrected, "bias_by_origin": used, "memo_bias": {}, "memo_factor": {}}
 
 
 def _recalibrate(core: _Core, fc: B.Forecasts | None, oos: dict, as_of: int) -> None:
-    """Widen the core's ensemble by the factor its out-of-sample backtest, as known at
-    ``as_of``, calls for (the procedure :func:`B.recalibrated_rows` backtests); keep the raw one."""
+    """Recalibrate the core's ensemble from its out-of-sample backtest as known at ``as_of`` (the
+    procedure the backtest row "known_at_origin_recalibrated" evaluates): shift it by the mean error
+    of the earlier backtest forecasts (bias correction), then widen it by the factor the
+    bias-corrected backtest forecasts call for. Keep the raw one."""
     rules = CFG["recalibration"]
     e = core.ensemble
     core.raw = replace(e, name="ensemble_raw", label="ensemble_raw")
     if not rules["enabled"] or fc is None or not oos or not core.pdata.sim_years or not len(e.paths):
-        core.recal = {"factor": 1.0, "n": 0, "as_of": as_of, "applied": False}
+        core.recal = {"factor": 1.0, "n": 0, "as_of": as_of, "applied": False, "bias": 0.0,
+                      "bias_correction": {"bias": 0.0, "n": 0, "as_of": as_of}}
         return
-    rc = B.recalibration(fc, oos, "ensemble", as_of, rules)
-    paths, avgs = _period_matrix(B.widen(e.paths, rc["factor"]), core.pdata)
+    bc = B.bias_correction(fc, oos["raw"], "ensemble", as_of, rules, oos["memo_bias"],
+                           {o: u["estimate"] for o, u in oos["bias_by_origin"].items() if o < as_of})
+    rc = B.recalibration(fc, oos["corrected"], "ensemble", as_of, rules, oos["memo_factor"])
+    paths, avgs = _period_matrix(B.widen(B.shift(e.paths, bc["bias"]), rc["factor"]), core.pdata)
     core.ensemble = replace(e, paths=paths, averages=avgs)
-    core.recal = {**rc, "applied": rc["factor"] != 1.0}
+    core.recal = {**rc, "applied": rc["factor"] != 1.0 or bc["bias"] != 0.0, "bias": bc["bias"], "bias_correction": bc}
 
 
 def _core(series: dict[str, GrowthSeries], p: StudyParams, data_through: int, fc: B.Forecasts | None,
@@ -450,8 +466,10 @@ def _core(series: dict[str, GrowthSeries], p: StudyParams, data_through: int, fc
             r.weight_reason = r.status
     ev, summ = B.evaluated(fc, data_through) if fc is not None else (pd.DataFrame(), pd.DataFrame())
     excluded = {r.name: r.weight_reason for r in res if r.status != "ok"}
+    stacking: dict = {}
     if not summ.empty:
-        weights, reasons = B.model_weights(summ, [r.name for r in res], m["trend"], CFG["ensemble"], excluded)
+        weights, reasons, stacking = B.weights_as_of(fc, summ, data_through, [r.name for r in res], m["trend"],
+                                                     CFG["ensemble"], excluded)
     else:
         weights, reasons = {}, {**excluded, **{r.name: "no_backtest" for r in res if r.status == "ok"}}
     if not weights:  # nothing passed: equal weights over the non-trend models that ran, said in the notes
@@ -469,7 +487,7 @@ def _core(series: dict[str, GrowthSeries], p: StudyParams, data_through: int, fc
         avgs = np.full(p.n_paths, period_average(pdata.observed_in_period, np.zeros((1, 0)))[0])
         paths = np.zeros((p.n_paths, 0))
     ens = ModelResult("ensemble", "ensemble", ("ensemble",), paths, avgs, weight=1.0)
-    return _Core(pdata, res, ens, weights, ev, summ, shock)
+    return _Core(pdata, res, ens, weights, ev, summ, shock, weights_info=stacking)
 
 
 def _p(avgs: np.ndarray, t: float) -> float | None:
@@ -508,7 +526,8 @@ def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, cov
         # every origin: cheaper than weights known at each origin, and nearly the same factor);
         # the recession-free variant has no backtest of its own, so it stays as it is
         if case == "no_treatment" and fc2 is not None and c2.weights:
-            _recalibrate(c2, fc2, B.ensemble_rows(fc2, c2.weights, p.backtest_paths), data_through)
+            _recalibrate(c2, fc2, _calibration_rows(fc2, B.ensemble_rows(fc2, c2.weights, p.backtest_paths)),
+                         data_through)
         raw2 = c2.raw if c2.raw is not None else c2.ensemble
         covid_rows.append({"case": case, "p_ge_low": _p(c2.ensemble.averages, lo),
                            "median": summarise(c2.ensemble.averages, lo, p.target_high)["median"],
@@ -520,8 +539,8 @@ def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, cov
         if not w:
             continue
         parts = {r.name: r.paths for r in core.models if r.name in w}
-        paths = B.mix(parts, w, p.n_paths)  # widened by the full ensemble's factor, to compare with it
-        _, avgs = _period_matrix(B.widen(paths, core.recal["factor"]), pdata)
+        paths = B.mix(parts, w, p.n_paths)  # shifted and widened as the full ensemble, to compare with it
+        _, avgs = _period_matrix(B.widen(B.shift(paths, core.recal.get("bias", 0.0)), core.recal["factor"]), pdata)
         loo.append({"without": name, "p_ge_low": _p(avgs, lo)})
     return {"vietnam_x_gap": grid, "vietnam_x_gap_note": {"paths": n, "shocks": False, "recalibrated": False,
                                                           "gap_estimated": anchor_info["gap"] if anchor_info else None},
@@ -612,14 +631,19 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
             extra = B.ensemble_rows(fc, core.weights, p.backtest_paths)
             ev = B.evaluate(fc, as_of=dt, extra=extra)
             ens_bt = B.ensemble_table(ev, local, hz)
-            ev_oos = B.evaluate(fc, as_of=dt, extra=oos)
+            ev_oos = B.evaluate(fc, as_of=dt, extra=oos["raw"])
             t_oos = B.ensemble_table(ev_oos, local, hz)
-            rec, used = B.recalibrated_rows(fc, oos, "ensemble", CFG["recalibration"])
+            ev_bc = B.evaluate(fc, as_of=dt, extra=oos["corrected"])
+            t_bc = B.ensemble_table(ev_bc, local, hz)
+            rec, used = B.recalibrated_rows(fc, oos["corrected"], "ensemble", CFG["recalibration"])
             ev_rec = B.evaluate(fc, as_of=dt, extra=rec)
             t_rec = B.ensemble_table(ev_rec, local, hz)
             ens_bt = pd.concat([ens_bt.assign(weights="final"), t_oos.assign(weights="known_at_origin"),
+                                t_bc.assign(weights="known_at_origin_bias_corrected"),
                                 t_rec.assign(weights="known_at_origin_recalibrated")], ignore_index=True)
             rec_bt = _recalibration_backtest(ev_oos, ev_rec, used)
+            rec_bt["bias_by_origin"] = {str(o): {"bias": u["bias"], "estimate": u["estimate"], "n": u["n"]}
+                                        for o, u in sorted(oos["bias_by_origin"].items())}
         else:
             rec_bt = {}
         _recalibrate(core, fc, oos, dt)
@@ -673,7 +697,7 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
     return StudyResult(prm, hist_frame, core.pdata, core.models, core.ensemble, core.weights, ev, summ, ens_bt,
                        core.shock.to_json() if core.shock else {}, plan_used, plan_excl,
                        base_rates_table(context.catalog.base_rates), checks, period_checks(merged, best), sens, hist,
-                       lik, notes, core.raw, core.recal)
+                       lik, notes, core.raw, core.recal, core.weights_info)
 
 
 def with_params(p: StudyParams, **kw) -> StudyParams:
