@@ -28,7 +28,7 @@ __all__ = ["Forecasts", "run_backtests", "evaluate", "summary", "model_weights",
            "ensemble_table", "crps", "ensemble_rows_out_of_sample", "widen", "required_factor", "conformal_factor",
            "factor_rows", "recalibration", "recalibrated_rows", "factor_grid", "mean_abs_diff", "energy_terms",
            "mixture_crps", "stack", "stacking_weights", "eligible", "bias_rows", "bias_correction", "bias_corrected_rows",
-           "shift"]
+           "shift", "leaders"]
 
 Q = [2.5, 10, 50, 90, 97.5]
 
@@ -288,8 +288,31 @@ def ensemble_rows(fc: Forecasts, weights: dict[str, float], n: int) -> dict:
     return out
 
 
-def ensemble_table(ev: pd.DataFrame, local: list[str], horizon: int) -> pd.DataFrame:
-    """Coverage and CRPS of the ensemble and of the best single model, local series and Vietnam apart."""
+def leaders(fc: Forecasts, candidates: list[str], min_rows: int, fallback: str = "mean") -> dict[tuple[str, int], str]:
+    """The best single model as known at each origin: the candidate with the lowest mean CRPS of
+    the period average over the forecasts made before the origin (outturns known at it), among
+    those with at least ``min_rows`` of them that ran there; ``fallback`` before that. This is the
+    fair single-model comparator of an ensemble whose weights are known at each origin (the best
+    model over the whole backtest is only known afterwards)."""
+    out = {}
+    for s, o in sorted(set((s, o) for s, o, _ in fc.paths)):
+        summ = evaluated(fc, o)[1]
+        ran = [m for m in candidates if (s, o, m) in fc.paths]
+        best = fallback if fallback in ran else (ran[0] if ran else None)
+        if not summ.empty:
+            ss = summ.set_index("model")
+            ok = [m for m in ran if m in ss.index and ss.loc[m, "n"] >= min_rows]
+            if ok:
+                best = min(ok, key=lambda m: (float(ss.loc[m, "crps_avg"]), m))
+        if best is not None:
+            out[(s, o)] = best
+    return out
+
+
+def ensemble_table(ev: pd.DataFrame, local: list[str], horizon: int,
+                   leader: dict[tuple[str, int], str] | None = None) -> pd.DataFrame:
+    """Coverage and CRPS of the ensemble and of the best single model, local series and Vietnam apart
+    (with ``leader``, also of the best single model as known at each origin, :func:`leaders`)."""
     if ev.empty:
         return pd.DataFrame()
     rows = []
@@ -311,8 +334,21 @@ def ensemble_table(ev: pd.DataFrame, local: list[str], horizon: int) -> pd.DataF
                      "coverage95_avg_full": float(full["in95_avg"].mean()) if len(full) else None,
                      "crps_avg": float(e["crps_avg"].mean()), "crps_1y": float(e["crps_1y"].mean()),
                      "best_single_model": best,
-                     "best_single_crps_avg": float(per_model.loc[best, "mean"]) if best else None})
+                     "best_single_crps_avg": float(per_model.loc[best, "mean"]) if best else None,
+                     **_leader_scores(g, keys, leader)})
     return pd.DataFrame(rows)
+
+
+def _leader_scores(g: pd.DataFrame, keys: set, leader: dict | None) -> dict:
+    if not leader:
+        return {}
+    idx = g.set_index(["series", "origin", "model"])
+    picked = [idx.loc[(s, o, leader[(s, o)])] for s, o in sorted(keys)
+              if (s, o) in leader and (s, o, leader[(s, o)]) in idx.index]
+    if len(picked) != len(keys):
+        return {"best_single_known_at_origin_crps_avg": None, "best_single_known_at_origin_coverage80_avg": None}
+    return {"best_single_known_at_origin_crps_avg": float(np.mean([r["crps_avg"] for r in picked])),
+            "best_single_known_at_origin_coverage80_avg": float(np.mean([r["in80_avg"] for r in picked]))}
 
 
 # --------------------------------------------------------------------------- recalibration

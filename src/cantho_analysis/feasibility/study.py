@@ -28,7 +28,8 @@ from . import checks as C
 from . import params as P
 from .models import (FitData, NotApplicable, apply_shocks, estimate_shocks, one_thread, period_average,
                      required_growth, simulate, summarise)
-from .series import GrowthSeries, PeriodData, locality_growth_series, merged_growth_series, period_checks, period_data
+from .series import (GrowthSeries, PeriodData, locality_growth_series, merged_growth_series, period_checks, period_data,
+                     series_average)
 
 __all__ = ["StudyParams", "ParamError", "ModelResult", "StudyResult", "run_study", "check_params", "likelihood_term",
            "dedupe", "base_rates_table", "defensible_variants", "likelihood", "about_upper"]
@@ -251,8 +252,8 @@ def defensible_variants(central: float | None, models: dict[str, float | None], 
         if r["case"] == "no_treatment":
             out.append({"kind": "covid", "name": "no_treatment", "p": r["p_ge_low"]})
     cons = (sens or {}).get("consensus_vietnam_growth")
-    row = next((r for r in (sens or {}).get("vietnam_x_gap", []) if cons is not None
-                and abs(r["vietnam_growth"] - cons) < 1e-9), None)
+    row = (sens or {}).get("consensus_row") or next((r for r in (sens or {}).get("vietnam_x_gap", []) if cons is not None
+                                                    and abs(r["vietnam_growth"] - cons) < 1e-9), None)
     for k, v in (row or {}).items():
         if k != "vietnam_growth":
             out.append({"kind": "national_growth", "name": k, "vietnam_growth": cons, "p": v})
@@ -494,7 +495,26 @@ def _p(avgs: np.ndarray, t: float) -> float | None:
     return float(np.mean(avgs >= t)) if len(avgs) else None
 
 
-def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, covid, models, cache) -> dict:
+def national_outlook(best: pd.DataFrame | None, data_through: int) -> dict:
+    """Vietnam's average growth assumed for the period in the verdict's range, with its source:
+    Vietnam's own geometric-mean growth over ``consensus_vietnam_growth_years`` in the bundle (years
+    after ``data_through`` are left out), and the alternative window beside it."""
+    sens = CFG["sensitivity"]
+    out = {"rule": "vietnam_own_average", "note": "not a forecast: Vietnam's own record in the bundle"}
+    if best is None:
+        return {**out, "value": None}
+    for key, cfg in (("main", "consensus_vietnam_growth_years"), ("alternative", "consensus_vietnam_growth_alternative_years")):
+        a, b = sens[cfg]
+        b = min(int(b), int(data_through))
+        out[key] = series_average(best, "vietnam", int(a), b) if b >= a else None
+    m = out.get("main") or {}
+    out["value"] = m.get("value")
+    out["years"] = m.get("years")
+    return out
+
+
+def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, covid, models, cache,
+                 best: pd.DataFrame | None = None) -> dict:
     sens = CFG["sensitivity"]
     m = CFG["models"]
     pdata = core.pdata
@@ -504,13 +524,19 @@ def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, cov
     grid = []
     n = min(p.n_paths, 4000)
     anchor_info = next((r.info for r in core.models if r.name == "national_anchor" and r.status == "ok"), None)
-    for vn in sens["vietnam_growth"]:
+    def anchor_row(vn: float) -> dict:
         row = {"vietnam_growth": vn}
         for g in sens["gap_pp"] + (["estimated"] if anchor_info else []):
             gap = anchor_info["gap"]["mean"] if g == "estimated" else g
             r = _forecast("national_anchor", 100, d, pdata, n, p.seed, None, override=(vn, gap))
             row[str(g) if g == "estimated" else f"{g:+g}"] = _p(r.averages, p.target_low) if r.status == "ok" else None
-        grid.append(row)
+        return row
+
+    for vn in sens["vietnam_growth"]:
+        grid.append(anchor_row(vn))
+    outlook = national_outlook(best, data_through)
+    cons = outlook["value"]
+    cons_row = anchor_row(round(cons, 2)) if cons is not None else None
     lo = p.target_low
     raw = core.raw if core.raw is not None else core.ensemble
     covid_rows = [{"case": "treatment", "p_ge_low": _p(core.ensemble.averages, lo),
@@ -544,7 +570,8 @@ def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, cov
         loo.append({"without": name, "p_ge_low": _p(avgs, lo)})
     return {"vietnam_x_gap": grid, "vietnam_x_gap_note": {"paths": n, "shocks": False, "recalibrated": False,
                                                           "gap_estimated": anchor_info["gap"] if anchor_info else None},
-            "consensus_vietnam_growth": sens["consensus_vietnam_growth"],
+            "consensus_vietnam_growth": round(cons, 2) if cons is not None else None,
+            "consensus_vietnam_growth_source": outlook, "consensus_row": cons_row,
             "covid": covid_rows, "leave_one_out": loo}
 
 
@@ -628,16 +655,19 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
             # weights); with weights from the outturns known at each origin (out of sample); and
             # that one recalibrated with factors from the forecasts before each origin (out of sample)
             local, hz = CFG["models"]["local_series"], P.DEFAULTS["horizon"]
+            excluded = {r.name: r.weight_reason for r in core.models if r.status != "ok"}
+            lead = B.leaders(fc, [r.name for r in core.models if r.name not in excluded
+                                  and r.name not in CFG["models"]["trend"]], CFG["ensemble"]["min_rows"])
             extra = B.ensemble_rows(fc, core.weights, p.backtest_paths)
             ev = B.evaluate(fc, as_of=dt, extra=extra)
-            ens_bt = B.ensemble_table(ev, local, hz)
+            ens_bt = B.ensemble_table(ev, local, hz, lead)
             ev_oos = B.evaluate(fc, as_of=dt, extra=oos["raw"])
-            t_oos = B.ensemble_table(ev_oos, local, hz)
+            t_oos = B.ensemble_table(ev_oos, local, hz, lead)
             ev_bc = B.evaluate(fc, as_of=dt, extra=oos["corrected"])
-            t_bc = B.ensemble_table(ev_bc, local, hz)
+            t_bc = B.ensemble_table(ev_bc, local, hz, lead)
             rec, used = B.recalibrated_rows(fc, oos["corrected"], "ensemble", CFG["recalibration"])
             ev_rec = B.evaluate(fc, as_of=dt, extra=rec)
-            t_rec = B.ensemble_table(ev_rec, local, hz)
+            t_rec = B.ensemble_table(ev_rec, local, hz, lead)
             ens_bt = pd.concat([ens_bt.assign(weights="final"), t_oos.assign(weights="known_at_origin"),
                                 t_bc.assign(weights="known_at_origin_bias_corrected"),
                                 t_rec.assign(weights="known_at_origin_recalibrated")], ignore_index=True)
@@ -649,7 +679,7 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
         _recalibrate(core, fc, oos, dt)
         core.recal["backtest"] = rec_bt
         summ = B.summary(ev, P.DEFAULTS["horizon"]) if not ev.empty else pd.DataFrame()
-        sens = _sensitivity(series, p, core, fc, dt, covid, rerun, cache) if p.sensitivity else {}
+        sens = _sensitivity(series, p, core, fc, dt, covid, rerun, cache, best) if p.sensitivity else {}
         hist = []
         if p.history:
             for y in range(max(CFG["sensitivity"]["history_from"], first + 1), dt + 1):
