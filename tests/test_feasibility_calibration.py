@@ -171,3 +171,17 @@ def test_series_average_is_the_geometric_mean_with_its_rows():
     assert a["rows"][0]["source_url"] == "https://example.org/x" and a["missing_years"] == []
     gap = series_average(best[best["period_start"] != 2018], "vietnam", 2016, 2019)
     assert gap["value"] is None and gap["missing_years"] == [2018]
+
+
+def test_weights_as_of_by_stacking_say_why_a_model_gets_none():
+    fc = _backtest({"good": (7.0, 1.0), "biased": (9.5, 0.5), "trendy": (3.0, 0.5)}, n_origins=14, n=300, seed=11)
+    summ = B.evaluated(fc, None)[1]
+    rules = {"min_rows": 5, "min_coverage80": 0.5, "max_relative_crps": 1.5, "method": "stacking"}
+    w, reasons, info = B.weights_as_of(fc, summ, None, ["good", "biased", "trendy", "dup"], ["trendy"], rules,
+                                       {"dup": "duplicate"})
+    assert info["method"] == "stacking" and info["eligible"] == ["good", "biased"]
+    assert w.get("good", 0) > 0.9 and sum(w.values()) == pytest.approx(1.0)
+    assert reasons["dup"] == "duplicate" and reasons["trendy"] == "trend_not_earned"
+    assert all(reasons.get(m) for m in ("good", "biased", "trendy", "dup") if m not in w)
+    w2, _, info2 = B.weights_as_of(fc, summ, None, ["good", "biased"], [], {**rules, "method": "inverse_crps"}, {})
+    assert info2 == {"method": "inverse_crps"} and w2 == B.model_weights(summ, ["good", "biased"], [], rules, {})[0]

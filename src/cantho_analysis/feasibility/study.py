@@ -101,6 +101,8 @@ class StudyResult:
     ensemble_raw: ModelResult | None = None  # the ensemble before recalibration
     recalibration: dict = field(default_factory=dict)
     weights_info: dict = field(default_factory=dict)  # how the weights were set (stacking: rows, CRPS, eligible models)
+    # ``ensemble_backtest`` with the bias-corrected row and the best single model known at each origin
+    ensemble_backtest_detail: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def forecasts(self) -> list[ModelResult]:
@@ -191,6 +193,7 @@ class StudyResult:
                          "origins_by_series": ({k: int(v) for k, v in self.backtest.drop_duplicates(["series", "origin"])
                                                .groupby("series").size().items()} if not self.backtest.empty else {})},
             "ensemble_backtest": self.ensemble_backtest.to_dict("records"),
+            "ensemble_backtest_detail": self.ensemble_backtest_detail.to_dict("records"),
             "shock": self.shock,
             "base_rates": self.base_rates.to_dict("records"),
             "checks": [c.to_json() for c in self.checks],
@@ -647,7 +650,7 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
         # carry weight: the re-runs below leave it out
         rerun = [x for x in models if x != "arima"]
         notes += core.pdata.notes
-        ens_bt = pd.DataFrame()
+        ens_bt = ens_detail = pd.DataFrame()
         ev = core.ev
         oos = _oos(fc, core, p.backtest_paths)
         if fc is not None and core.weights:
@@ -668,9 +671,13 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
             rec, used = B.recalibrated_rows(fc, oos["corrected"], "ensemble", CFG["recalibration"])
             ev_rec = B.evaluate(fc, as_of=dt, extra=rec)
             t_rec = B.ensemble_table(ev_rec, local, hz, lead)
-            ens_bt = pd.concat([ens_bt.assign(weights="final"), t_oos.assign(weights="known_at_origin"),
-                                t_bc.assign(weights="known_at_origin_bias_corrected"),
-                                t_rec.assign(weights="known_at_origin_recalibrated")], ignore_index=True)
+            ens_detail = pd.concat([ens_bt.assign(weights="final"), t_oos.assign(weights="known_at_origin"),
+                                    t_bc.assign(weights="known_at_origin_bias_corrected"),
+                                    t_rec.assign(weights="known_at_origin_recalibrated")], ignore_index=True)
+            # the table the page shows keeps its rows and columns; the detail adds the bias-corrected
+            # row and the best single model known at each origin
+            ens_bt = ens_detail[ens_detail["weights"] != "known_at_origin_bias_corrected"].drop(
+                columns=[c for c in ens_detail.columns if c.startswith("best_single_known_at_origin")]).reset_index(drop=True)
             rec_bt = _recalibration_backtest(ev_oos, ev_rec, used)
             rec_bt["bias_by_origin"] = {str(o): {"bias": u["bias"], "estimate": u["estimate"], "n": u["n"]}
                                         for o, u in sorted(oos["bias_by_origin"].items())}
@@ -727,7 +734,7 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
     return StudyResult(prm, hist_frame, core.pdata, core.models, core.ensemble, core.weights, ev, summ, ens_bt,
                        core.shock.to_json() if core.shock else {}, plan_used, plan_excl,
                        base_rates_table(context.catalog.base_rates), checks, period_checks(merged, best), sens, hist,
-                       lik, notes, core.raw, core.recal, core.weights_info)
+                       lik, notes, core.raw, core.recal, core.weights_info, ens_detail)
 
 
 def with_params(p: StudyParams, **kw) -> StudyParams:
