@@ -342,13 +342,13 @@ def ensemble_table(ev: pd.DataFrame, local: list[str], horizon: int,
 def _leader_scores(g: pd.DataFrame, keys: set, leader: dict | None) -> dict:
     if not leader:
         return {}
-    idx = g.set_index(["series", "origin", "model"])
-    picked = [idx.loc[(s, o, leader[(s, o)])] for s, o in sorted(keys)
-              if (s, o) in leader and (s, o, leader[(s, o)]) in idx.index]
+    lf = pd.DataFrame([(s, o, leader[(s, o)]) for s, o in sorted(keys) if (s, o) in leader],
+                      columns=["series", "origin", "model"])
+    picked = g[["series", "origin", "model", "crps_avg", "in80_avg"]].merge(lf, on=["series", "origin", "model"])
     if len(picked) != len(keys):
         return {"best_single_known_at_origin_crps_avg": None, "best_single_known_at_origin_coverage80_avg": None}
-    return {"best_single_known_at_origin_crps_avg": float(np.mean([r["crps_avg"] for r in picked])),
-            "best_single_known_at_origin_coverage80_avg": float(np.mean([r["in80_avg"] for r in picked]))}
+    return {"best_single_known_at_origin_crps_avg": float(picked["crps_avg"].mean()),
+            "best_single_known_at_origin_coverage80_avg": float(picked["in80_avg"].astype(float).mean())}
 
 
 # --------------------------------------------------------------------------- recalibration

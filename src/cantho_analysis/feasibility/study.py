@@ -666,8 +666,10 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
             ens_bt = B.ensemble_table(ev, local, hz, lead)
             ev_oos = B.evaluate(fc, as_of=dt, extra=oos["raw"])
             t_oos = B.ensemble_table(ev_oos, local, hz, lead)
-            ev_bc = B.evaluate(fc, as_of=dt, extra=oos["corrected"])
-            t_bc = B.ensemble_table(ev_bc, local, hz, lead)
+            if any(u["bias"] != 0.0 for u in oos["bias_by_origin"].values()):
+                t_bc = B.ensemble_table(B.evaluate(fc, as_of=dt, extra=oos["corrected"]), local, hz, lead)
+            else:  # no origin was corrected (the guard held): the same forecasts as t_oos
+                t_bc = t_oos.copy()
             rec, used = B.recalibrated_rows(fc, oos["corrected"], "ensemble", CFG["recalibration"])
             ev_rec = B.evaluate(fc, as_of=dt, extra=rec)
             t_rec = B.ensemble_table(ev_rec, local, hz, lead)
