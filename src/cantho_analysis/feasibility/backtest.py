@@ -281,7 +281,7 @@ def ensemble_rows(fc: Forecasts, weights: dict[str, float], n: int) -> dict:
     """The ensemble's backtest forecast at every origin: a mix of the admitted models that ran
     there (weights renormalised over them)."""
     out = {}
-    for s, o in sorted(set((s, o) for s, o, _ in fc.paths)):
+    for s, o in sorted({(s, o) for s, o, _ in fc.paths}):
         parts = {m: p for (s2, o2, m), p in fc.paths.items() if s2 == s and o2 == o and m in weights}
         if parts:
             out[(s, o)] = {"ensemble": mix(parts, {m: weights[m] for m in parts}, n)}
@@ -577,7 +577,7 @@ def stacking_weights(fc: Forecasts, candidates: list[str], as_of: int | None, mi
     than ``min_rows`` such forecasts: no weights ({}), the caller's fallback applies."""
     memo = fc.energy if memo is None else memo
     rows = []
-    for s, o in sorted(set((s, o) for s, o, _ in fc.paths)):
+    for s, o in sorted({(s, o) for s, o, _ in fc.paths}):
         if as_of is not None and o >= as_of:
             continue
         e = _energy(fc, s, o, as_of, memo)
