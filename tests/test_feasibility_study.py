@@ -310,3 +310,63 @@ def test_a_2026_and_a_2031_figure_are_not_a_complete_period(ctx):
     pi = j["ensemble"]["pi80"]
     assert pi[1] - pi[0] > 0.5  # simulated, not "9.1 % (80 % interval 9.1-9.1)"
     assert any(n["key"] == "after_end_ignored" for n in j["notes"])
+
+
+def test_the_national_outlook_is_vietnams_own_average_with_its_source(study, sj, ctx):
+    import numpy as np
+
+    sens = sj["sensitivity"]
+    src = sens["consensus_vietnam_growth_source"]
+    a, b = P.load()["sensitivity"]["consensus_vietnam_growth_years"]
+    main = src["main"]
+    assert main["years"] == [a, b] and main["missing_years"] == [] and src["value"] == main["value"]
+    rows = main["rows"]
+    assert [r["year"] for r in rows] == list(range(a, b + 1))
+    # every value is the bundled row it names, with its source
+    act = ctx.catalog.actuals.set_index("actual_id")
+    for r in rows:
+        assert float(act.loc[r["actual_id"], "value"]) == r["value"] and act.loc[r["actual_id"], "locality"] == "vietnam"
+        assert r["source_url"] and r["status"]
+    geo = (np.prod([1 + r["value"] / 100 for r in rows]) ** (1 / len(rows)) - 1) * 100
+    assert main["value"] == pytest.approx(geo, abs=1e-4)
+    assert sens["consensus_vietnam_growth"] == pytest.approx(round(geo, 2))
+    alt = src["alternative"]
+    assert alt["years"] == P.load()["sensitivity"]["consensus_vietnam_growth_alternative_years"] and alt["value"] is not None
+    # the national anchor at that growth enters the verdict's range, for every gap
+    row = sens["consensus_row"]
+    assert row["vietnam_growth"] == sens["consensus_vietnam_growth"]
+    ng = {v["name"]: v["p"] for v in sj["likelihood"]["variants"] if v["kind"] == "national_growth"}
+    assert ng == {k: v for k, v in row.items() if k != "vietnam_growth" and v is not None}
+    # with common random numbers it sits between the grid's rows around it
+    grid = pd.DataFrame(sens["vietnam_x_gap"]).set_index("vietnam_growth")
+    below, above = grid[grid.index <= row["vietnam_growth"]].iloc[-1], grid[grid.index >= row["vietnam_growth"]].iloc[0]
+    for g in ("-1", "+0", "+1"):
+        assert below[g] <= row[g] <= above[g]
+
+
+def test_bias_correction_and_the_fair_comparator_in_the_backtest(study, sj):
+    eb = study.ensemble_backtest_detail.set_index(["weights", "group"])
+    assert set(eb.index.get_level_values(0)) == {"final", "known_at_origin", "known_at_origin_bias_corrected",
+                                                 "known_at_origin_recalibrated"}
+    # the page's table keeps its rows and columns; the detail holds the same numbers for them
+    short = study.ensemble_backtest.set_index(["weights", "group"])
+    assert set(short.index.get_level_values(0)) == {"final", "known_at_origin", "known_at_origin_recalibrated"}
+    assert not any(c.startswith("best_single_known_at_origin") for c in short.columns)
+    pd.testing.assert_frame_equal(short, eb.loc[short.index, short.columns])
+    assert len(sj["ensemble_backtest_detail"]) == len(eb)
+    rc = sj["recalibration"]
+    bc = rc["bias_correction"]
+    assert bc["n"] == rc["n"] and bc["as_of"] == sj["params"]["data_through"]
+    assert bc["bias"] in (0.0, bc["estimate"]) and sj["ensemble"]["bias_correction"] == bc["bias"] == rc["bias"]
+    by = rc["backtest"]["bias_by_origin"]
+    first = min(by, key=int)
+    assert by[first] == {"bias": 0.0, "estimate": 0.0, "n": 0}  # nothing known at the first origin
+    assert all(v["bias"] in (0.0, v["estimate"]) for v in by.values())
+    if all(v["bias"] == 0.0 for v in by.values()):  # the guard held everywhere: the correction changed nothing
+        assert eb.loc[("known_at_origin_bias_corrected", "all"), "crps_avg"] == eb.loc[("known_at_origin", "all"), "crps_avg"]
+    # the fair comparator: the best single model as known at each origin, scored on the same origins
+    for w in ("final", "known_at_origin", "known_at_origin_recalibrated"):
+        x = eb.loc[(w, "all")]
+        assert x["best_single_known_at_origin_crps_avg"] >= x["best_single_crps_avg"] - 1e-12
+        assert 0 <= x["best_single_known_at_origin_coverage80_avg"] <= 1
+    assert sj["ensemble"]["weights_method"] == P.load()["ensemble"]["method"]

@@ -24,9 +24,11 @@ from .models import FitData, NotApplicable, ShockParams, apply_shocks, estimate_
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Forecasts", "run_backtests", "evaluate", "summary", "model_weights", "mix", "ensemble_rows",
+__all__ = ["Forecasts", "run_backtests", "evaluate", "summary", "model_weights", "weights_as_of", "mix", "ensemble_rows",
            "ensemble_table", "crps", "ensemble_rows_out_of_sample", "widen", "required_factor", "conformal_factor",
-           "factor_rows", "recalibration", "recalibrated_rows", "factor_grid"]
+           "factor_rows", "recalibration", "recalibrated_rows", "factor_grid", "mean_abs_diff", "energy_terms",
+           "mixture_crps", "stack", "stacking_weights", "eligible", "bias_rows", "bias_correction", "bias_corrected_rows",
+           "shift", "leaders"]
 
 Q = [2.5, 10, 50, 90, 97.5]
 
@@ -47,6 +49,7 @@ class Forecasts:
     shocks: dict[int, ShockParams] = field(default_factory=dict)
     scores: dict = field(default_factory=dict)  # (series, origin, model, horizon) -> scores of the models' own paths
     memo: dict = field(default_factory=dict)  # as_of -> (evaluate(as_of), summary): the models' own forecasts only
+    energy: dict = field(default_factory=dict)  # (series, origin, years known) -> energy terms of the models' paths
 
 
 def origins(years: np.ndarray, values: np.ndarray, covid: tuple[int, ...], min_obs: int) -> list[int]:
@@ -167,13 +170,13 @@ def evaluated(fc: Forecasts, as_of: int | None) -> tuple[pd.DataFrame, pd.DataFr
 def ensemble_rows_out_of_sample(fc: Forecasts, candidates: list[str], trend: list[str], rules: dict,
                                 excluded: dict[str, str], n: int) -> tuple[dict, dict]:
     """The ensemble's backtest forecast at every origin, with weights from the outturns known
-    at that origin only (no look-ahead). Where no model passes the rules yet: equal weights
+    at that origin only (no look-ahead; ``weights_as_of``). Where no model passes the rules yet: equal weights
     over the non-trend models that ran there. Returns (extra, weights by origin)."""
     out, used = {}, {}
     for s, o in sorted(set((s, o) for s, o, _ in fc.paths)):
         if o not in used:
             summ = evaluated(fc, o)[1]
-            used[o] = model_weights(summ, candidates, trend, rules, excluded)[0] if not summ.empty else {}
+            used[o] = weights_as_of(fc, summ, o, candidates, trend, rules, excluded)[0] if not summ.empty else {}
         parts = {m: p for (s2, o2, m), p in fc.paths.items() if s2 == s and o2 == o}
         ww = {m: x for m, x in used[o].items() if m in parts}
         if not ww:
@@ -182,6 +185,29 @@ def ensemble_rows_out_of_sample(fc: Forecasts, candidates: list[str], trend: lis
         if ww:
             out[(s, o)] = {"ensemble": mix(parts, ww, n)}
     return out, used
+
+
+def weights_as_of(fc: Forecasts, summ: pd.DataFrame, as_of: int | None, candidates: list[str], trend: list[str],
+                  rules: dict, excluded: dict[str, str]) -> tuple[dict[str, float], dict[str, str], dict]:
+    """The ensemble's weights as known at ``as_of`` by ``rules["method"]``: "stacking" (the default:
+    weights minimising the ensemble's own backtest CRPS over the eligible models) or
+    "inverse_crps" (the admission rules of :func:`model_weights`). Returns (weights, reasons for
+    the models without weight, details)."""
+    if rules.get("method", "inverse_crps") != "stacking":
+        w, reasons = model_weights(summ, candidates, trend, rules, excluded)
+        return w, reasons, {"method": "inverse_crps"}
+    elig, reasons = eligible(summ, candidates, trend, rules, excluded)
+    w, info = stacking_weights(fc, elig, as_of, rules["min_rows"])
+    if w:
+        # a model stacking leaves out: the admission rule it fails if any, else "no_weight"
+        _, rule_reasons = model_weights(summ, candidates, trend, rules, excluded)
+        for m in elig:
+            if m not in w:
+                reasons[m] = rule_reasons.get(m, "no_weight")
+    else:
+        reasons.update({m: "too_few_backtests" for m in elig})
+    info["eligible"] = elig
+    return w, reasons, info
 
 
 def summary(ev: pd.DataFrame, horizon: int) -> pd.DataFrame:
@@ -255,15 +281,38 @@ def ensemble_rows(fc: Forecasts, weights: dict[str, float], n: int) -> dict:
     """The ensemble's backtest forecast at every origin: a mix of the admitted models that ran
     there (weights renormalised over them)."""
     out = {}
-    for s, o in sorted(set((s, o) for s, o, _ in fc.paths)):
+    for s, o in sorted({(s, o) for s, o, _ in fc.paths}):
         parts = {m: p for (s2, o2, m), p in fc.paths.items() if s2 == s and o2 == o and m in weights}
         if parts:
             out[(s, o)] = {"ensemble": mix(parts, {m: weights[m] for m in parts}, n)}
     return out
 
 
-def ensemble_table(ev: pd.DataFrame, local: list[str], horizon: int) -> pd.DataFrame:
-    """Coverage and CRPS of the ensemble and of the best single model, local series and Vietnam apart."""
+def leaders(fc: Forecasts, candidates: list[str], min_rows: int, fallback: str = "mean") -> dict[tuple[str, int], str]:
+    """The best single model as known at each origin: the candidate with the lowest mean CRPS of
+    the period average over the forecasts made before the origin (outturns known at it), among
+    those with at least ``min_rows`` of them that ran there; ``fallback`` before that. This is the
+    fair single-model comparator of an ensemble whose weights are known at each origin (the best
+    model over the whole backtest is only known afterwards)."""
+    out = {}
+    for s, o in sorted(set((s, o) for s, o, _ in fc.paths)):
+        summ = evaluated(fc, o)[1]
+        ran = [m for m in candidates if (s, o, m) in fc.paths]
+        best = fallback if fallback in ran else (ran[0] if ran else None)
+        if not summ.empty:
+            ss = summ.set_index("model")
+            ok = [m for m in ran if m in ss.index and ss.loc[m, "n"] >= min_rows]
+            if ok:
+                best = min(ok, key=lambda m: (float(ss.loc[m, "crps_avg"]), m))
+        if best is not None:
+            out[(s, o)] = best
+    return out
+
+
+def ensemble_table(ev: pd.DataFrame, local: list[str], horizon: int,
+                   leader: dict[tuple[str, int], str] | None = None) -> pd.DataFrame:
+    """Coverage and CRPS of the ensemble and of the best single model, local series and Vietnam apart
+    (with ``leader``, also of the best single model as known at each origin, :func:`leaders`)."""
     if ev.empty:
         return pd.DataFrame()
     rows = []
@@ -285,8 +334,21 @@ def ensemble_table(ev: pd.DataFrame, local: list[str], horizon: int) -> pd.DataF
                      "coverage95_avg_full": float(full["in95_avg"].mean()) if len(full) else None,
                      "crps_avg": float(e["crps_avg"].mean()), "crps_1y": float(e["crps_1y"].mean()),
                      "best_single_model": best,
-                     "best_single_crps_avg": float(per_model.loc[best, "mean"]) if best else None})
+                     "best_single_crps_avg": float(per_model.loc[best, "mean"]) if best else None,
+                     **_leader_scores(g, keys, leader)})
     return pd.DataFrame(rows)
+
+
+def _leader_scores(g: pd.DataFrame, keys: set, leader: dict | None) -> dict:
+    if not leader:
+        return {}
+    lf = pd.DataFrame([(s, o, leader[(s, o)]) for s, o in sorted(keys) if (s, o) in leader],
+                      columns=["series", "origin", "model"])
+    picked = g[["series", "origin", "model", "crps_avg", "in80_avg"]].merge(lf, on=["series", "origin", "model"])
+    if len(picked) != len(keys):
+        return {"best_single_known_at_origin_crps_avg": None, "best_single_known_at_origin_coverage80_avg": None}
+    return {"best_single_known_at_origin_crps_avg": float(picked["crps_avg"].mean()),
+            "best_single_known_at_origin_coverage80_avg": float(picked["in80_avg"].astype(float).mean())}
 
 
 # --------------------------------------------------------------------------- recalibration
@@ -393,4 +455,246 @@ def recalibrated_rows(fc: Forecasts, extra: dict, name: str, rules: dict, out_na
         if o not in used:
             used[o] = recalibration(fc, extra, name, o, rules, memo)
         out[(s, o)] = {out_name: widen(d[name], used[o]["factor"])}
+    return out, used
+
+
+# --------------------------------------------------------------------------- stacking
+# Weights chosen to minimise the CRPS of the ensemble itself over the backtest (stacking), not
+# set model by model. For a mixture of the models' simulated distributions with weights w, the
+# CRPS of the period average y is  sum_i w_i a_i - 1/2 sum_ij w_i w_j B_ij,  where
+# a_i = E|X_i - y| and B_ij = E|X_i - X_j'| (the energy form of the CRPS; for one model it is
+# exactly what ``crps`` computes with scoringrules, and tests check the mixture against it).
+# At an origin where some models did not run, the ensemble renormalises the weights over those
+# that did (as ``mix`` does), and so does the objective. The weights used at an origin come only
+# from forecasts made before it, scored against the outturns known at it.
+
+def mean_abs_diff(x: np.ndarray, y: np.ndarray) -> float:
+    """E|X - Y| for X and Y drawn from the empirical distributions of ``x`` and ``y`` (exact, by sorting)."""
+    x = np.asarray(x, float).ravel()
+    y = np.sort(np.asarray(y, float).ravel())
+    m = len(y)
+    if len(x) == 0 or m == 0:
+        return float("nan")
+    cy = np.concatenate([[0.0], np.cumsum(y)])
+    k = np.searchsorted(y, x, side="right")
+    tot = np.sum(x * k - cy[k]) + np.sum((cy[m] - cy[k]) - x * (m - k))
+    return float(tot / (len(x) * m))
+
+
+def _avg(paths: np.ndarray, h: int) -> np.ndarray:
+    return period_average([], np.asarray(paths, float)[:, :h])
+
+
+def energy_terms(parts: dict[str, np.ndarray], actual: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(names, a, B) for the average over the ``len(actual)`` years: a_i = E|X_i - y|, B_ij = E|X_i - X_j'|."""
+    h = len(actual)
+    y = float((np.prod(1 + np.asarray(actual, float) / 100) ** (1 / h) - 1) * 100)
+    names = sorted(parts)
+    avgs = [_avg(parts[m], h) for m in names]
+    a = np.array([float(np.mean(np.abs(v - y))) for v in avgs])
+    B = np.zeros((len(names), len(names)))
+    for i in range(len(names)):
+        for j in range(i, len(names)):
+            B[i, j] = B[j, i] = mean_abs_diff(avgs[i], avgs[j])
+    return names, a, B
+
+
+def mixture_crps(w: np.ndarray, a: np.ndarray, B: np.ndarray) -> float:
+    """CRPS of the mixture with weights ``w`` (renormalised) from its energy terms."""
+    w = np.asarray(w, float)
+    u = w / w.sum()
+    return float(u @ a - 0.5 * u @ B @ u)
+
+
+def stack(rows: list[tuple[list[str], np.ndarray, np.ndarray]], candidates: list[str]) -> tuple[dict[str, float], float]:
+    """Weights over ``candidates`` minimising the mean CRPS of the mixture over ``rows`` (each the
+    energy terms of one past forecast; a model absent from a row is left out of it and the weights
+    renormalised). Rows with fewer than two candidates are constant and ignored. Returns (weights, mean CRPS)."""
+    from scipy.optimize import minimize
+
+    cand = list(candidates)
+    if not cand:
+        return {}, float("nan")
+    groups: dict[tuple[int, ...], list] = {}
+    for names, a, B in rows:
+        idx = [names.index(m) for m in cand if m in names]
+        if len(idx) < 1:
+            continue
+        key = tuple(cand.index(names[i]) for i in idx)
+        g = groups.setdefault(key, [np.zeros(len(idx)), np.zeros((len(idx), len(idx))), 0])
+        g[0] += a[idx]
+        g[1] += B[np.ix_(idx, idx)]
+        g[2] += 1
+    n_rows = sum(g[2] for g in groups.values())
+    if len(cand) == 1 or n_rows == 0:
+        return {m: 1 / len(cand) for m in cand}, float("nan")
+    G = [(np.array(k), g[0], g[1]) for k, g in groups.items()]
+
+    def loss(w):
+        tot, grad = 0.0, np.zeros(len(cand))
+        for k, a, B in G:
+            ws = w[k] + 1e-12
+            W = ws.sum()
+            u = ws / W
+            Bu = B @ u
+            tot += u @ a - 0.5 * u @ Bu
+            g = a - Bu
+            grad[k] += (g - u @ g) / W
+        return tot / n_rows, grad / n_rows
+
+    x0 = np.full(len(cand), 1 / len(cand))
+    res = minimize(loss, x0, jac=True, method="SLSQP", bounds=[(0.0, 1.0)] * len(cand),
+                   constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones_like(w)}],
+                   options={"maxiter": 200, "ftol": 1e-10})
+    w = np.clip(res.x if np.all(np.isfinite(res.x)) else x0, 0.0, None)
+    w[w < 1e-3] = 0.0
+    if w.sum() <= 0:
+        w = x0
+    w = w / w.sum()
+    if loss(w)[0] > loss(x0)[0]:  # the optimiser never does worse than equal weights
+        w = x0
+    return {m: float(x) for m, x in zip(cand, w) if x > 0}, float(loss(w)[0])
+
+
+def _energy(fc: Forecasts, s: str, o: int, as_of: int | None, memo: dict | None):
+    act = _actuals(fc, s, o, as_of)
+    if len(act) == 0:
+        return None
+    key = ("energy", s, o, len(act))
+    if memo is not None and key in memo:
+        return memo[key]
+    parts = {m: p for (s2, o2, m), p in fc.paths.items() if s2 == s and o2 == o}
+    out = energy_terms(parts, act) if parts else None
+    if memo is not None:
+        memo[key] = out
+    return out
+
+
+def stacking_weights(fc: Forecasts, candidates: list[str], as_of: int | None, min_rows: int,
+                     memo: dict | None = None) -> tuple[dict[str, float], dict]:
+    """Stacking weights over ``candidates`` from the forecasts made before ``as_of`` and scored
+    against the outturns known at it (``memo`` holds the energy terms between calls). With fewer
+    than ``min_rows`` such forecasts: no weights ({}), the caller's fallback applies."""
+    memo = fc.energy if memo is None else memo
+    rows = []
+    for s, o in sorted({(s, o) for s, o, _ in fc.paths}):
+        if as_of is not None and o >= as_of:
+            continue
+        e = _energy(fc, s, o, as_of, memo)
+        if e is not None and any(m in e[0] for m in candidates):
+            rows.append(e)
+    if len(rows) < min_rows or not candidates:
+        return {}, {"method": "stacking", "rows": len(rows), "crps_avg": None}
+    w, loss = stack(rows, candidates)
+    return w, {"method": "stacking", "rows": len(rows), "crps_avg": None if not np.isfinite(loss) else round(loss, 6)}
+
+
+def eligible(summ: pd.DataFrame, candidates: list[str], trend: list[str], rules: dict,
+             excluded: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """The models stacking may weight: enough backtest origins (``min_rows``), and a trend model
+    only if it beat the mean model's relative CRPS. Returns (models, reasons for the others)."""
+    reasons = dict(excluded)
+    s = summ.set_index("model") if not summ.empty else pd.DataFrame()
+    out = []
+    mean_score = float(s.loc["mean", "rel_crps_avg"]) if not s.empty and "mean" in s.index else None
+    for m in candidates:
+        if m in reasons:
+            continue
+        if s.empty or m not in s.index or s.loc[m, "n"] < rules["min_rows"]:
+            reasons[m] = "too_few_backtests"
+        elif m in trend and (mean_score is None or float(s.loc[m, "rel_crps_avg"]) >= mean_score):
+            reasons[m] = "trend_not_earned"
+        else:
+            out.append(m)
+    return out, reasons
+
+
+# --------------------------------------------------------------------------- bias correction
+# The ensemble's median can be biased; widening cannot fix that. At each origin the bias is
+# estimated as the mean error (median - outturn) of the ensemble's period-average forecasts made
+# before that origin, scored against the outturns known at it (at least ``min_rows`` of them).
+# The shift is the same in every simulated year, so the period average moves by about as much.
+# A guard, also known at the origin: the shift is applied only if shifting the earlier forecasts,
+# each by the estimate made at its own origin, would have lowered their mean CRPS, judged on at
+# least ``min_rows`` such forecasts (``rules["bias_guard"]``, default on). Otherwise the
+# correction is estimated and reported but not applied.
+
+def shift(paths: np.ndarray, b: float) -> np.ndarray:
+    """Paths with ``b`` points subtracted from every year's growth."""
+    paths = np.asarray(paths, float)
+    return paths if b == 0.0 or paths.size == 0 else paths - b
+
+
+def bias_rows(fc: Forecasts, extra: dict, name: str, as_of: int, memo: dict | None = None) -> list[dict]:
+    """The error (median of the period average - outturn) of every forecast ``extra[(series, origin)][name]``
+    made before ``as_of``, against the outturns known at ``as_of``."""
+    memo = {} if memo is None else memo
+    out = []
+    for (s, o), d in sorted(extra.items()):
+        if o >= as_of or name not in d:
+            continue
+        act = _actuals(fc, s, o, as_of)
+        if len(act) == 0:
+            continue
+        key = ("bias", s, o, len(act))
+        if key not in memo:
+            h = len(act)
+            a_avg = float((np.prod(1 + act / 100) ** (1 / h) - 1) * 100)
+            memo[key] = float(np.median(_avg(d[name], h))) - a_avg
+        out.append({"series": s, "origin": o, "horizon": len(act), "actual": act, "error": memo[key]})
+    return out
+
+
+def bias_correction(fc: Forecasts, extra: dict, name: str, as_of: int, rules: dict, memo: dict | None = None,
+                    estimates: dict[int, float] | None = None) -> dict:
+    """The shift to subtract from the ensemble as known at ``as_of``: the mean error of its earlier
+    backtest forecasts (``estimate``), applied (``bias``) only if the guard passes. ``estimates``
+    gives the estimate made at each earlier origin (for the guard; :func:`bias_corrected_rows`)."""
+    memo = {} if memo is None else memo
+    rows = bias_rows(fc, extra, name, as_of, memo)
+    n = len(rows)
+    on = rules.get("bias_correction", True)
+    est = float(np.mean([r["error"] for r in rows])) if on and n >= rules["min_rows"] else 0.0
+    out = {"bias": 0.0, "estimate": round(est, 6), "n": n, "as_of": as_of, "enabled": bool(on),
+           "rule": "mean_error_of_earlier_forecasts", "guard": rules.get("bias_guard", True)}
+    if est == 0.0:
+        return out
+    if not out["guard"]:
+        out["bias"] = round(est, 6)
+        return out
+    raw_c, cor_c = [], []
+    for r in rows:
+        b = (estimates or {}).get(r["origin"], 0.0)
+        if b == 0.0:  # no estimate was made at that origin: nothing to learn from it
+            continue
+        key = ("guard", r["series"], r["origin"], r["horizon"], b)
+        if key not in memo:
+            p = extra[(r["series"], r["origin"])][name]
+            a = float((np.prod(1 + r["actual"] / 100) ** (1 / r["horizon"]) - 1) * 100)
+            memo[key] = (crps(a, _avg(p, r["horizon"])), crps(a, _avg(shift(p, b), r["horizon"])))
+        raw_c.append(memo[key][0])
+        cor_c.append(memo[key][1])
+    out["guard_rows"] = len(raw_c)
+    if len(raw_c) < rules["min_rows"]:  # too few corrected forecasts to judge: not applied
+        return out
+    out["guard_crps_uncorrected"] = round(float(np.mean(raw_c)), 6)
+    out["guard_crps_corrected"] = round(float(np.mean(cor_c)), 6)
+    if out["guard_crps_corrected"] < out["guard_crps_uncorrected"]:
+        out["bias"] = round(est, 6)
+    return out
+
+
+def bias_corrected_rows(fc: Forecasts, extra: dict, name: str, rules: dict, out_name: str | None = None) -> tuple[dict, dict]:
+    """The backtest forecasts ``extra[...][name]`` shifted at every origin by the bias as known at
+    that origin (estimated from the forecasts before it, outturns known at it, guard applied).
+    Returns ({(series, origin): {out_name: paths}}, {origin: bias_correction})."""
+    out_name = out_name or name
+    used: dict[int, dict] = {}
+    out: dict = {}
+    memo: dict = {}
+    for o in sorted({o for (_, o), d in extra.items() if name in d}):
+        used[o] = bias_correction(fc, extra, name, o, rules, memo, {k: u["estimate"] for k, u in used.items()})
+    for (s, o), d in sorted(extra.items()):
+        if name in d:
+            out[(s, o)] = {out_name: shift(d[name], used[o]["bias"])}
     return out, used

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["UNITS", "APPENDIX8_SERIES", "merged_current_levels", "PeriodData", "period_data", "implied_deflators", "GrowthSeries", "unit_levels", "derive_merged_growth", "merged_growth_series",
+__all__ = ["series_average", "UNITS", "APPENDIX8_SERIES", "merged_current_levels", "PeriodData", "period_data", "implied_deflators", "GrowthSeries", "unit_levels", "derive_merged_growth", "merged_growth_series",
            "locality_growth_series", "period_checks", "series_as_of"]
 
 UNITS = ("can_tho_old", "soc_trang", "hau_giang")
@@ -137,6 +137,25 @@ def locality_growth_series(best: pd.DataFrame, locality: str) -> GrowthSeries:
     frame = a.assign(source="published", detail=a["actual_id"] + " (" + a["status"] + ")")[
         ["year", "value", "source", "status", "detail"]]
     return GrowthSeries(locality, frame)
+
+
+def series_average(best: pd.DataFrame, locality: str, first: int, last: int) -> dict:
+    """The geometric-mean annual growth of ``locality`` over ``first``..``last`` from the bundle's
+    best version of each year, with the rows it rests on (id, status, source). ``value`` is None
+    when a year is missing."""
+    a = _annual(best, "grdp_growth", locality)
+    w = a[(a["year"] >= first) & (a["year"] <= last)]
+    years = list(range(int(first), int(last) + 1))
+    have = dict(zip(w["year"].astype(int), w["value"].astype(float)))
+    value = (float(np.prod([1 + have[y] / 100 for y in years]) ** (1 / len(years)) - 1) * 100
+             if years and all(y in have for y in years) else None)
+    src = best.set_index("actual_id")
+    rows = [{"year": int(r.year), "value": float(r.value), "status": r.status, "actual_id": r.actual_id,
+             "source_url": (str(src.loc[r.actual_id, "source_url"]) if "source_url" in src.columns
+                            and r.actual_id in src.index and isinstance(src.loc[r.actual_id, "source_url"], str) else None)}
+            for r in w.itertuples()]
+    return {"locality": locality, "years": [int(first), int(last)], "value": None if value is None else round(value, 4),
+            "average": "geometric", "rows": rows, "missing_years": [y for y in years if y not in have]}
 
 
 def series_as_of(best: pd.DataFrame, locality: str, year: int) -> GrowthSeries:

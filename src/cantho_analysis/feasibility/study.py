@@ -28,7 +28,8 @@ from . import checks as C
 from . import params as P
 from .models import (FitData, NotApplicable, apply_shocks, estimate_shocks, one_thread, period_average,
                      required_growth, simulate, summarise)
-from .series import GrowthSeries, PeriodData, locality_growth_series, merged_growth_series, period_checks, period_data
+from .series import (GrowthSeries, PeriodData, locality_growth_series, merged_growth_series, period_checks, period_data,
+                     series_average)
 
 __all__ = ["StudyParams", "ParamError", "ModelResult", "StudyResult", "run_study", "check_params", "likelihood_term",
            "dedupe", "base_rates_table", "defensible_variants", "likelihood", "about_upper"]
@@ -99,6 +100,9 @@ class StudyResult:
     notes: list[tuple[str, dict]] = field(default_factory=list)
     ensemble_raw: ModelResult | None = None  # the ensemble before recalibration
     recalibration: dict = field(default_factory=dict)
+    weights_info: dict = field(default_factory=dict)  # how the weights were set (stacking: rows, CRPS, eligible models)
+    # ``ensemble_backtest`` with the bias-corrected row and the best single model known at each origin
+    ensemble_backtest_detail: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def forecasts(self) -> list[ModelResult]:
@@ -172,7 +176,10 @@ class StudyResult:
             "ensemble": {"name": "ensemble", **summarise(e.averages, lo, hi),
                          "weights": {k: round(v, 4) for k, v in self.weights.items()},
                          "weights_rule": "backtest_crps", "rules": CFG["ensemble"],
-                         "recalibration_factor": self.recalibration.get("factor", 1.0)},
+                         "recalibration_factor": self.recalibration.get("factor", 1.0),
+                         "weights_method": CFG["ensemble"].get("method", "inverse_crps"),
+                         "stacking": self.weights_info,
+                         "bias_correction": self.recalibration.get("bias", 0.0)},
             "recalibration": rc,
             "first_year": fy,
             "required_growth": req,
@@ -186,6 +193,7 @@ class StudyResult:
                          "origins_by_series": ({k: int(v) for k, v in self.backtest.drop_duplicates(["series", "origin"])
                                                .groupby("series").size().items()} if not self.backtest.empty else {})},
             "ensemble_backtest": self.ensemble_backtest.to_dict("records"),
+            "ensemble_backtest_detail": self.ensemble_backtest_detail.to_dict("records"),
             "shock": self.shock,
             "base_rates": self.base_rates.to_dict("records"),
             "checks": [c.to_json() for c in self.checks],
@@ -247,8 +255,8 @@ def defensible_variants(central: float | None, models: dict[str, float | None], 
         if r["case"] == "no_treatment":
             out.append({"kind": "covid", "name": "no_treatment", "p": r["p_ge_low"]})
     cons = (sens or {}).get("consensus_vietnam_growth")
-    row = next((r for r in (sens or {}).get("vietnam_x_gap", []) if cons is not None
-                and abs(r["vietnam_growth"] - cons) < 1e-9), None)
+    row = (sens or {}).get("consensus_row") or next((r for r in (sens or {}).get("vietnam_x_gap", []) if cons is not None
+                                                    and abs(r["vietnam_growth"] - cons) < 1e-9), None)
     for k, v in (row or {}).items():
         if k != "vietnam_growth":
             out.append({"kind": "national_growth", "name": k, "vietnam_growth": cons, "p": v})
@@ -405,31 +413,43 @@ class _Core:
     shock: object
     raw: ModelResult | None = None
     recal: dict = field(default_factory=lambda: {"factor": 1.0, "n": 0, "applied": False})
+    weights_info: dict = field(default_factory=dict)
 
 
 def _oos(fc: B.Forecasts | None, core: _Core, n: int) -> dict:
-    """The ensemble's out-of-sample backtest forecasts (weights known at each origin)."""
+    """The ensemble's out-of-sample backtest forecasts (weights known at each origin), and the
+    same bias-corrected with the bias known at each origin: {"raw": ..., "corrected": ...}."""
     if fc is None or not core.weights:
         return {}
     excluded = {r.name: r.weight_reason for r in core.models if r.status != "ok"}
     out, _ = B.ensemble_rows_out_of_sample(fc, [r.name for r in core.models], CFG["models"]["trend"],
                                            CFG["ensemble"], excluded, n)
-    return out
+    return _calibration_rows(fc, out)
+
+
+def _calibration_rows(fc: B.Forecasts, raw: dict) -> dict:
+    corrected, used = B.bias_corrected_rows(fc, raw, "ensemble", CFG["recalibration"])
+    return {"raw": raw, "corrected": corrected, "bias_by_origin": used, "memo_bias": {}, "memo_factor": {}}
 
 
 def _recalibrate(core: _Core, fc: B.Forecasts | None, oos: dict, as_of: int) -> None:
-    """Widen the core's ensemble by the factor its out-of-sample backtest, as known at
-    ``as_of``, calls for (the procedure :func:`B.recalibrated_rows` backtests); keep the raw one."""
+    """Recalibrate the core's ensemble from its out-of-sample backtest as known at ``as_of`` (the
+    procedure the backtest row "known_at_origin_recalibrated" evaluates): shift it by the mean error
+    of the earlier backtest forecasts (bias correction), then widen it by the factor the
+    bias-corrected backtest forecasts call for. Keep the raw one."""
     rules = CFG["recalibration"]
     e = core.ensemble
     core.raw = replace(e, name="ensemble_raw", label="ensemble_raw")
     if not rules["enabled"] or fc is None or not oos or not core.pdata.sim_years or not len(e.paths):
-        core.recal = {"factor": 1.0, "n": 0, "as_of": as_of, "applied": False}
+        core.recal = {"factor": 1.0, "n": 0, "as_of": as_of, "applied": False, "bias": 0.0,
+                      "bias_correction": {"bias": 0.0, "n": 0, "as_of": as_of}}
         return
-    rc = B.recalibration(fc, oos, "ensemble", as_of, rules)
-    paths, avgs = _period_matrix(B.widen(e.paths, rc["factor"]), core.pdata)
+    bc = B.bias_correction(fc, oos["raw"], "ensemble", as_of, rules, oos["memo_bias"],
+                           {o: u["estimate"] for o, u in oos["bias_by_origin"].items() if o < as_of})
+    rc = B.recalibration(fc, oos["corrected"], "ensemble", as_of, rules, oos["memo_factor"])
+    paths, avgs = _period_matrix(B.widen(B.shift(e.paths, bc["bias"]), rc["factor"]), core.pdata)
     core.ensemble = replace(e, paths=paths, averages=avgs)
-    core.recal = {**rc, "applied": rc["factor"] != 1.0}
+    core.recal = {**rc, "applied": rc["factor"] != 1.0 or bc["bias"] != 0.0, "bias": bc["bias"], "bias_correction": bc}
 
 
 def _core(series: dict[str, GrowthSeries], p: StudyParams, data_through: int, fc: B.Forecasts | None,
@@ -450,8 +470,10 @@ def _core(series: dict[str, GrowthSeries], p: StudyParams, data_through: int, fc
             r.weight_reason = r.status
     ev, summ = B.evaluated(fc, data_through) if fc is not None else (pd.DataFrame(), pd.DataFrame())
     excluded = {r.name: r.weight_reason for r in res if r.status != "ok"}
+    stacking: dict = {}
     if not summ.empty:
-        weights, reasons = B.model_weights(summ, [r.name for r in res], m["trend"], CFG["ensemble"], excluded)
+        weights, reasons, stacking = B.weights_as_of(fc, summ, data_through, [r.name for r in res], m["trend"],
+                                                     CFG["ensemble"], excluded)
     else:
         weights, reasons = {}, {**excluded, **{r.name: "no_backtest" for r in res if r.status == "ok"}}
     if not weights:  # nothing passed: equal weights over the non-trend models that ran, said in the notes
@@ -469,14 +491,33 @@ def _core(series: dict[str, GrowthSeries], p: StudyParams, data_through: int, fc
         avgs = np.full(p.n_paths, period_average(pdata.observed_in_period, np.zeros((1, 0)))[0])
         paths = np.zeros((p.n_paths, 0))
     ens = ModelResult("ensemble", "ensemble", ("ensemble",), paths, avgs, weight=1.0)
-    return _Core(pdata, res, ens, weights, ev, summ, shock)
+    return _Core(pdata, res, ens, weights, ev, summ, shock, weights_info=stacking)
 
 
 def _p(avgs: np.ndarray, t: float) -> float | None:
     return float(np.mean(avgs >= t)) if len(avgs) else None
 
 
-def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, covid, models, cache) -> dict:
+def national_outlook(best: pd.DataFrame | None, data_through: int) -> dict:
+    """Vietnam's average growth assumed for the period in the verdict's range, with its source:
+    Vietnam's own geometric-mean growth over ``consensus_vietnam_growth_years`` in the bundle (years
+    after ``data_through`` are left out), and the alternative window beside it."""
+    sens = CFG["sensitivity"]
+    out = {"rule": "vietnam_own_average", "note": "not a forecast: Vietnam's own record in the bundle"}
+    if best is None:
+        return {**out, "value": None}
+    for key, cfg in (("main", "consensus_vietnam_growth_years"), ("alternative", "consensus_vietnam_growth_alternative_years")):
+        a, b = sens[cfg]
+        b = min(int(b), int(data_through))
+        out[key] = series_average(best, "vietnam", int(a), b) if b >= a else None
+    m = out.get("main") or {}
+    out["value"] = m.get("value")
+    out["years"] = m.get("years")
+    return out
+
+
+def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, covid, models, cache,
+                 best: pd.DataFrame | None = None) -> dict:
     sens = CFG["sensitivity"]
     m = CFG["models"]
     pdata = core.pdata
@@ -486,13 +527,19 @@ def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, cov
     grid = []
     n = min(p.n_paths, 4000)
     anchor_info = next((r.info for r in core.models if r.name == "national_anchor" and r.status == "ok"), None)
-    for vn in sens["vietnam_growth"]:
+    def anchor_row(vn: float) -> dict:
         row = {"vietnam_growth": vn}
         for g in sens["gap_pp"] + (["estimated"] if anchor_info else []):
             gap = anchor_info["gap"]["mean"] if g == "estimated" else g
             r = _forecast("national_anchor", 100, d, pdata, n, p.seed, None, override=(vn, gap))
             row[str(g) if g == "estimated" else f"{g:+g}"] = _p(r.averages, p.target_low) if r.status == "ok" else None
-        grid.append(row)
+        return row
+
+    for vn in sens["vietnam_growth"]:
+        grid.append(anchor_row(vn))
+    outlook = national_outlook(best, data_through)
+    cons = outlook["value"]
+    cons_row = anchor_row(round(cons, 2)) if cons is not None else None
     lo = p.target_low
     raw = core.raw if core.raw is not None else core.ensemble
     covid_rows = [{"case": "treatment", "p_ge_low": _p(core.ensemble.averages, lo),
@@ -508,7 +555,8 @@ def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, cov
         # every origin: cheaper than weights known at each origin, and nearly the same factor);
         # the recession-free variant has no backtest of its own, so it stays as it is
         if case == "no_treatment" and fc2 is not None and c2.weights:
-            _recalibrate(c2, fc2, B.ensemble_rows(fc2, c2.weights, p.backtest_paths), data_through)
+            _recalibrate(c2, fc2, _calibration_rows(fc2, B.ensemble_rows(fc2, c2.weights, p.backtest_paths)),
+                         data_through)
         raw2 = c2.raw if c2.raw is not None else c2.ensemble
         covid_rows.append({"case": case, "p_ge_low": _p(c2.ensemble.averages, lo),
                            "median": summarise(c2.ensemble.averages, lo, p.target_high)["median"],
@@ -520,12 +568,13 @@ def _sensitivity(series, p: StudyParams, core: _Core, fc, data_through: int, cov
         if not w:
             continue
         parts = {r.name: r.paths for r in core.models if r.name in w}
-        paths = B.mix(parts, w, p.n_paths)  # widened by the full ensemble's factor, to compare with it
-        _, avgs = _period_matrix(B.widen(paths, core.recal["factor"]), pdata)
+        paths = B.mix(parts, w, p.n_paths)  # shifted and widened as the full ensemble, to compare with it
+        _, avgs = _period_matrix(B.widen(B.shift(paths, core.recal.get("bias", 0.0)), core.recal["factor"]), pdata)
         loo.append({"without": name, "p_ge_low": _p(avgs, lo)})
     return {"vietnam_x_gap": grid, "vietnam_x_gap_note": {"paths": n, "shocks": False, "recalibrated": False,
                                                           "gap_estimated": anchor_info["gap"] if anchor_info else None},
-            "consensus_vietnam_growth": sens["consensus_vietnam_growth"],
+            "consensus_vietnam_growth": round(cons, 2) if cons is not None else None,
+            "consensus_vietnam_growth_source": outlook, "consensus_row": cons_row,
             "covid": covid_rows, "leave_one_out": loo}
 
 
@@ -601,7 +650,7 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
         # carry weight: the re-runs below leave it out
         rerun = [x for x in models if x != "arima"]
         notes += core.pdata.notes
-        ens_bt = pd.DataFrame()
+        ens_bt = ens_detail = pd.DataFrame()
         ev = core.ev
         oos = _oos(fc, core, p.backtest_paths)
         if fc is not None and core.weights:
@@ -609,23 +658,37 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
             # weights); with weights from the outturns known at each origin (out of sample); and
             # that one recalibrated with factors from the forecasts before each origin (out of sample)
             local, hz = CFG["models"]["local_series"], P.DEFAULTS["horizon"]
+            excluded = {r.name: r.weight_reason for r in core.models if r.status != "ok"}
+            lead = B.leaders(fc, [r.name for r in core.models if r.name not in excluded
+                                  and r.name not in CFG["models"]["trend"]], CFG["ensemble"]["min_rows"])
             extra = B.ensemble_rows(fc, core.weights, p.backtest_paths)
             ev = B.evaluate(fc, as_of=dt, extra=extra)
-            ens_bt = B.ensemble_table(ev, local, hz)
-            ev_oos = B.evaluate(fc, as_of=dt, extra=oos)
-            t_oos = B.ensemble_table(ev_oos, local, hz)
-            rec, used = B.recalibrated_rows(fc, oos, "ensemble", CFG["recalibration"])
+            ens_bt = B.ensemble_table(ev, local, hz, lead)
+            ev_oos = B.evaluate(fc, as_of=dt, extra=oos["raw"])
+            t_oos = B.ensemble_table(ev_oos, local, hz, lead)
+            if any(u["bias"] != 0.0 for u in oos["bias_by_origin"].values()):
+                t_bc = B.ensemble_table(B.evaluate(fc, as_of=dt, extra=oos["corrected"]), local, hz, lead)
+            else:  # no origin was corrected (the guard held): the same forecasts as t_oos
+                t_bc = t_oos.copy()
+            rec, used = B.recalibrated_rows(fc, oos["corrected"], "ensemble", CFG["recalibration"])
             ev_rec = B.evaluate(fc, as_of=dt, extra=rec)
-            t_rec = B.ensemble_table(ev_rec, local, hz)
-            ens_bt = pd.concat([ens_bt.assign(weights="final"), t_oos.assign(weights="known_at_origin"),
-                                t_rec.assign(weights="known_at_origin_recalibrated")], ignore_index=True)
+            t_rec = B.ensemble_table(ev_rec, local, hz, lead)
+            ens_detail = pd.concat([ens_bt.assign(weights="final"), t_oos.assign(weights="known_at_origin"),
+                                    t_bc.assign(weights="known_at_origin_bias_corrected"),
+                                    t_rec.assign(weights="known_at_origin_recalibrated")], ignore_index=True)
+            # the table the page shows keeps its rows and columns; the detail adds the bias-corrected
+            # row and the best single model known at each origin
+            ens_bt = ens_detail[ens_detail["weights"] != "known_at_origin_bias_corrected"].drop(
+                columns=[c for c in ens_detail.columns if c.startswith("best_single_known_at_origin")]).reset_index(drop=True)
             rec_bt = _recalibration_backtest(ev_oos, ev_rec, used)
+            rec_bt["bias_by_origin"] = {str(o): {"bias": u["bias"], "estimate": u["estimate"], "n": u["n"]}
+                                        for o, u in sorted(oos["bias_by_origin"].items())}
         else:
             rec_bt = {}
         _recalibrate(core, fc, oos, dt)
         core.recal["backtest"] = rec_bt
         summ = B.summary(ev, P.DEFAULTS["horizon"]) if not ev.empty else pd.DataFrame()
-        sens = _sensitivity(series, p, core, fc, dt, covid, rerun, cache) if p.sensitivity else {}
+        sens = _sensitivity(series, p, core, fc, dt, covid, rerun, cache, best) if p.sensitivity else {}
         hist = []
         if p.history:
             for y in range(max(CFG["sensitivity"]["history_from"], first + 1), dt + 1):
@@ -673,7 +736,7 @@ def run_study(params: StudyParams | None = None, context=None) -> StudyResult:
     return StudyResult(prm, hist_frame, core.pdata, core.models, core.ensemble, core.weights, ev, summ, ens_bt,
                        core.shock.to_json() if core.shock else {}, plan_used, plan_excl,
                        base_rates_table(context.catalog.base_rates), checks, period_checks(merged, best), sens, hist,
-                       lik, notes, core.raw, core.recal)
+                       lik, notes, core.raw, core.recal, core.weights_info, ens_detail)
 
 
 def with_params(p: StudyParams, **kw) -> StudyParams:
