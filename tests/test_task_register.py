@@ -295,3 +295,33 @@ def test_translated_is_the_english_text_with_its_original():
     html = R._table_html(pd.DataFrame({"Task": [R.Translated("A <b>", "Gốc <i>")]}), "en")
     assert '<span class="translated" title="Gốc &lt;i&gt;">A &lt;b&gt;</span>' in html
     assert '<q lang="vi">Gốc &lt;i&gt;</q>' in html and "Translator" not in html
+
+
+def test_a_changed_translation_rebuilds_the_registers_only(tmp_path, monkeypatch):
+    """data/tasks_en.csv is an input of the task registers (fingerprint.py): a changed English
+    title makes them run again, and leaves the indicator pages carried over."""
+    import shutil
+    from datetime import date as _date
+
+    from cantho_analysis import config
+    from cantho_analysis.batch import Job
+    from cantho_analysis.fingerprint import job_fingerprints
+    from cantho_analysis.report import get_catalog
+
+    catalog = get_catalog()
+    for f in config.data_dir().glob("*.csv"):
+        shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setenv("CANTHO_DATA_DIR", str(tmp_path))
+    jobs = [Job("tasks", "task_register.ipynb", {"plan": "ctr17_2021_2025", "lang": "en"}, "tasks/ctr17_2021_2025.en",
+                "en", plan="ctr17_2021_2025", langs=("en",)),
+            Job("indicator", "indicator_report.ipynb", {"indicator_id": "grdp_growth", "locality": "can_tho_old",
+                                                        "lang": "en"}, "indicators/can_tho_old/grdp_growth.en", "en",
+                "grdp_growth", "can_tho_old", langs=("en",))]
+    day = _date(2026, 11, 25)
+    before = job_fingerprints(jobs, catalog, day)
+    p = tmp_path / "tasks_en.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("Plan for economic recovery", "Plan for the recovery"),
+                 encoding="utf-8")
+    after = job_fingerprints(jobs, catalog, day)
+    assert after["tasks/ctr17_2021_2025.en"] != before["tasks/ctr17_2021_2025.en"]
+    assert after["indicators/can_tho_old/grdp_growth.en"] == before["indicators/can_tho_old/grdp_growth.en"]

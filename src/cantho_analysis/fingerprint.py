@@ -75,7 +75,8 @@ def job_fingerprints(jobs, catalog=None, today: dt.date | None = None) -> dict[s
     everything = _digest(*(_frame_bytes(df) for df in tables.values()), _frame_bytes(catalog.base_rates), plans,
                          _frame_bytes(getattr(catalog, "tallies", pd.DataFrame())),
                          _file_bytes(config.data_dir().glob("*.csv")), _file_bytes(user_status_files()))
-    task_data = _digest(_file_bytes([config.data_dir() / "tasks.csv", config.data_dir() / "agencies.csv"]), plans,
+    task_data = _digest(_file_bytes([config.data_dir() / "tasks.csv", config.data_dir() / "agencies.csv",
+                                     config.data_dir() / "tasks_en.csv"]), plans,
                         _file_bytes(user_status_files()), str(today or dt.date.today()))
     by_indicator: dict[str, str] = {}
     notebooks: dict[str, str] = {}
