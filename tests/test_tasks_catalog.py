@@ -256,3 +256,15 @@ def test_no_title_ends_in_a_cut_off_year_unless_the_source_line_does(tasks):
                                        ("đường tỉnh 932", False), ("Quốc lộ 1", False), ("giai đoạn 2021-2030", False)])
 def test_cut_year_pattern(title, cut):
     assert bool(TRUNCATED_NUMBER.search(title)) == cut
+
+
+def test_extraction_stops_on_a_cut_off_title_without_a_note(monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("extract_tasks", config.REPO_ROOT / "tools" / "extract_tasks.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.CUT_YEAR.pattern == TRUNCATED_NUMBER.pattern
+    monkeypatch.delitem(tool.NOTES, "ctr17_2021_2025.17")
+    with pytest.raises(SystemExit, match=r"001_a04d0207a54e2226.txt:523 \(row 17\): the title ends in a cut-off"):
+        tool.build()
