@@ -96,6 +96,9 @@ def _vi_words(body: str) -> list[str]:
     "<p>The plan names “một “hai “ba” của” các năm” as a task.</p>",  # three deep
     # one quotation beside another inside a third
     "<p>Printed: “đánh giá “có vào, có ra”, “có lên, có xuống” của các năm”.</p>",
+    # an excerpt starting inside a quotation of its source: it carries that quotation's closing mark
+    "<p><small>Source: Programme implementing Conclusion 64-KL/TW, line 62: “không mại dâm” đạt từ 75% trở "
+    "lên”</small></p>",
     # a quotation running over a link and an emphasis
     '<p>Printed: “phong trào <a href="#x">của</a> <em>các năm</em> và”.</p><p id="x">Here.</p>',
     # quotation elements inside quotation elements, and a quote-class element with markup inside
@@ -133,9 +136,11 @@ def test_normal_text_is_checked_around_quotations(body, words):
     ("a “b “c” d” e", ["a", "e"]),
     ("a “b” c “d” e", ["a", "c", "e"]),
     ("a “b c", ["a", "“b", "c"]),  # never closed
-    ("a b” c", ["a", "b”", "c"]),  # a stray closing mark
     ("„x“ y", ["y"]),
     ("a “b «c” d", ["a", "d"]),  # the inner « is closed with the outer quotation
+    ("a “b” c” d", ["a", "d"]),  # an excerpt that carries its source's closing mark
+    ("a b” c", ["a", "b”", "c"]),  # a closing mark with nothing before it to close
+    ("a “b” c» d", ["a", "c»", "d"]),  # a closing mark of another kind
 ])
 def test_unquoted_blanks_every_quotation(text, left):
     assert pc.unquoted(text).split() == left

@@ -12,8 +12,9 @@ stable order, and :func:`summary` counts them. Kinds:
     left out, at any depth of nesting: anything inside ``<q>``, ``<blockquote>``,
     ``class="quote"`` or an element with a ``lang`` attribute of another language, and anything
     between matching quotation marks (``“…”``, ``«…»``, ``„…“``) within one block of text, also
-    when a quotation holds another or runs across inline elements (:func:`unquoted`). A quotation
-    mark that is never closed exempts nothing, and neither does a long table cell: normal text
+    when a quotation holds another, runs across inline elements, or is an excerpt that carries
+    the closing mark of a quotation it starts inside (:func:`unquoted`). A quotation mark that
+    is never opened or closed exempts nothing, and neither does a long table cell: normal text
     is checked wherever it is.
 ``missing_value``
     ``<NA>``, ``nan``, ``NaT`` or a cell reading ``None``.
@@ -224,15 +225,21 @@ _VI = _word_pattern(VI_WORDS)
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of every quotation in ``text``: from an opening mark to the mark that
     closes it, nested ones included. A closing mark closes the innermost open quotation it
-    fits (an inner one left open is closed with it); an opening mark never closed gives no span."""
+    fits (an inner one left open is closed with it). A closing mark with no quotation open
+    ends the last quotation instead: an excerpt that starts inside a quotation of its source
+    carries that quotation's closing mark (“không mại dâm” đạt từ 75% trở lên”). An opening
+    mark never closed gives no span."""
     stack: list[tuple[int, str]] = []
-    spans = []
+    spans: list[tuple[int, int]] = []
     for i, ch in enumerate(text):
         if ch in _QUOTE_CLOSERS:
             j = next((j for j in range(len(stack) - 1, -1, -1) if ch in stack[j][1]), None)
             if j is not None:
                 spans.append((stack[j][0], i + 1))
                 del stack[j:]
+                continue
+            if not stack and spans and ch in _QUOTE_PAIRS.get(text[spans[-1][0]], ""):
+                spans.append((spans[-1][0], i + 1))  # the excerpt's own closing mark
                 continue
         if ch in _QUOTE_PAIRS:
             stack.append((i, _QUOTE_PAIRS[ch]))
