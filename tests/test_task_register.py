@@ -245,7 +245,7 @@ def test_english_page_gives_every_task_and_section_in_english_with_its_original(
         assert f'title="{H.escape(sec)}">{H.escape(sec_en)}</span>' in en
     # said once, near the top, in English
     assert en.count("unofficial translation by the workbook team") == 1
-    assert en.index("unofficial translation by the workbook team") < en.index("<h3>")
+    assert en.index("unofficial translation by the workbook team") < en.index("<p>")  # before the sentences
     assert "the Vietnamese original is authoritative" in page.translation_note
 
 

@@ -294,7 +294,7 @@ def _translated_html(v: Translated, lang: str) -> str:
     note = (f'<span class="translator-note">{e(msg("register.translator_note", lang, note=v.note))}</span>'
             if v.note else "")
     return (f'<span class="translated" title="{e(v.original)}">{e(str(v))}</span>'
-            f'<details class="original"><summary>{e(msg("register.original", lang))}</summary>'
+            f'<details class="original"><summary><small>{e(msg("register.original", lang))}</small></summary>'
             f'<q lang="vi">{e(v.original)}</q>{note}</details>')
 
 
@@ -314,9 +314,10 @@ def page_html(page: RegisterPage) -> str:
     """The page as HTML (every cell and sentence escaped)."""
     t = _t(page.lang)
     e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
-    parts = [f"<h2>{e(page.title)}</h2>"] + [f"<p>{e(s)}</p>" for s in page.sentences]
-    if page.translation_note:
-        parts.append(f'<p class="translation-note">{e(page.translation_note)}</p>')
+    parts = [f"<h2>{e(page.title)}</h2>"]
+    if page.translation_note:  # first: every title below is a translation
+        parts.append(f'<p class="translation-note"><em>{e(page.translation_note)}</em></p>')
+    parts += [f"<p>{e(s)}</p>" for s in page.sentences]
     parts.append(f"<h3>{e(t('overdue_head'))}</h3>")
     parts.append(_table_html(page.overdue, page.lang) if len(page.overdue) else f"<p>{e(t('overdue_none'))}</p>")
     parts.append(f"<h3>{e(t('counts_head'))}</h3>")
