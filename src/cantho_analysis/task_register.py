@@ -265,8 +265,7 @@ def register_page(reg: pd.DataFrame, agencies: pd.DataFrame, plans: pd.DataFrame
     overdue = _task_rows(r[r["overdue"]], names, lang, with_lead=True, **cols)
     sections = list(dict.fromkeys(r["section"]))  # in the list's order (I, II, ...)
     section_labels = ({s: s for s in sections} if lang == "vi" else
-                      {s: _english(x, "section_en", s) for s, x in
-                       zip(r["section"], r.to_dict("records")) if s in sections})
+                      {x["section"]: _english(x, "section_en", x["section"]) for x in r.to_dict("records")})
     counts = {
         t("by_section"): _count_table(r, "section", section_labels, t("col_section"), lang, sections),
         t("by_year"): _count_table(r, "deadline_year", None, t("col_year"), lang),
