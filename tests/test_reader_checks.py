@@ -73,7 +73,7 @@ def test_english_page_flags_vietnamese_words_but_not_quotations():
 <h1>Real GRDP growth — Cần Thơ city</h1>
 <table><tr><th>Year</th><th>Tình trạng</th><th>Task, as printed (Vietnamese)</th></tr>
 <tr><td>2024</td><td>chính thức</td>
-<td>Sơ kết 2 năm, 5 năm việc thực hiện tổ chức bộ máy của hệ thống chính trị theo mô hình mới</td></tr></table>
+<td lang="vi">Sơ kết 2 năm, 5 năm việc thực hiện tổ chức bộ máy của hệ thống chính trị theo mô hình mới</td></tr></table>
 <p>The plan's wording: “Tăng trưởng kinh tế (GRDP) đạt 9,5 - 10%/năm”, <q>các chỉ tiêu chủ yếu</q>.</p>
 <p class="quote">Nguồn của số liệu</p>
 <p>Growth was below the target in năm 2024.</p>
@@ -81,6 +81,70 @@ def test_english_page_flags_vietnamese_words_but_not_quotations():
     found = [f for f in check_page(page, name="x.en.html") if f.kind == "vietnamese_on_en"]
     words = [f.detail.split("”")[0].lstrip("“") for f in found]
     assert sorted(words) == sorted(["chính thức", "năm", "Tình trạng"]), found
+
+
+def _vi_words(body: str) -> list[str]:
+    found = [f for f in check_page(_page(body, lang="en"), name="x.en.html") if f.kind == "vietnamese_on_en"]
+    return sorted(f.detail.split("”")[0].lstrip("“") for f in found)
+
+
+@pytest.mark.parametrize("body", [
+    # a quotation holding a quotation: the words after the inner one are still quoted
+    "<p>The plan names “phong trào “Dân vận khéo” của các năm” as a task.</p>",
+    "<p>The plan names «phong trào «Dân vận» của các năm» as a task.</p>",
+    "<p>The plan names „phong trào „Dân vận“ của các năm“ as a task.</p>",
+    "<p>The plan names “một “hai “ba” của” các năm” as a task.</p>",  # three deep
+    # one quotation beside another inside a third
+    "<p>Printed: “đánh giá “có vào, có ra”, “có lên, có xuống” của các năm”.</p>",
+    # an excerpt starting inside a quotation of its source: it carries that quotation's closing mark
+    "<p><small>Source: Programme implementing Conclusion 64-KL/TW, line 62: “không mại dâm” đạt từ 75% trở "
+    "lên”</small></p>",
+    # a quotation running over a link and an emphasis
+    '<p>Printed: “phong trào <a href="#x">của</a> <em>các năm</em> và”.</p><p id="x">Here.</p>',
+    # quotation elements inside quotation elements, and a quote-class element with markup inside
+    "<p>The plan: <q>một <q>hai</q> của các năm</q>.</p>",
+    "<blockquote><p>Nguồn <q>của</q> năm</p><p>và các</p></blockquote>",
+    '<div class="quote"><p>Nguồn <span>của <b>các</b></span> năm</p></div>',
+    '<p>An English sentence; <span lang="vi">một <span>câu của</span> các năm</span>.</p>',
+    # an English title with its original in a fold (the task registers)
+    '<table><tr><td><span title="Kế hoạch của năm">Plan</span><details><summary>Vietnamese original</summary>'
+    '<q lang="vi">Kế hoạch <b>của</b> năm</q> Translator’s note: printed “nhỏ vả vừa” (for “và”).</details></td></tr></table>',
+])
+def test_quotations_are_exempt_at_any_depth(body):
+    assert _vi_words(body) == []
+
+
+@pytest.mark.parametrize("body,words", [
+    # words after a nested quotation closes are the page's own again
+    ("<p>The plan names “phong trào “Dân vận khéo” của” các năm.</p>", ["các", "năm"]),
+    # an opening mark never closed exempts nothing (it is not a quotation)
+    ("<p>The plan names “phong trào của các năm.</p>", ["các", "của", "năm"]),
+    # a quotation does not run into the next paragraph or cell
+    ("<p>Printed: “một</p><p>của” các</p>", ["các", "của"]),
+    ("<table><tr><td>“một</td><td>của”</td></tr></table>", ["của"]),
+    # normal text in a long table cell is checked: length makes nothing a quotation
+    ("<table><tr><td>Kế hoạch phát triển của thành phố giai đoạn 2021 - 2025 và các năm sau</td></tr></table>",
+     ["các", "của", "giai đoạn", "năm", "và"]),
+    # a straight quote is not a quotation mark (inches, code)
+    ('<p>The plan says "của năm" here.</p>', ["của", "năm"]),
+])
+def test_normal_text_is_checked_around_quotations(body, words):
+    assert _vi_words(body) == words
+
+
+@pytest.mark.parametrize("text,left", [
+    ("a “b “c” d” e", ["a", "e"]),
+    ("a “b” c “d” e", ["a", "c", "e"]),
+    ("a “b c", ["a", "“b", "c"]),  # never closed
+    ("„x“ y", ["y"]),
+    ("a “b «c” d", ["a", "d"]),  # the inner « is closed with the outer quotation
+    ("a “b” c” d", ["a", "d"]),  # an excerpt that carries its source's closing mark
+    ("a b” c", ["a", "b”", "c"]),  # a closing mark with nothing before it to close
+    ("a “b” c» d", ["a", "c»", "d"]),  # a closing mark of another kind
+])
+def test_unquoted_blanks_every_quotation(text, left):
+    assert pc.unquoted(text).split() == left
+    assert len(pc.unquoted(text)) == len(text)
 
 
 def test_language_is_read_from_the_page_and_english_words_are_fine_on_english_pages():

@@ -215,7 +215,113 @@ def test_english_page_marks_the_quoted_tasks_as_vietnamese(data):
     reg, agencies, plans = data
     en = R.page_html(R.register_page(reg, agencies, plans, "dh_i_2025_2030", "en", AS_OF))
     vi = R.page_html(R.register_page(reg, agencies, plans, "dh_i_2025_2030", "vi", AS_OF))
-    n = int((reg["plan"] == "dh_i_2025_2030").sum()) + int(reg.loc[reg["plan"] == "dh_i_2025_2030", "overdue"].sum())
-    assert en.count('<td lang="vi">') == n  # every task in the agency tables and the overdue table
+    mine = reg[reg["plan"] == "dh_i_2025_2030"]
+    n = len(mine) + int(mine["overdue"].sum()) + mine["section"].nunique()
+    # every task in the agency tables and the overdue table, and every section, has its original
+    assert en.count('<q lang="vi">') == n
     assert 'lang="vi"' not in vi
     assert "<NA>" not in en and "nan</td>" not in en
+
+
+# --------------------------------------------------------------------------- English titles (data/tasks_en.csv)
+@pytest.mark.parametrize("plan", ["dh_i_2025_2030", "ctr17_2021_2025"])
+def test_english_page_gives_every_task_and_section_in_english_with_its_original(data, plan):
+    import html as H
+
+    reg, agencies, plans = data
+    page = R.register_page(reg, agencies, plans, plan, "en", AS_OF)
+    en = R.page_html(page)
+    mine = reg[reg["plan"] == plan]
+    titles = [x for _, df in page.groups for x in df[_t("en")("col_quote")]]
+    assert len(titles) == len(mine) and all(isinstance(x, R.Translated) for x in titles)
+    for r in mine.itertuples():
+        number = r.task_id.rsplit(".", 1)[1].lstrip("0")
+        printed = R.task_text(r.quote, number)
+        # the English title shown, the printed original on hover and in the fold
+        assert f'<span class="translated" title="{H.escape(printed)}">{H.escape(r.title_en)}</span>' in en
+        assert f'<q lang="vi">{H.escape(printed)}</q>' in en
+        assert f"<td>{H.escape(r.title_en)}</td>" not in en  # never without its original
+    for sec, sec_en in set(zip(mine["section"], mine["section_en"])):
+        assert f'title="{H.escape(sec)}">{H.escape(sec_en)}</span>' in en
+    # said once, near the top, in English
+    assert en.count("unofficial translation by the workbook team") == 1
+    assert en.index("unofficial translation by the workbook team") < en.index("<p>")  # before the sentences
+    assert "the Vietnamese original is authoritative" in page.translation_note
+
+
+@pytest.mark.parametrize("plan", ["dh_i_2025_2030", "ctr17_2021_2025"])
+def test_vietnamese_page_keeps_the_printed_titles_and_no_translation(data, plan):
+    reg, agencies, plans = data
+    page = R.register_page(reg, agencies, plans, plan, "vi", AS_OF)
+    vi = R.page_html(page)
+    mine = reg[reg["plan"] == plan]
+    quotes = [x for _, df in page.groups for x in df[_t("vi")("col_quote")]]
+    assert not any(isinstance(x, R.Translated) for x in quotes)
+    assert sorted(quotes) == sorted(R.task_text(q, t.rsplit(".", 1)[1].lstrip("0"))
+                                    for q, t in zip(mine["quote"], mine["task_id"]))
+    assert page.translation_note == "" and "translation-note" not in vi and "<details" not in vi
+    for title_en in mine["title_en"]:
+        assert title_en not in vi
+    sections = page.counts[_t("vi")("by_section")][_t("vi")("col_section")].tolist()
+    assert sections == list(dict.fromkeys(mine.sort_values("task_id")["section"]))
+
+
+def test_translator_notes_are_shown_in_the_fold(data):
+    reg, agencies, plans = data
+    en = R.page_html(R.register_page(reg, agencies, plans, "ctr17_2021_2025", "en", AS_OF))
+    row = reg[reg["task_id"] == "ctr17_2021_2025.17"].iloc[0]
+    assert row["translator_note"] and "not guessed" in row["translator_note"]
+    import html as H
+
+    assert H.escape(t("register.translator_note", "en", note=row["translator_note"])) in en
+
+
+def test_a_register_without_english_titles_gets_them_and_a_blank_one_is_refused(data):
+    reg, agencies, plans = data
+    bare = reg.drop(columns=["title_en", "section_en", "translator_note"])
+    a = R.page_html(R.register_page(bare, agencies, plans, "ctr17_2021_2025", "en", AS_OF))
+    assert a == R.page_html(R.register_page(reg, agencies, plans, "ctr17_2021_2025", "en", AS_OF))
+    blank = reg.copy()
+    blank.loc[blank["task_id"] == "ctr17_2021_2025.05", "title_en"] = ""
+    with pytest.raises(ValueError, match="ctr17_2021_2025.05: no title_en"):
+        R.register_page(blank, agencies, plans, "ctr17_2021_2025", "en", AS_OF)
+    # the Vietnamese page does not need them
+    assert R.register_page(blank, agencies, plans, "ctr17_2021_2025", "vi", AS_OF).n_tasks == 44
+
+
+def test_translated_is_the_english_text_with_its_original():
+    x = R.Translated("Land-use plan", "Kế hoạch sử dụng đất", "a note")
+    assert x == "Land-use plan" and isinstance(x, str) and x.original == "Kế hoạch sử dụng đất" and x.note == "a note"
+    html = R._table_html(pd.DataFrame({"Task": [R.Translated("A <b>", "Gốc <i>")]}), "en")
+    assert '<span class="translated" title="Gốc &lt;i&gt;">A &lt;b&gt;</span>' in html
+    assert '<q lang="vi">Gốc &lt;i&gt;</q>' in html and "Translator" not in html
+
+
+def test_a_changed_translation_rebuilds_the_registers_only(tmp_path, monkeypatch):
+    """data/tasks_en.csv is an input of the task registers (fingerprint.py): a changed English
+    title makes them run again, and leaves the indicator pages carried over."""
+    import shutil
+    from datetime import date as _date
+
+    from cantho_analysis import config
+    from cantho_analysis.batch import Job
+    from cantho_analysis.fingerprint import job_fingerprints
+    from cantho_analysis.report import get_catalog
+
+    catalog = get_catalog()
+    for f in config.data_dir().glob("*.csv"):
+        shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setenv("CANTHO_DATA_DIR", str(tmp_path))
+    jobs = [Job("tasks", "task_register.ipynb", {"plan": "ctr17_2021_2025", "lang": "en"}, "tasks/ctr17_2021_2025.en",
+                "en", plan="ctr17_2021_2025", langs=("en",)),
+            Job("indicator", "indicator_report.ipynb", {"indicator_id": "grdp_growth", "locality": "can_tho_old",
+                                                        "lang": "en"}, "indicators/can_tho_old/grdp_growth.en", "en",
+                "grdp_growth", "can_tho_old", langs=("en",))]
+    day = _date(2026, 11, 25)
+    before = job_fingerprints(jobs, catalog, day)
+    p = tmp_path / "tasks_en.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("Plan for economic recovery", "Plan for the recovery"),
+                 encoding="utf-8")
+    after = job_fingerprints(jobs, catalog, day)
+    assert after["tasks/ctr17_2021_2025.en"] != before["tasks/ctr17_2021_2025.en"]
+    assert after["indicators/can_tho_old/grdp_growth.en"] == before["indicators/can_tho_old/grdp_growth.en"]

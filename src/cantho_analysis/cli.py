@@ -43,12 +43,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     tables, problems = read_files(extra, decimal=args.decimal)
     n_tasks = 0
     if (config.data_dir() / "tasks.csv").exists():  # the task register and users' progress files
-        from .tasks import load_tasks, read_status, user_status_files
+        from .tasks import load_task_translations, load_tasks, read_status, user_status_files
 
         try:
             task_rows = load_tasks()
             n_tasks = len(task_rows)
             problems += read_status(user_status_files(), task_rows["task_id"])[1]
+            load_task_translations(tasks=task_rows)
         except ValidationError as e:
             problems += e.problems
     errors = [p for p in problems if p.is_error]

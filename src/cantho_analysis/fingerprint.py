@@ -82,7 +82,8 @@ def job_fingerprints(jobs, catalog=None, today: dt.date | None = None) -> dict[s
     cut = restrict(catalog, INDICATORS)
     feasibility = _digest(*(_frame_bytes(getattr(cut, name)) for name in tables), _frame_bytes(catalog.base_rates),
                           plans, _file_bytes([config.data_dir() / "documents.csv"]))
-    task_data = _digest(_file_bytes([config.data_dir() / "tasks.csv", config.data_dir() / "agencies.csv"]), plans,
+    task_data = _digest(_file_bytes([config.data_dir() / "tasks.csv", config.data_dir() / "agencies.csv",
+                                     config.data_dir() / "tasks_en.csv"]), plans,
                         _file_bytes(user_status_files()), str(today or dt.date.today()))
     by_indicator: dict[str, str] = {}
     notebooks: dict[str, str] = {}

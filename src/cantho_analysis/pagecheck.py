@@ -9,10 +9,13 @@ stable order, and :func:`summary` counts them. Kinds:
 ``english_on_vi`` / ``vietnamese_on_en``
     a word of the other language (a small stop-list, :data:`EN_WORDS` / :data:`VI_WORDS`) in a
     header, a heading, a label or a sentence. Quoted text is not the page's own wording and is
-    left out: anything inside ``“…”``, ``<q>``, ``<blockquote>``, ``class="quote"`` or an
-    element with a ``lang`` attribute of another language. On English pages a table cell of
-    more than :data:`LONG_CELL_WORDS` words is taken to be a quotation (the task lists, the
-    source quotes) and is left out too.
+    left out, at any depth of nesting: anything inside ``<q>``, ``<blockquote>``,
+    ``class="quote"`` or an element with a ``lang`` attribute of another language, and anything
+    between matching quotation marks (``“…”``, ``«…»``, ``„…“``) within one block of text, also
+    when a quotation holds another, runs across inline elements, or is an excerpt that carries
+    the closing mark of a quotation it starts inside (:func:`unquoted`). A quotation mark that
+    is never opened or closed exempts nothing, and neither does a long table cell: normal text
+    is checked wherever it is.
 ``missing_value``
     ``<NA>``, ``nan``, ``NaT`` or a cell reading ``None``.
 ``raw_id``
@@ -46,7 +49,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 __all__ = ["Finding", "KINDS", "EN_WORDS", "VI_WORDS", "check_page", "check_report_set", "summary", "page_text",
-           "main"]
+           "unquoted", "main"]
 
 KINDS = ("message_key", "english_on_vi", "vietnamese_on_en", "missing_value", "raw_id", "external_resource",
          "external_link", "dead_link")
@@ -67,7 +70,13 @@ VI_WORDS = (
     "ước tính", "dòng", "mục tiêu", "giai đoạn", "đơn vị", "tỷ đồng", "triệu đồng", "tổng quan", "báo cáo",
     "số liệu", "văn bản", "biểu đồ", "nhiệm vụ", "quá hạn", "của", "và", "các", "được", "trong", "tiếng việt",
 )
-LONG_CELL_WORDS = 6
+# Quotation marks: an opening mark and the marks that close it.
+_QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“”"}
+_QUOTE_CLOSERS = frozenset("”»“")
+# Elements inside a run of text; any other element starts a new block (quotation marks are
+# matched within a block, so an unclosed mark cannot reach into the next paragraph or cell).
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s",
+           "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "br", "font"}
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _HEADER_TAGS = {"th", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "label", "option", "button", "legend",
@@ -87,7 +96,6 @@ _RAW_ID = re.compile(r"(?<![\w.\-/])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w\-])")
 _HASHED_FILE = re.compile(r"(?<![\w])\d{3}_[0-9a-f]{16}(?:\.(?:txt|md))?(?![\w])")
 _KEY_TOKEN = re.compile(r"(?<![\w.\-/])[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+(?![\w\-])")
 _MISSING = re.compile(r"(?<![\w<])(?:<NA>|nan|NaN|NaT)(?![\w>])")
-_QUOTED = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]")
 
 
 @dataclass(frozen=True, order=True)
@@ -102,7 +110,8 @@ class _Segment:
     text: str
     header: bool  # a header, heading, label: the page's own words for certain
     cell: bool  # inside a table data cell
-    quoted: bool  # a quotation, or marked as another language
+    quoted: bool  # inside a quotation element, or marked as another language
+    block: int = 0  # segments of one block (paragraph, cell, heading) share the number
 
 
 class _PageParser(HTMLParser):
@@ -118,9 +127,12 @@ class _PageParser(HTMLParser):
         self.scripts: list[str] = []
         self.html_lang = ""
         self._raw: list[str] | None = None
+        self.block = 0
 
     # -- structure
     def handle_starttag(self, tag, attrs):
+        if tag not in _INLINE:
+            self.block += 1
         a = {k: (v or "") for k, v in attrs}
         if tag == "html" and a.get("lang"):
             self.html_lang = a["lang"].split("-")[0].lower()
@@ -155,6 +167,8 @@ class _PageParser(HTMLParser):
             self.stack.pop()
 
     def handle_endtag(self, tag):
+        if tag not in _INLINE:
+            self.block += 1
         if tag in _SKIP_TAGS and self._raw is not None:
             (self.styles if tag == "style" else self.scripts).append("".join(self._raw))
             self._raw = None
@@ -171,7 +185,7 @@ class _PageParser(HTMLParser):
             return
         tags = [t for t, _ in self.stack]
         self.segments.append(_Segment(data, any(t in _HEADER_TAGS for t in tags), "td" in tags,
-                                      any(q for _, q in self.stack)))
+                                      any(q for _, q in self.stack), self.block))
 
 
 def _parse(text: str, lang: str) -> _PageParser:
@@ -206,6 +220,56 @@ def _word_pattern(words) -> re.Pattern:
 
 _EN = _word_pattern(EN_WORDS)
 _VI = _word_pattern(VI_WORDS)
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of every quotation in ``text``: from an opening mark to the mark that
+    closes it, nested ones included. A closing mark closes the innermost open quotation it
+    fits (an inner one left open is closed with it). A closing mark with no quotation open
+    ends the last quotation instead: an excerpt that starts inside a quotation of its source
+    carries that quotation's closing mark (“không mại dâm” đạt từ 75% trở lên”). An opening
+    mark never closed gives no span."""
+    stack: list[tuple[int, str]] = []
+    spans: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        if ch in _QUOTE_CLOSERS:
+            j = next((j for j in range(len(stack) - 1, -1, -1) if ch in stack[j][1]), None)
+            if j is not None:
+                spans.append((stack[j][0], i + 1))
+                del stack[j:]
+                continue
+            if not stack and spans and ch in _QUOTE_PAIRS.get(text[spans[-1][0]], ""):
+                spans.append((spans[-1][0], i + 1))  # the excerpt's own closing mark
+                continue
+        if ch in _QUOTE_PAIRS:
+            stack.append((i, _QUOTE_PAIRS[ch]))
+    return spans
+
+
+def unquoted(text: str) -> str:
+    """``text`` with every quotation (between matching marks, at any depth) blanked out."""
+    chars = list(text)
+    for a, b in _quoted_spans(text):
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
+
+
+def _own_words(segments: list[_Segment]) -> list[str]:
+    """Each segment's text with the quotations of its block blanked (a quotation may run over
+    several segments: a link or an emphasis inside it)."""
+    out: list[str] = []
+    i = 0
+    while i < len(segments):
+        j = i
+        while j < len(segments) and segments[j].block == segments[i].block:
+            j += 1
+        whole = unquoted("".join(s.text for s in segments[i:j]))
+        k = 0
+        for s in segments[i:j]:
+            out.append(whole[k:k + len(s.text)])
+            k += len(s.text)
+        i = j
+    return out
 
 
 def _clean(text: str) -> str:
@@ -244,7 +308,7 @@ def check_page(text: str, lang: str | None = None, name: str = "page", path: Pat
         found.add(Finding(name, kind, detail))
 
     keys = _message_keys()
-    for seg in p.segments:
+    for seg, own_text in zip(p.segments, _own_words(p.segments)):
         raw = " ".join(seg.text.split())
         clean = _clean(seg.text)
         for m in _KEY_TOKEN.finditer(clean):
@@ -261,13 +325,11 @@ def check_page(text: str, lang: str | None = None, name: str = "page", path: Pat
                 add("raw_id", m.group(0))
         if seg.quoted:
             continue
-        own = _QUOTED.sub(" ", clean)
+        own = _clean(own_text)
         if lang == "vi":
             for m in _EN.finditer(own):
                 add("english_on_vi", f"“{m.group(0)}” in “{_short(raw)}”")
         elif lang == "en":
-            if seg.cell and not seg.header and len(own.split()) > LONG_CELL_WORDS:
-                continue  # a quotation in a table (a task as printed, a source quote)
             for m in _VI.finditer(own):
                 add("vietnamese_on_en", f"“{m.group(0)}” in “{_short(raw)}”")
 

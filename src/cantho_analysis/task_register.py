@@ -2,8 +2,11 @@
 
 The numbers come from :mod:`cantho_analysis.tasks`; this module only chooses the words and
 tables. Every label is a message of the ``register`` namespace (``locales/<lang>/register.yaml``), so
-the Vietnamese page is Vietnamese throughout and the English page English, except the tasks'
-own titles and quotes, which are shown as printed (Vietnamese), with their file and line.
+the Vietnamese page is Vietnamese throughout and the English page English. The Vietnamese page
+shows each task as printed, with its line. The English page gives each task's title and section
+in the workbook team's unofficial translation (``data/tasks_en.csv``, :class:`Translated`), says so
+once, and keeps the printed Vietnamese original under every title (on hover and in a fold,
+marked ``lang="vi"``): the original is authoritative.
 
 ``register_page`` builds the page as data (frames and sentences) from a register frame;
 ``page_html`` renders it; ``display_task_register`` is what the notebook calls.
@@ -23,11 +26,11 @@ from . import config
 from .documents import document_name
 from .i18n import catalogue, keys, placeholders, scoped, t as msg
 from .numbers import format_number
-from .tasks import (FLAGS, NO_STATE, STATES, build_register, load_agencies, load_tasks,
+from .tasks import (FLAGS, NO_STATE, STATES, build_register, load_agencies, load_task_translations, load_tasks,
                     parse_as_of, parse_deadline, read_status, user_status_files)
 from .validation import ValidationError
 
-__all__ = ["RegisterPage", "register_page", "page_html", "display_task_register", "deadline_label",
+__all__ = ["RegisterPage", "Translated", "register_page", "page_html", "display_task_register", "deadline_label",
            "overview_section", "overview_html", "load_register"]
 
 LANGS = ("vi", "en")
@@ -72,18 +75,21 @@ def deadline_label(text: str, lang: str) -> str:
 
 # --------------------------------------------------------------------------- data
 def load_register(as_of: date | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, date]:
-    """Register (tasks + latest user states + flags), agencies and plans, as of a date.
+    """Register (tasks + latest user states + flags, with the English ``title_en``, ``section_en``
+    and ``translator_note`` of data/tasks_en.csv), agencies and plans, as of a date.
 
     Raises ValidationError (file, row, field) when a data or user file is wrong.
     """
     as_of = as_of if isinstance(as_of, date) else parse_as_of(as_of)
     agencies = load_agencies()
     tasks = load_tasks(agencies=agencies)
+    english = load_task_translations(tasks=tasks)
     status, problems = read_status(user_status_files(), tasks["task_id"])
     if problems:
         raise ValidationError(problems)
     plans = pd.read_csv(config.data_dir() / "plans.csv", dtype=str, keep_default_na=False)
-    return build_register(tasks, status, as_of), agencies, plans, as_of
+    reg = build_register(tasks, status, as_of).merge(english, on="task_id", how="left", validate="one_to_one")
+    return reg, agencies, plans, as_of
 
 
 @dataclass
@@ -97,6 +103,37 @@ class RegisterPage:
     counts: dict[str, pd.DataFrame]
     groups: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     n_tasks: int = 0
+    translation_note: str = ""  # English pages: the titles are the workbook team's translation
+
+
+class Translated(str):
+    """A title or heading in the workbook team's English, carrying the printed Vietnamese
+    ``original`` (authoritative) and the translator's ``note``. It is the English text
+    (``str``) everywhere; :func:`page_html` shows the original on hover and in a fold."""
+
+    original: str
+    note: str
+
+    def __new__(cls, text: str, original: str, note: str = ""):
+        obj = super().__new__(cls, text)
+        obj.original, obj.note = original, note
+        return obj
+
+
+def _present(v: object) -> bool:
+    return isinstance(v, str) and bool(v.strip())
+
+
+def _english(r: dict, col: str, original: str) -> str:
+    """The English text of a register row's ``title_en`` / ``section_en`` as :class:`Translated`.
+    A register without them (one built without data/tasks_en.csv) is refused: an English page
+    never shows a Vietnamese title as if it were English."""
+    text = r.get(col)
+    if not _present(text):
+        raise ValueError(f"task {r.get('task_id')}: no {col} (data/tasks_en.csv); load the register with "
+                         "task_register.load_register()")
+    note = r.get("translator_note") if col == "title_en" and _present(r.get("translator_note")) else ""
+    return Translated(str(text), original, note)
 
 
 def _abolished(agencies: pd.DataFrame) -> dict[str, tuple[int, str]]:
@@ -157,7 +194,8 @@ def _task_rows(reg: pd.DataFrame, names: dict[str, str], lang: str, with_lead: b
         helpers = list(dict.fromkeys(helpers))
         funds = (r.get("funding_text") or "") if lang == "vi" else _labels("fund", lang).get(r.get("funding_kind") or "none", "")
         number = str(r["task_id"]).rsplit(".", 1)[-1].lstrip("0") or "0"
-        row = {t("col_no"): number, t("col_quote"): task_text(r["quote"], number)}
+        printed = task_text(r["quote"], number)
+        row = {t("col_no"): number, t("col_quote"): printed if lang == "vi" else _english(r, "title_en", printed)}
         if with_lead:
             row[t("col_lead")] = names.get(r["lead_agency"], r["lead_agency"])
         row.update({
@@ -190,7 +228,8 @@ def register_page(reg: pd.DataFrame, agencies: pd.DataFrame, plans: pd.DataFrame
                   as_of: date) -> RegisterPage:
     """The page for one plan as data: title, sentences, the overdue table, counts, one table per lead agency.
 
-    ``reg`` is a register from :func:`cantho_analysis.tasks.build_register` (any plans; filtered here).
+    ``reg`` is a register from :func:`load_register` (any plans; filtered here); one from
+    :func:`cantho_analysis.tasks.build_register` gets its English titles from data/tasks_en.csv.
     """
     _check_lang(lang)
     if plan not in set(reg["plan"]):
@@ -198,6 +237,8 @@ def register_page(reg: pd.DataFrame, agencies: pd.DataFrame, plans: pd.DataFrame
     t = _t(lang)
     names = _names(agencies, lang)
     r = reg[reg["plan"] == plan].sort_values("task_id", kind="mergesort")
+    if lang != "vi" and "title_en" not in r:  # a register built without the English titles
+        r = r.merge(load_task_translations(), on="task_id", how="left", validate="one_to_one")
     prow = plans[plans["plan"] == plan]
     pname = prow["name_vi" if lang == "vi" else "name_en"].iloc[0] if len(prow) else plan
     n = len(r)
@@ -222,7 +263,11 @@ def register_page(reg: pd.DataFrame, agencies: pd.DataFrame, plans: pd.DataFrame
     sentences += abolished_note(agencies, used, lang)
     cols = {"with_funds": bool(fk.notna().any()), "with_state": reported > 0}
     overdue = _task_rows(r[r["overdue"]], names, lang, with_lead=True, **cols)
+    sections = list(dict.fromkeys(r["section"]))  # in the list's order (I, II, ...)
+    section_labels = ({s: s for s in sections} if lang == "vi" else
+                      {x["section"]: _english(x, "section_en", x["section"]) for x in r.to_dict("records")})
     counts = {
+        t("by_section"): _count_table(r, "section", section_labels, t("col_section"), lang, sections),
         t("by_year"): _count_table(r, "deadline_year", None, t("col_year"), lang),
         t("by_funding"): _count_table(r, "funding_kind", _labels("fund", lang), t("col_funding_kind"), lang,
                                       ["state_budget", "mixed", "non_budget", "other"]),
@@ -237,17 +282,29 @@ def register_page(reg: pd.DataFrame, agencies: pd.DataFrame, plans: pd.DataFrame
         g = g.assign(_o=~g["overdue"]).sort_values(["_o", "task_id"], kind="mergesort")
         groups.append((t("lead_count", agency=names.get(a, a), n=_n(len(g), lang)),
                        _task_rows(g, names, lang, with_lead=False, **cols)))
-    return RegisterPage(plan, lang, as_of, t("title", plan=pname), sentences, overdue, counts, groups, n)
+    return RegisterPage(plan, lang, as_of, t("title", plan=pname), sentences, overdue, counts, groups, n,
+                        t("translation_note") if lang != "vi" else "")
+
+
+def _translated_html(v: Translated, lang: str) -> str:
+    """An English title with its Vietnamese original: on hover (``title``) and in a fold that
+    also holds the translator's note; the original is a quotation marked ``lang="vi"``."""
+    e = html.escape
+    note = (f'<span class="translator-note">{e(msg("register.translator_note", lang, note=v.note))}</span>'
+            if v.note else "")
+    return (f'<span class="translated" title="{e(v.original)}">{e(str(v))}</span>'
+            f'<details class="original"><summary><small>{e(msg("register.original", lang))}</small></summary>'
+            f'<q lang="vi">{e(v.original)}</q>{note}</details>')
 
 
 def _table_html(df: pd.DataFrame, lang: str | None = None) -> str:
-    """A table, every cell escaped. On an English page the tasks quoted as printed are marked
-    ``lang="vi"`` (screen readers, hyphenation, and the reader checks know they are quotations)."""
-    quote_col = msg("register.col_quote", lang) if lang and lang != "vi" else None
+    """A table, every cell escaped. A :class:`Translated` cell (English pages) shows its
+    Vietnamese original on hover and in a fold, marked ``lang="vi"`` (screen readers,
+    hyphenation, and the reader checks know it is a quotation)."""
     e = lambda v: "—" if v is None or (not isinstance(v, str) and pd.isna(v)) else html.escape(str(v))  # noqa: E731
+    cell = lambda v: _translated_html(v, lang or "en") if isinstance(v, Translated) else e(v)  # noqa: E731
     head = "".join(f"<th>{e(c)}</th>" for c in df.columns)
-    rows = "".join("<tr>" + "".join(f"<td lang=\"vi\">{e(v)}</td>" if c == quote_col else f"<td>{e(v)}</td>"
-                                    for c, v in zip(df.columns, r)) + "</tr>\n"
+    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>\n"
                    for r in df.itertuples(index=False, name=None))
     return f'<table class="dataframe">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>'
 
@@ -256,7 +313,10 @@ def page_html(page: RegisterPage) -> str:
     """The page as HTML (every cell and sentence escaped)."""
     t = _t(page.lang)
     e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
-    parts = [f"<h2>{e(page.title)}</h2>"] + [f"<p>{e(s)}</p>" for s in page.sentences]
+    parts = [f"<h2>{e(page.title)}</h2>"]
+    if page.translation_note:  # first: every title below is a translation
+        parts.append(f'<p class="translation-note"><em>{e(page.translation_note)}</em></p>')
+    parts += [f"<p>{e(s)}</p>" for s in page.sentences]
     parts.append(f"<h3>{e(t('overdue_head'))}</h3>")
     parts.append(_table_html(page.overdue, page.lang) if len(page.overdue) else f"<p>{e(t('overdue_none'))}</p>")
     parts.append(f"<h3>{e(t('counts_head'))}</h3>")

@@ -13,6 +13,8 @@ module holds the logic on it, pure where possible (frames in, frames out):
   named in a printed cell (the agency list is ``data/agencies.csv``);
 * :func:`flags` gives, as of a date, ``due``, ``overdue``, ``upcoming``, ``recurring`` and
   ``conditional`` (rules in its docstring);
+* :func:`load_task_translations` reads ``data/tasks_en.csv``, the workbook team's unofficial
+  English title and section of every task (the Vietnamese original stays authoritative);
 * user progress files ``data/user/*task_status.csv`` (``task_id, as_of, state, note, source``)
   are read by :func:`read_status`; :func:`latest_status` keeps every row and lets the latest
   report on or before the date win;
@@ -36,14 +38,15 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from . import config
-from .validation import Problem, ValidationError, read_table
+from .validation import TABLES, F, Problem, TableSpec, ValidationError, read_table
 
 __all__ = [
     "TASK_COLUMNS", "DEADLINE_KINDS", "FUNDING_KINDS", "STATES", "FLAGS", "Deadline", "DeadlineError",
     "DEADLINE_RULES", "parse_deadline", "deadline_years", "deadline_end_date", "classify_funding",
     "clean_cell", "match_agencies", "split_coordinating", "load_agencies", "load_tasks",
     "user_status_files", "read_status", "latest_status", "flags", "build_register", "filter_register",
-    "summaries", "parse_as_of", "resolve_agency", "register",
+    "summaries", "parse_as_of", "resolve_agency", "register", "TRANSLATION_COLUMNS", "load_task_translations",
+    "translation_problems",
 ]
 
 TASK_COLUMNS = ["task_id", "plan", "section", "title", "lead", "coordinating", "deadline_text",
@@ -341,6 +344,76 @@ def task_problems(df: pd.DataFrame, label: str, agencies: set[str], plans: set[s
             out.append(Problem(label, i, "funding_kind", f"{got!r} does not match the printed funding "
                                f"{r.get('funding_text')!r} (read as {fk!r})"))
     return out
+
+
+# --------------------------------------------------------------------------- English titles
+TRANSLATION_FILE = "tasks_en.csv"
+TRANSLATION_COLUMNS = ["task_id", "title_en", "section_en", "translator_note"]
+TABLES.setdefault("tasks_en", TableSpec(
+    "tasks_en",
+    {
+        "task_id": F("text", unique=True),
+        "title_en": F("text"),
+        "section_en": F("text"),
+        "translator_note": F("text", required=False),
+    },
+    ("task_id", "title_en", "section_en"),
+))
+
+
+def translation_problems(tr: pd.DataFrame, tasks: pd.DataFrame, label: str) -> list[Problem]:
+    """Checks of the English titles beyond the schema: every ``task_id`` is a task of tasks.csv,
+    every task has its row, and the tasks of one printed section share one English section."""
+    out: list[Problem] = []
+    known = set(tasks["task_id"])
+    section_of = dict(zip(tasks["task_id"], tasks["section"]))
+    first_en: dict[str, tuple[str, int]] = {}  # printed section -> (English, row that gave it)
+    for i, r in enumerate(tr.to_dict("records"), 1):
+        tid = r.get("task_id")
+        if tid is None or (not isinstance(tid, str) and pd.isna(tid)) or not str(tid):
+            continue  # the schema reported it
+        if tid not in known:
+            out.append(Problem(label, i, "task_id", f"unknown task_id {tid!r} (not in tasks.csv)"))
+            continue
+        en = r.get("section_en")
+        if not isinstance(en, str) or not en.strip():
+            continue
+        sec = section_of[tid]
+        if sec in first_en and first_en[sec][0] != en:
+            out.append(Problem(label, i, "section_en", f"{en!r} differs from {first_en[sec][0]!r} (row "
+                               f"{first_en[sec][1]}) for the same printed section {sec[:60]!r}"))
+        first_en.setdefault(sec, (en, i))
+    given = set(tr["task_id"].dropna().astype(str)) if "task_id" in tr else set()
+    missing = [t for t in tasks["task_id"] if t not in given]
+    if missing:
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        out.append(Problem(label, None, "task_id", f"no English title for {len(missing)} task(s) of tasks.csv: "
+                           f"{', '.join(missing[:5])}{more}"))
+    return out
+
+
+def load_task_translations(data_dir: Path | None = None, tasks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``data/tasks_en.csv``: the English title and section of every task (``task_id, title_en,
+    section_en, translator_note``), validated against ``tasks`` (default: tasks.csv).
+
+    Raises
+    ------
+    ValidationError
+        With every problem found (file, row, field): a missing or empty field, a repeated or
+        unknown ``task_id``, a task without its row, two English names for one printed section.
+    """
+    d = Path(data_dir) if data_dir else config.data_dir()
+    path = d / TRANSLATION_FILE
+    label = _label(path)
+    df, problems = read_table(path, "tasks_en", label=label)
+    if problems:
+        raise ValidationError(problems)
+    tasks = load_tasks(d) if tasks is None else tasks
+    problems = translation_problems(df, tasks, label)
+    if problems:
+        raise ValidationError(problems)
+    df = df[TRANSLATION_COLUMNS].astype(object)
+    return df.where(df.notna(), "")
 
 
 def _ids(value: object) -> list[str]:
