@@ -289,7 +289,9 @@ def recession_text(r, lang: str, context=None) -> str:
     for loc in CFG["shock"]["series"]:
         y = locality_growth_series(ctx.best, loc).through(dt).years
         if len(y):
-            spans.append(page_text("shock.span", lang, name=_locality(loc, lang), a=int(y.min()), b=int(y.max()), n=len(y)))
+            name = _locality(loc, lang)
+            name = name[:1].lower() + name[1:] if loc == "vietnam" and lang == "vi" else name  # "cả nước" mid-sentence
+            spans.append(page_text("shock.span", lang, name=name, a=int(y.min()), b=int(y.max()), n=len(y)))
     return page_text("shock.text", lang, series="; ".join(spans), dt=dt, drop=num(CFG["shock"]["drop_pp"], lang, 0),
                      window=CFG["shock"]["window"], years=sh["years_at_risk"], episodes=sh["episodes"],
                      rate=pct(sh["rate_per_year"], lang), found=len(sh.get("found") or []))
@@ -430,7 +432,7 @@ def audit_inputs_table(r, lang: str, context=None) -> pd.DataFrame:
                 add(("s", x["scenario_id"]), chk, f"{iname(x['indicator_id'])}: {label}",
                     page_text("audit_in.scenario", lang, y=int(x["period_end"])), x["value"], x)
     c = lambda k: page_text(f"col.{k}", lang)  # noqa: E731
-    out = [{c("figure"): x["what"], c("kind"): x["kind"], t("col.value", lang): x["value"],
+    out = [{c("figure"): x["what"], c("kind"): x["kind"], c("value"): x["value"],
             c("used_by"): ", ".join(t(f"chk.{k}", lang) for k in x["checks"]),
             t("col.source", lang): figure_source(x["row"], lang)[0] or "—"} for x in rows.values()]
     return pd.DataFrame(out)
@@ -453,6 +455,25 @@ def bias_reconciliation(r, lang: str, context=None) -> str:
         return ""
     return t("reconcile", lang, me=num(float(pe["error_pp"].mean()), lang, 2), k=len(pe),
              ov=num(-float(g["gap"].mean()), lang, 2), ov_k=len(g))
+
+
+def forecast_bias(context=None) -> dict | None:
+    """The feasibility audit's growth-target bias at the study's default parameters, without running
+    the study: mean error (target − outturn, points) and count of the distinct past growth targets
+    used as forecasts (``checks.plan_target_errors``); for the overview's reconciling sentence."""
+    from ..report import get_context
+    from . import checks as C
+    from .study import CFG
+
+    ctx = context or get_context()
+    cat, d = ctx.catalog, P.DEFAULTS
+    inp = C.AuditInput(cat.targets, cat.actuals, cat.scenarios, ctx.best, ctx.card, pd.DataFrame(columns=["year", "value"]),
+                       float(d["target_low"]), float(d["target_high"]), int(d["start_year"]), int(d["end_year"]), [],
+                       CFG["audit"])
+    used, _ = C.plan_target_errors(inp)
+    if used.empty:
+        return None
+    return {"mean_error_pp": float(used["error_pp"].mean()), "targets": int(len(used))}
 
 
 def period_checks_table(r, lang: str) -> pd.DataFrame:
