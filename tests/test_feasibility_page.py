@@ -262,8 +262,10 @@ def test_why_list_is_grouped_most_decisive_first(study, pages):
 def test_the_first_year_with_a_probability_is_said_as_such():
     row = {"as_of": 2023, "p_ge_low": 0.144, "why": {"key": "models_became_available", "new_year": 2023, "new_value": 6.42}}
     en = T.why_text(row, "en", {"as_of": 2022, "p_ge_low": None})
-    assert en.startswith("2023 is the first year for which a probability can be computed (about 14 %)") and "—" not in en
-    assert T.why_text(row, "vi", None).startswith("Năm 2023 là năm đầu tiên tính được xác suất (khoảng 14 %)")
+    assert en.startswith("As of 2023, the first year for which a probability can be computed, it is about 14 %")
+    assert "—" not in en and "moved" not in en
+    assert T.why_text(row, "vi", None).startswith("Với số liệu đến năm 2023, năm đầu tiên tính được xác suất, xác suất là "
+                                                  "khoảng 14 %")
     later = {"as_of": 2024, "p_ge_low": 0.044, "why": {"key": "new_outcome", "new_year": 2024, "new_value": 7.41,
                                                         "median_before": 6.45, "median_after": 6.52}}
     assert T.why_text(later, "en", row).startswith("As of 2024 the probability moved from about 14 % to about 4 %")
