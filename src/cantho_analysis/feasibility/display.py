@@ -533,10 +533,7 @@ def headline(j: dict, lang: str) -> str:
         return page_text("headline_none", lang)
     rng = lik.get("range") or [e["p_ge_low"], e["p_ge_low"]]
     words = likelihood_words(lik.get("term"), lang)
-    sens = j.get("sensitivity") or {}
-    cons = sens.get("consensus_vietnam_growth")
-    cond = (page_text("headline_if", lang, vn=num(cons, lang, 0 if float(cons) == int(cons) else 1))
-            if cons is not None and sens.get("vietnam_x_gap") else "")
+    cond = page_text("headline_if", lang) if (j.get("sensitivity") or {}).get("vietnam_x_gap") else ""
     return page_text("headline", lang, words=words[:1].upper() + words[1:], cond=cond,
                      p=reader_pct(e["p_ge_low"], lang), range=reader_range(rng[0], rng[1], lang))
 

@@ -292,10 +292,11 @@ def condition_text(j: dict, lang: str = "en") -> str:
 
 
 def if_vietnam(j: dict, lang: str = "en") -> str:
-    """", if Vietnam keeps growing as it has (about 7 % a year)," (empty without an assumed outlook)."""
-    cons = (j.get("sensitivity") or {}).get("consensus_vietnam_growth")
-    return t("if_vn", lang, vn=_g(cons, lang)) if cons is not None and (j.get("sensitivity") or {}).get("vietnam_x_gap") \
-        else ""
+    """" and if Vietnam keeps growing as it has" (empty without a sensitivity grid to say otherwise).
+    The ensemble's answer carries Vietnam's growth as in its history (the national anchor draws
+    Vietnam's five-year averages from its own record); :func:`condition_text` says what faster
+    national growth would change."""
+    return t("if_vn", lang) if (j.get("sensitivity") or {}).get("vietnam_x_gap") else ""
 
 
 def _range_detail(lik: dict, lang: str) -> str:
