@@ -341,9 +341,12 @@ def _audit_figures(p: dict, cfg: dict) -> list[tuple[str, tuple]]:
     """The figures each plan-consistency check reads (checks.py), as (check, figure) pairs: a figure
     is ("target", indicator, period end or None), ("actual", indicator, year, locality) for the best
     figure, ("versions", indicator, year) for every published version, ("appendix8",) for
-    appendix 8's current-price levels, ("scenarios",) for its scenarios, ("scenario", indicator)."""
+    appendix 8's current-price levels, ("scenarios", indicators or None) for the rows of its scenarios
+    (``[audit] deflator_scenarios``; the deflator reads their levels and growth), ("scenario", indicator)
+    for the plans' projection over the study's period."""
     s, e = int(p["start_year"]), int(p["end_year"])
     m = "can_tho_merged"
+    defl = ("scenarios", ("grdp_current", "grdp_constant", "grdp_growth"))  # the scenarios' built-in deflator
     T = lambda ind, y=e: ("target", ind, y)  # noqa: E731
     A = lambda ind, loc=m: ("actual", ind, s, loc)  # noqa: E731
     spec = {
@@ -354,15 +357,15 @@ def _audit_figures(p: dict, cfg: dict) -> list[tuple[str, tuple]]:
                        A("grdp_current"), A("total_investment", "can_tho_old"), A("grdp_current", "can_tho_old"),
                        ("versions", "grdp_current", s)],
         "nominal_target_and_deflator": [T("grdp_current"), ("versions", "grdp_current", s), ("appendix8",)],
-        "appendix8_deflator": [("appendix8",), ("scenarios",), T("grdp_current"), ("versions", "grdp_current", s)],
+        "appendix8_deflator": [("appendix8",), defl, T("grdp_current"), ("versions", "grdp_current", s)],
         "per_capita_times_population": [T("grdp_per_capita"), T("population"), T("grdp_current"),
-                                        ("versions", "grdp_per_capita", s), ("scenarios",)],
-        "appendix8_scenarios": [("scenarios",)],
+                                        ("versions", "grdp_per_capita", s), ("scenarios", ("population",))],
+        "appendix8_scenarios": [("scenarios", None)],
         "labour_productivity": [T("labour_productivity"), T("employed_persons"), T("grdp_current"),
-                                ("versions", "labour_productivity", s), ("versions", "grdp_current", s), ("scenarios",)],
+                                ("versions", "labour_productivity", s), ("versions", "grdp_current", s), defl],
         "exports_and_budget": [T("exports_fx"), T("exports_fx_growth", None), T("budget_revenue"),
                                T("budget_revenue_growth", None), ("versions", "exports_fx", s),
-                               ("versions", "budget_revenue", s), ("scenarios",)],
+                               ("versions", "budget_revenue", s), defl],
         "structure_conditional": [A("share_agriculture"), A("agri_growth"), T("share_agriculture")],
         "population": [A("population"), T("population"), ("scenario", "population_growth")],
     }
@@ -425,8 +428,11 @@ def audit_inputs_table(r, lang: str, context=None) -> pd.DataFrame:
                     (">" if bound else "") + format_number(float(x["value"]), lang, 0 if abs(float(x["value"])) >= 1000
                                                            else 2))
         elif f[0] in ("scenarios", "scenario"):
-            v = sc[sc["scenario_id"].str.startswith(sids)] if f[0] == "scenarios" else \
-                sc[(sc["indicator_id"] == f[1]) & (sc["period_start"] == s + 1) & (sc["period_end"] == e)]
+            if f[0] == "scenarios":
+                v = sc[sc["scenario_id"].str.startswith(sids)]
+                v = v if f[1] is None else v[v["scenario_id"].str.split(".", n=1).str[1].isin(f[1])]
+            else:
+                v = sc[(sc["indicator_id"] == f[1]) & (sc["period_start"] == s + 1) & (sc["period_end"] == e)]
             for x in v.to_dict("records"):
                 label = x["scenario_vi"] if lang == "vi" else x["scenario"]
                 add(("s", x["scenario_id"]), chk, f"{iname(x['indicator_id'])}: {label}",
