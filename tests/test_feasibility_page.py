@@ -12,7 +12,8 @@ from markupsafe import escape
 
 from cantho_analysis.feasibility import display as D
 from cantho_analysis.feasibility.charts import distribution_chart, recent_average, running_average
-from cantho_analysis.feasibility.text import pct
+from cantho_analysis.feasibility import text as T
+from cantho_analysis.feasibility.text import pct, reader_pct, reader_range, reader_round
 
 MODEL_IDS = ("random_walk", "national_anchor", "local_level", "naive_point", "ar1", "pooled", "ensemble")
 
@@ -51,10 +52,14 @@ def test_headline_gives_likelihood_words_and_the_range_not_a_bare_point(study):
     lik, e = j["likelihood"], j["ensemble"]
     vi, en = D.headline(j, "vi"), D.headline(j, "en")
     lo, hi = lik["range"]
-    assert pct(lo, "vi") in vi and pct(hi, "vi") in vi and pct(e["p_ge_low"], "vi") in vi
-    assert pct(lo, "en") in en and pct(hi, "en") in en
+    assert reader_range(lo, hi, "vi") in vi and reader_pct(e["p_ge_low"], "vi") in vi
+    assert reader_range(lo, hi, "en") in en and reader_pct(e["p_ge_low"], "en") in en
     words_vi = D.likelihood_words(lik["term"], "vi")
     assert words_vi[:1].upper() + words_vi[1:] in vi
+    # no false precision: no probability with a decimal in the headline
+    assert not re.search(r"\d[.,]\d+ %", en) and not re.search(r"\d[.,]\d+ %", vi), (en, vi)
+    # conditional on national growth, in both languages
+    assert "if Vietnam keeps growing as it has" in en and "nếu cả nước tiếp tục tăng trưởng" in vi
 
 
 def test_what_it_takes_sets_required_growth_against_the_recent_pace():
@@ -115,7 +120,7 @@ def test_no_model_ids_and_no_english_on_the_vietnamese_page(pages):
 def test_glance_table_repeats_the_studys_numbers(study):
     j = D.report_json(study)
     g = D.glance_table(study, j, "vi").set_index("Nội dung")["Giá trị"]
-    assert g.iloc[0] == pct(j["ensemble"]["p_ge_low"], "vi")
+    assert g.iloc[0] == reader_pct(j["ensemble"]["p_ge_low"], "vi", cell=True)
     req = j["required_growth"]
     assert any(v.startswith(f"{D.format_number(req['low'], 'vi', 2)}–") for v in g)
     assert list(D.glance_table(study, j, "en").columns) == ["What", "Value"]
@@ -164,3 +169,185 @@ def test_reader_checks_find_nothing_on_the_feasibility_page(pages, lang):
 
     found = [f for f in check_page(pages[lang], lang, name=f"feasibility.{lang}") if f.kind != "external_link"]
     assert found == [], summary(found, 10)
+
+
+# --------------------------------------------------------------------------- reader rounding (issue 9, feasibility item 2)
+@pytest.mark.parametrize("p, expected", [
+    (0.0, ("under", 1)), (0.001, ("under", 1)), (0.0099, ("under", 1)), (0.01, ("about", 1)), (0.0149, ("about", 1)),
+    (0.015, ("about", 2)), (0.0217, ("about", 2)), (0.631, ("about", 63)), (0.99, ("about", 99)), (0.995, ("over", 99)),
+    (1.0, ("over", 99)), (None, None), (float("nan"), None)])
+def test_reader_round_is_whole_percent_with_the_ends_in_words(p, expected):
+    assert reader_round(p) == expected
+
+
+def test_reader_pct_and_range_in_both_languages():
+    assert reader_pct(0.0217, "en") == "about 2 %" and reader_pct(0.0217, "vi") == "khoảng 2 %"
+    assert reader_pct(0.004, "en") == "under 1 %" and reader_pct(0.004, "vi") == "dưới 1 %"
+    assert reader_pct(0.004, "en", cell=True) == "< 1 %" and reader_pct(0.0217, "vi", cell=True) == "2 %"
+    assert reader_pct(0.996, "en") == "over 99 %" and reader_pct(None, "en") == "—"
+    assert reader_range(0.001, 0.09, "en") == "0–9 %" and reader_range(0.001, 0.09, "vi") == "0–9 %"
+    assert reader_range(0.02, 0.024, "en") == "about 2 %"  # both ends round alike: one figure
+
+
+def test_probabilities_in_the_glance_and_the_verdict_have_no_decimal(study):
+    j = D.report_json(study)
+    for lang in ("vi", "en"):
+        g = D.glance_table(study, j, lang)
+        probs = [v for w, v in zip(g.iloc[:, 0], g.iloc[:, 1]) if w.startswith(("Probability", "Range", "Xác suất", "Khoảng"))]
+        assert len(probs) >= 3 and not any(re.search(r"\d[.,]\d", v) for v in probs), probs
+        verdict = T.verdict_paragraph(j, lang)
+        for key in ("p_ge_low", "p_ge_high"):
+            assert reader_pct(j["ensemble"][key], lang) in verdict
+        assert pct(j["ensemble"]["p_ge_low"], lang) not in verdict or pct(j["ensemble"]["p_ge_low"], lang) == \
+            reader_pct(j["ensemble"]["p_ge_low"], lang, cell=True)
+
+
+# --------------------------------------------------------------------------- the verdict, conditional (item 1)
+def _synthetic(grid_p: dict, cons=6.0, gap=0.5, central=0.03):
+    scale = [{"term": t_, "above": a} for t_, a in (("virtually_certain", 0.99), ("very_likely", 0.9), ("likely", 0.66),
+                                                   ("about_as_likely_as_not", 0.33), ("unlikely", 0.1),
+                                                   ("very_unlikely", 0.01), ("exceptionally_unlikely", 0.0))]
+    grid = [{"vietnam_growth": v, "-1": p / 4, "+0": p / 2, "+1": min(1.0, p * 2), "estimated": p} for v, p in grid_p.items()]
+    return {"ensemble": {"p_ge_low": central, "p_ge_high": central / 2, "median": 6.0, "pi80": [3, 8], "pi95": [1, 9]},
+            "likelihood": {"term": "very_unlikely", "range": [0.002, 0.08], "scale": scale},
+            "sensitivity": {"vietnam_x_gap": grid, "consensus_vietnam_growth": cons,
+                            "vietnam_x_gap_note": {"gap_estimated": {"mean": gap}}},
+            "simulated_years": [2026, 2027]}
+
+
+def test_conditional_verdict_picks_its_numbers_from_the_grid():
+    j = _synthetic({6.0: 0.004, 7.0: 0.02, 8.0: 0.12, 9.0: 0.41, 10.0: 0.77})
+    c = T.national_condition(j)
+    assert c["reach"] == (9.0, 0.41) and c["top"] == (10.0, 0.77) and c["p_assumed"] == 0.004
+    en, vi = T.condition_text(j, "en"), T.condition_text(j, "vi")
+    assert "about as likely as not only if Vietnam itself grows at least 9 % a year" in en
+    assert "+0.5 points" in en and "about 41 %" in en and "about 77 % with Vietnam at 10 %" in en
+    assert "khả năng ngang nhau" in vi and "từ 9 %/năm trở lên" in vi and "+0,5 điểm" in vi and "khoảng 41 %" in vi
+    head = D.headline(j, "en")
+    assert head.startswith("Very unlikely if Vietnam keeps growing as it has: about 3 % (0–8 %")
+    # other grids, other sentences; the numbers follow the grid
+    j2 = _synthetic({6.0: 0.004, 10.0: 0.2})
+    assert "stays unlikely" in T.condition_text(j2, "en") and "about 20 %" in T.condition_text(j2, "en")
+    j3 = _synthetic({6.0: 0.004, 9.5: 0.01, 10.0: 0.5}, gap=-0.3)
+    assert "grows 10 % a year and the city keeps its gap of -0.3 points" in T.condition_text(j3, "en")
+    assert T.condition_text({"sensitivity": {}}, "en") == ""
+
+
+def test_the_page_leads_with_the_conditional_verdict(study, pages):
+    j = D.report_json(study)
+    c = T.national_condition(j)
+    assert c is not None
+    for lang, html in pages.items():
+        cond = T.condition_text(j, lang)
+        assert cond and escape(cond) in html
+        assert html.index(escape(cond)) < html.index(D.page_text("head.takes", lang))
+    v, p = c["top"]
+    assert reader_pct(p, "en") in T.condition_text(j, "en")
+
+
+# --------------------------------------------------------------------------- the why list (items 4 and 5)
+def test_why_list_is_grouped_most_decisive_first(study, pages):
+    j = D.report_json(study)
+    for lang in ("vi", "en"):
+        groups = T.why_groups(j, lang)
+        assert 1 <= len(groups) <= 5
+        assert groups[0]["key"] == "national" and [g["key"] for g in groups][-1] == "moved"
+        assert all(g["lead"] for g in groups)
+    for lang, html in pages.items():
+        why = html[html.index(f"<h3>{escape(D.page_text('head.why', lang))}</h3>"):html.index(D.page_text("head.charts", lang))]
+        top = re.sub(r"<details>.*?</details>", "", why, flags=re.S)
+        assert top.count("<li>") <= 5 and "<details>" in why
+
+
+def test_the_first_year_with_a_probability_is_said_as_such():
+    row = {"as_of": 2023, "p_ge_low": 0.144, "why": {"key": "models_became_available", "new_year": 2023, "new_value": 6.42}}
+    en = T.why_text(row, "en", {"as_of": 2022, "p_ge_low": None})
+    assert en.startswith("As of 2023, the first year for which a probability can be computed, it is about 14 %")
+    assert "—" not in en and "moved" not in en
+    assert T.why_text(row, "vi", None).startswith("Với số liệu đến năm 2023, năm đầu tiên tính được xác suất, xác suất là "
+                                                  "khoảng 14 %")
+    later = {"as_of": 2024, "p_ge_low": 0.044, "why": {"key": "new_outcome", "new_year": 2024, "new_value": 7.41,
+                                                        "median_before": 6.45, "median_after": 6.52}}
+    assert T.why_text(later, "en", row).startswith("As of 2024 the probability moved from about 14 % to about 4 %")
+
+
+# --------------------------------------------------------------------------- base rates by period (item 6)
+def test_half_year_base_rates_are_labelled_with_their_period():
+    b = pd.DataFrame([
+        {"rate_id": "A", "period": "2025", "subperiod": "year", "measure": "annual_growth", "comparison": "above",
+         "count": 6, "count_kind": "exact", "n_provinces": 34, "share": 6 / 34, "note": "", "source_url": "https://a.vn/x"},
+        {"rate_id": "B", "period": "2025", "subperiod": "H1", "measure": "annual_growth", "comparison": "at_least",
+         "count": 10, "count_kind": "exact", "n_provinces": 63, "share": 10 / 63, "note": "", "source_url": "https://b.vn/y"},
+        {"rate_id": "C", "period": "2022", "subperiod": "9M", "measure": "annual_growth", "comparison": "above",
+         "count": 16, "count_kind": "at_least", "n_provinces": 63, "share": 16 / 63, "note": "", "source_url": "https://c.vn/z"}])
+    r = SimpleNamespace(base_rates=b)
+    en, vi = D.base_rates_table(r, "en"), D.base_rates_table(r, "vi")
+    assert list(en["Period"]) == ["2025", "first half of 2025", "first nine months of 2022"]
+    assert list(vi["Giai đoạn"]) == ["2025", "6 tháng đầu năm 2025", "9 tháng đầu năm 2022"]
+    what = list(en["What was counted"])
+    assert "in the year" in what[0] and "in the year" not in what[1] and "first half" in what[1]
+    assert "cùng kỳ" in list(vi["Nội dung đếm"])[1]
+    assert "Part of the year" not in en.columns
+
+
+# --------------------------------------------------------------------------- the backtest blocks (item 7)
+def test_backtest_blocks_have_named_heading_rows(study):
+    for lang in ("vi", "en"):
+        html = D.ensemble_backtest_html(study, lang)
+        kinds = list(dict.fromkeys(study.ensemble_backtest["weights"]))
+        assert html.count("<tr class='block'>") == len(kinds) == 3
+        for k in kinds:
+            assert escape(T.t(f"ew.{k}", lang)) in html
+        assert "known_at_origin" not in html
+
+
+# --------------------------------------------------------------------------- sources on the page (item 3)
+def test_vietnam_series_recession_and_audit_inputs_have_sources(study, pages):
+    vn = D.national_series_table(study, "en")
+    assert len(vn) >= 10 and (vn["Source"] != "—").all() and vn["Source"].str.len().min() > 4
+    assert vn["Year"].iloc[-1] == str(study.params["data_through"])
+    rec = D.recession_text(study, "en")
+    for x in study.shock["found"]:
+        assert str(x["year"]) in D.recession_table(study, "en").to_string()
+    assert "Vietnam 20" in rec and str(study.shock["years_at_risk"]) in rec and str(study.shock["episodes"]) in rec
+    assert "cả nước 20" in D.recession_text(study, "vi")
+    inp = D.audit_inputs_table(study, "en")
+    assert len(inp) >= 20 and (inp["Source"] != "—").all()
+    assert any("717,000" == v for v in inp["Value"]) and any(v.startswith(">") for v in inp["Value"])  # a lower bound
+    assert {"Labour productivity × employment", "Exports and budget revenue", "Population growth"} <= set(
+        ", ".join(inp["Used by the checks"]).split(", "))
+    for lang, html in pages.items():
+        for head in ("head.method_national", "head.method_recession"):
+            assert f"<h3>{escape(D.page_text(head, lang))}</h3>" in html
+        assert escape(D.page_text("audit_inputs", lang)) in html
+    from cantho_analysis.report import get_context
+
+    cat = get_context().catalog
+    pf = D.plan_forecasts_table(study, cat.plans, "en", cat.targets)
+    assert (pf["Where the target is written"] != "—").all()
+
+
+# --------------------------------------------------------------------------- the two growth-target biases (item 8)
+def test_the_two_growth_target_biases_are_reconciled_on_both_pages(study, pages):
+    from cantho_analysis import narrative, progress
+    from cantho_analysis.report import get_context, overview
+
+    ctx = get_context()
+    realism = progress.planning_realism(ctx.card, ctx.catalog.indicators)
+    ov = -realism[realism["indicator_id"] == "grdp_growth"]["gap"].mean()
+    me = study.plan_errors["error_pp"].mean()
+    for lang in ("vi", "en"):
+        s = D.bias_reconciliation(study, lang)
+        assert D.format_number(ov, lang, 2) in s and D.format_number(me, lang, 2) in s
+        assert escape(s) in pages[lang]
+    fb = D.forecast_bias(ctx)
+    assert fb["targets"] == len(study.plan_errors) and fb["mean_error_pp"] == pytest.approx(me)
+    for lang in ("vi", "en"):
+        sent = overview(lang, ctx)["realism_sentence"]
+        assert D.format_number(me, lang, 2) in sent and D.format_number(ov, lang, 2) in sent
+    # the sentence follows the numbers it is given
+    summ = pd.DataFrame([{"plan": "all", "targets_with_outturn": 10, "share_met": 0.5, "growth_targets": 4,
+                          "mean_gap_growth_pp": -2.0, "gap_grdp_growth_pp": -0.75}])
+    s = narrative.realism_sentence(summ, "en", {"mean_error_pp": 1.5, "targets": 3})
+    assert "1.50 points above their outturns, not 0.75" in s and "3 distinct" in s
+    assert "feasibility" not in narrative.realism_sentence(summ, "en")

@@ -414,8 +414,10 @@ def _short_locality(locality: str, lang: str) -> str:
     return config.LOCALITY_NAMES[str(locality)][lang].split(" (")[0]
 
 
-def realism_sentence(summary: pd.DataFrame, lang: str) -> str:
-    """Planning realism in one sentence, from ``progress.realism_summary``'s ``all`` row."""
+def realism_sentence(summary: pd.DataFrame, lang: str, forecasts: Mapping | None = None) -> str:
+    """Planning realism in one sentence, from ``progress.realism_summary``'s ``all`` row; with
+    ``forecasts`` (the feasibility page's growth-target bias: ``mean_error_pp``, ``targets``) a second
+    sentence says why that page's figure differs (another set of targets; both correct)."""
     row = summary[summary["plan"] == "all"]
     if row.empty or not int(row.iloc[0]["targets_with_outturn"]):
         return t("overview.realism_none", lang)
@@ -423,10 +425,14 @@ def realism_sentence(summary: pd.DataFrame, lang: str) -> str:
     gap, grdp = r["mean_gap_growth_pp"], r["gap_grdp_growth_pp"]  # outturn - target, points
     over = _na(gap) or float(gap) <= 0  # the targets were set above the outturns
     sign = -1.0 if over else 1.0
-    return t("overview.realism_over" if over else "overview.realism_under", lang, n=int(r["targets_with_outturn"]),
+    text = t("overview.realism_over" if over else "overview.realism_under", lang, n=int(r["targets_with_outturn"]),
              met=percent(r["share_met"], lang), k=int(r["growth_targets"]),
              gap=fmt(None if _na(gap) else sign * float(gap), lang, 2),
              grdp=fmt(None if _na(grdp) else sign * float(grdp), lang, 2))
+    if forecasts and not _na(grdp) and forecasts.get("mean_error_pp") is not None:
+        text += " " + t("overview.realism_reconcile", lang, me=fmt(forecasts["mean_error_pp"], lang, 2),
+                        k=int(forecasts["targets"]), grdp=fmt(-float(grdp), lang, 2))
+    return text
 
 
 def percent(share, lang: str, decimals: int = 1) -> str:

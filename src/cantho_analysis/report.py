@@ -644,13 +644,20 @@ def overview(lang: str = "en", ctx: Context | None = None) -> dict:
             "intro": narrative.overview_intro(ctx.card, lang),
             "plan_lines": narrative.overview_plan_lines(ctx.card, order, pn, lang),
             "misses": narrative.miss_sentences(misses, cat.indicators, pn, lang),
-            "realism_sentence": narrative.realism_sentence(summary, lang),
+            "realism_sentence": narrative.realism_sentence(summary, lang, _forecast_bias(ctx)),
             "realism_table": realism_table(summary, cat.plans, lang),
             "verdict_table": verdict_table(ctx.card, lang),
             "stretch": stretch_table(ctx.card, cat.indicators, cat.plans, lang),
             "tally_table": tally_table(cmp, cat.plans, lang),
             "past_table": past_targets_table(realism, cat.indicators, cat.plans, lang),
             "targets_table": all_targets_table(ctx.card, cat.indicators, cat.plans, lang)}
+
+
+def _forecast_bias(ctx: Context) -> dict | None:
+    """The feasibility page's growth-target bias, for the overview's reconciling sentence."""
+    from .feasibility.display import forecast_bias
+
+    return forecast_bias(ctx)
 
 
 def table_html(df: pd.DataFrame) -> str:

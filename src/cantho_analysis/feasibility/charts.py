@@ -11,7 +11,7 @@ import seaborn as sns
 
 from ..i18n import t as msg
 from ..safetext import mathtext_escape
-from .text import model_name, num, pct, t
+from .text import model_name, num, reader_pct, t
 
 __all__ = ["fan_chart", "average_fan_chart", "distribution_chart", "coverage_chart", "history_chart",
            "sensitivity_chart", "running_average", "recent_average"]
@@ -185,7 +185,7 @@ def history_chart(r, lang: str = "en"):
 
 def sensitivity_chart(r, lang: str = "en"):
     """Heat map of P(average >= target low) by Vietnam's growth and the city–Vietnam gap (cells
-    labelled as percentages in the page's number format)."""
+    labelled as whole percentages for readers, ``text.reader_pct``)."""
     sns.set_theme(style="white", context="notebook")
     g = pd.DataFrame((r.sensitivity or {}).get("vietnam_x_gap", []))
     fig, ax = plt.subplots(figsize=(7.5, 4.4))
@@ -194,7 +194,8 @@ def sensitivity_chart(r, lang: str = "en"):
         gap = ((r.sensitivity or {}).get("vietnam_x_gap_note") or {}).get("gap_estimated") or {}
         where = lambda c: (gap.get("mean") or 0.0) if c == "estimated" else float(c)  # noqa: E731
         g = g[sorted(g.columns, key=lambda c: (where(c), c == "estimated"))]
-        labels = g.apply(lambda col: [mathtext_escape(pct(v, lang)) if v == v and v is not None else "—" for v in col])
+        labels = g.apply(lambda col: [mathtext_escape(reader_pct(v, lang, cell=True)) if v == v and v is not None else "—"
+                                      for v in col])
         g.index = [num(v, lang) for v in g.index]
         g.columns = [textwrap.fill(gap_label(c, gap.get("mean"), lang), 16) for c in g.columns]
         sns.heatmap(g.astype(float) * 100, annot=labels.to_numpy(), fmt="", cmap="Blues", vmin=0, vmax=100, ax=ax,

@@ -9,12 +9,14 @@ passed in.
 
 from __future__ import annotations
 
+import math
 
 from .. import i18n
 from ..numbers import format_number
 
-__all__ = ["t", "num", "pct", "likelihood_words", "verdict_text", "check_finding", "note_text", "why_text",
-           "model_name", "weight_reason", "has"]
+__all__ = ["t", "num", "pct", "reader_round", "reader_pct", "reader_range", "likelihood_words", "verdict_text",
+           "why_groups", "national_condition", "condition_text", "check_finding", "note_text", "why_text", "model_name",
+           "weight_reason", "has"]
 
 NS = "feasibility"
 
@@ -42,6 +44,48 @@ def pct(p, lang: str = "en") -> str:
     if 0 < v < 0.1:
         return ("< " + format_number(0.1, lang, 1)) + " %"
     return format_number(v, lang, 1 if v < 10 else 0) + " %"
+
+
+def reader_round(p) -> tuple[str, int] | None:
+    """The one rounding rule for probabilities shown to readers (headline, verdict, "why" list,
+    the tables and charts above the method appendix): whole per cent, with the ends said in
+    words. Returns ``("under", 1)`` below 1 %, ``("over", 99)`` above 99 %, otherwise
+    ``("about", n)`` with ``n`` the probability rounded half up to a whole per cent; ``None``
+    when there is no probability. A simulated probability carries sampling and model error of
+    a point or more, so a decimal would be false precision (the appendix tables keep one)."""
+    if p is None:
+        return None
+    v = float(p) * 100
+    if v != v:
+        return None
+    if v < 1:
+        return ("under", 1)
+    if v > 99:
+        return ("over", 99)
+    return ("about", int(math.floor(v + 0.5)))
+
+
+def reader_pct(p, lang: str = "en", cell: bool = False) -> str:
+    """A probability for readers (:func:`reader_round`): "about 2 %", "under 1 %" in a sentence;
+    "2 %", "< 1 %" in a table cell or chart (``cell``); "—" when there is none."""
+    r = reader_round(p)
+    if r is None:
+        return "—"
+    kind, n = r
+    if kind == "about":
+        return t("rp.whole" if cell else "rp.about", lang, v=n)
+    return t(f"rp.{'cell_' if cell else ''}{kind}", lang, v=n)
+
+
+def reader_range(a, b, lang: str = "en") -> str:
+    """A range of probabilities for readers: both ends rounded half up to whole per cent ("0–9 %");
+    one figure when both round alike (:func:`reader_pct`)."""
+    if a is None or b is None:
+        return reader_pct(a if b is None else b, lang)
+    lo, hi = (int(math.floor(float(x) * 100 + 0.5)) for x in (a, b))
+    if lo == hi:
+        return reader_pct(a, lang)
+    return t("rp.range", lang, a=lo, b=hi)
 
 
 def likelihood_words(term: str | None, lang: str = "en") -> str:
@@ -78,8 +122,11 @@ def _why(w: dict, lang: str) -> str:
 
 
 def why_text(row: dict, lang: str = "en", prev: dict | None = None) -> str:
-    """"As of Y the probability moved from A to B: why." for an as-of row with a ``why``."""
-    return t("moved", lang, y=row["as_of"], a=pct(prev["p_ge_low"], lang) if prev else "—", b=pct(row["p_ge_low"], lang),
+    """"As of Y the probability moved from A to B: why." for an as-of row with a ``why``; where the
+    year before has no probability, "Y is the first year for which a probability can be computed"."""
+    if prev is None or prev.get("p_ge_low") is None:
+        return t("moved_first", lang, y=row["as_of"], b=reader_pct(row["p_ge_low"], lang), why=_why(row["why"], lang))
+    return t("moved", lang, y=row["as_of"], a=reader_pct(prev["p_ge_low"], lang), b=reader_pct(row["p_ge_low"], lang),
              why=_why(row["why"], lang))
 
 
@@ -183,8 +230,73 @@ def _base_rate_sentence(rates: list[dict], lang: str) -> str:
     return t("base", lang, text="; ".join(parts) + ".") if parts else ""
 
 
-def _signed(x: float, lang: str) -> str:
-    return ("+" if x > 0 else "") + num(x, lang, 0)
+def _signed(x: float, lang: str, d: int = 0) -> str:
+    return ("+" if x > 0 else "") + num(x, lang, d)
+
+
+def _g(x, lang: str) -> str:
+    """A growth rate as set in the study's parameters: 7 -> "7", 9.5 -> "9.5" ("9,5")."""
+    return num(x, lang, 0 if float(x) == int(float(x)) else 1)
+
+
+def _term(p: float, scale: list[dict]) -> str | None:
+    """The likelihood term of ``p`` on the study's scale (``likelihood.scale``, highest first)."""
+    for x in scale:
+        if p > x["above"] or x["above"] == 0:
+            return x["term"]
+    return None
+
+
+def national_condition(j: dict) -> dict | None:
+    """What the verdict is conditional on, from the sensitivity grid (P(average ≥ target low) by
+    Vietnam's average growth and the city–Vietnam gap), read at the estimated gap (gap 0 when
+    there is none): the probability at the assumed outlook for Vietnam, the lowest Vietnam growth
+    at which it reaches "about as likely as not" (``reach``, None if it never does) and the grid's
+    top row. ``None`` without a grid."""
+    sens = j.get("sensitivity") or {}
+    grid = sorted(sens.get("vietnam_x_gap") or [], key=lambda r: r["vietnam_growth"])
+    col = "estimated" if any(r.get("estimated") is not None for r in grid) else "+0"
+    rows = [(float(r["vietnam_growth"]), float(r[col])) for r in grid if r.get(col) is not None]
+    if not rows:
+        return None
+    gap = (((sens.get("vietnam_x_gap_note") or {}).get("gap_estimated") or {}).get("mean")
+           if col == "estimated" else 0.0)
+    scale = (j.get("likelihood") or {}).get("scale") or []
+    bound = next((x["above"] for x in scale if x["term"] == "about_as_likely_as_not"), 0.33)
+    cons = sens.get("consensus_vietnam_growth")
+    return {"column": col, "gap": gap or 0.0, "assumed": cons, "bound": bound, "scale": scale,
+            "p_assumed": next((p for v, p in rows if cons is not None and abs(v - cons) < 1e-9), None),
+            "reach": next(((v, p) for v, p in rows if p >= bound), None), "first": rows[0], "top": rows[-1]}
+
+
+def condition_text(j: dict, lang: str = "en") -> str:
+    """The sentence that makes the verdict conditional on national growth: "It becomes about as
+    likely as not only if Vietnam itself grows at least 9.5 % a year and the city keeps its gap of
+    +0.2 points (about 37 %; about 63 % at 10 %)". Every number comes from the study's grid."""
+    c = national_condition(j)
+    if c is None:
+        return ""
+    gap = _signed(c["gap"], lang, 1)
+    words = lambda p: likelihood_words(_term(p, c["scale"]), lang)  # noqa: E731
+    if c["reach"] is None:
+        v, p = c["top"]
+        return t("cond.never", lang, vn=_g(v, lang), gap=gap, p=reader_pct(p, lang), words=words(p))
+    v, p = c["reach"]
+    if (v, p) == c["first"]:
+        return t("cond.always", lang, vn=_g(v, lang), gap=gap, p=reader_pct(p, lang), words=words(p))
+    if (v, p) == c["top"]:
+        return t("cond.reach_top", lang, vn=_g(v, lang), gap=gap, p=reader_pct(p, lang), words=words(p))
+    tv, tp = c["top"]
+    return t("cond.reach", lang, vn=_g(v, lang), gap=gap, p=reader_pct(p, lang), words=words(p), vn_top=_g(tv, lang),
+             p_top=reader_pct(tp, lang))
+
+
+def if_vietnam(j: dict, lang: str = "en") -> str:
+    """" and if Vietnam keeps growing as it has" (empty without a sensitivity grid to say otherwise).
+    The ensemble's answer carries Vietnam's growth as in its history (the national anchor draws
+    Vietnam's five-year averages from its own record); :func:`condition_text` says what faster
+    national growth would change."""
+    return t("if_vn", lang) if (j.get("sensitivity") or {}).get("vietnam_x_gap") else ""
 
 
 def _range_detail(lik: dict, lang: str) -> str:
@@ -192,13 +304,14 @@ def _range_detail(lik: dict, lang: str) -> str:
     cen = next((x for x in v if x["kind"] == "ensemble"), None)
     cov = next((x for x in v if x["kind"] == "covid"), None)
     ng = [x for x in v if x["kind"] == "national_growth"]
-    models = _list([t("model_p", lang, m=model_name(x["name"], lang), p=pct(x["p"], lang)) for x in v if x["kind"] == "model"],
+    rp = lambda p: reader_pct(p, lang, cell=True)  # noqa: E731
+    models = _list([t("model_p", lang, m=model_name(x["name"], lang), p=rp(x["p"])) for x in v if x["kind"] == "model"],
                    lang)
-    gaps = _list([t("gap_estimated", lang, g=num(lik.get("gap_estimated"), lang), p=pct(x["p"], lang))
-                  if x["name"] == "estimated" else t("gap_case", lang, g=_signed(float(x["name"]), lang), p=pct(x["p"], lang))
+    gaps = _list([t("gap_estimated", lang, g=num(lik.get("gap_estimated"), lang), p=rp(x["p"]))
+                  if x["name"] == "estimated" else t("gap_case", lang, g=_signed(float(x["name"]), lang), p=rp(x["p"]))
                   for x in ng], lang)
-    return t("range_detail", lang, p=pct(cen["p"] if cen else None, lang), models=models,
-             p_cov=pct(cov["p"] if cov else None, lang), vn=num(ng[0]["vietnam_growth"], lang) if ng else "—", gaps=gaps)
+    return t("range_detail", lang, p=rp(cen["p"] if cen else None), models=models,
+             p_cov=rp(cov["p"] if cov else None), vn=num(ng[0]["vietnam_growth"], lang) if ng else "—", gaps=gaps)
 
 
 def _recalibration_text(j: dict, lang: str) -> str:
@@ -227,88 +340,128 @@ def _recalibration_text(j: dict, lang: str) -> str:
              target=target)
 
 
-def verdict_text(j: dict, lang: str = "en") -> list[str]:
-    """Plain-language paragraphs from the study's JSON (``StudyResult.to_json()``)."""
+def verdict_paragraph(j: dict, lang: str = "en", with_condition: bool = True) -> str:
+    """The verdict in one paragraph, conditional on national growth, probabilities rounded for readers;
+    ``with_condition`` ends it with :func:`condition_text` (the page shows that under the headline)."""
     p = j["params"]
     e = j["ensemble"]
     lik = j["likelihood"]
-    out = []
     if not j.get("simulated_years", [1]) and e.get("median") is not None:
-        out.append(t("verdict_complete", lang, s=p["start_year"], e=p["end_year"], dt=p["data_through"],
-                     avg=num(e["median"], lang, 2), lo=num(p["target_low"], lang),
-                     cmp=t("cmp.above" if e["median"] >= p["target_low"] else "cmp.below", lang)))
-    elif e.get("p_ge_low") is None:
-        out.append(t("verdict_none", lang, dt=p["data_through"]))
+        return t("verdict_complete", lang, s=p["start_year"], e=p["end_year"], dt=p["data_through"],
+                 avg=num(e["median"], lang, 2), lo=num(p["target_low"], lang),
+                 cmp=t("cmp.above" if e["median"] >= p["target_low"] else "cmp.below", lang))
+    if e.get("p_ge_low") is None:
+        return t("verdict_none", lang, dt=p["data_through"])
+    rng = lik.get("range") or [e["p_ge_low"], e["p_ge_low"]]
+    up = lik.get("upper_about")
+    kw = dict(dt=p["data_through"], lo=num(p["target_low"], lang), hi=num(p["target_high"], lang),
+              s=p["start_year"], e=p["end_year"], words=likelihood_words(lik["term"], lang),
+              p=reader_pct(e["p_ge_low"], lang), ph=reader_pct(e["p_ge_high"], lang), range=reader_range(*rng, lang),
+              p_raw=reader_pct(lik.get("p_raw"), lang), driver=t(f"driver.{lik.get('driver') or 'none'}", lang),
+              med=num(e["median"], lang), a80=num(e["pi80"][0], lang), b80=num(e["pi80"][1], lang),
+              a95=num(e["pi95"][0], lang), b95=num(e["pi95"][1], lang), if_vn=if_vietnam(j, lang))
+    cond = condition_text(j, lang) if with_condition else ""
+    if up is not None:
+        text = t("verdict", lang, upper=format_number(up * 100, lang, 0) + " %", **kw)
     else:
-        rng = lik.get("range") or [e["p_ge_low"], e["p_ge_low"]]
-        up = lik.get("upper_about")
-        kw = dict(dt=p["data_through"], lo=num(p["target_low"], lang), hi=num(p["target_high"], lang),
-                  s=p["start_year"], e=p["end_year"], words=likelihood_words(lik["term"], lang), p=pct(e["p_ge_low"], lang),
-                  ph=pct(e["p_ge_high"], lang), pmin=pct(rng[0], lang), pmax=pct(rng[1], lang),
-                  p_raw=pct(lik.get("p_raw"), lang), driver=t(f"driver.{lik.get('driver') or 'none'}", lang),
-                  med=num(e["median"], lang), a80=num(e["pi80"][0], lang), b80=num(e["pi80"][1], lang),
-                  a95=num(e["pi95"][0], lang), b95=num(e["pi95"][1], lang))
-        if up is not None:
-            out.append(t("verdict", lang, upper=format_number(up * 100, lang, 0) + " %", **kw))
-        else:
-            out.append(t("verdict_wide", lang, **kw))
-        if lik.get("variants"):
-            out.append(_range_detail(lik, lang))
-    rows = j.get("ensemble_backtest", [])
-    eb = {r["group"]: r for r in rows if r.get("weights") == "known_at_origin"}
-    fin = {r["group"]: r for r in rows if r.get("weights") == "final"}
-    if "all" in eb:
-        a = eb["all"]
-        out.append(t("calibration", lang, c80=pct(a["coverage80_avg"], lang), n=a["origins"],
-                     c80f=pct(a["coverage80_avg_full"], lang), nf=a["origins_full_horizon"], c95=pct(a["coverage95_avg"], lang),
-                     crps=num(a["crps_avg"], lang, 2), bcrps=num(a["best_single_crps_avg"], lang, 2),
-                     best=model_name(a["best_single_model"], lang) if a["best_single_model"] else "—",
-                     local_n=eb.get("local", {}).get("origins", 0),
-                     c80_fin=pct(fin.get("all", {}).get("coverage80_avg"), lang),
-                     crps_fin=num(fin.get("all", {}).get("crps_avg"), lang, 2)))
-        out.append(_recalibration_text(j, lang))
-    else:
-        out.append(t("calibration_none", lang))
+        text = t("verdict_wide", lang, **kw)
+    return f"{text} {cond}" if cond else text
+
+
+def why_groups(j: dict, lang: str = "en", extra: dict | None = None) -> list[dict]:
+    """The reasons behind the verdict in at most five groups, the most decisive first: each a
+    ``lead`` sentence and ``details`` (folded on the page). ``extra`` adds sentences to a group's
+    details by its ``key`` (the page adds the reconciliation of the two growth-target biases).
+
+    1. ``national``: what it hinges on (Vietnam's growth and the city's gap);
+    2. ``takes``: what it takes against the record and the base rates;
+    3. ``plans``: how the plans' own targets fared as forecasts, and the audit;
+    4. ``trust``: the range across the defensible variants, calibration, Covid, the scale;
+    5. ``moved``: how the answer moved with each year's data."""
+    extra = extra or {}
+    groups: list[dict] = []
     sens = j.get("sensitivity") or {}
-    cov = {r["case"]: r for r in sens.get("covid", [])}
-    if j.get("shock") and cov:
-        sh = j["shock"]
-        out.append(t("covid", lang, episodes=sh["episodes"], years=sh["years_at_risk"], rate=pct(sh["rate_per_year"], lang),
-                     p_none=pct(cov.get("no_treatment", {}).get("p_ge_low"), lang),
-                     p_noshock=pct(cov.get("dummies_no_shocks", {}).get("p_ge_low"), lang)))
     grid = sens.get("vietnam_x_gap") or []
     if grid:
         cons = sens.get("consensus_vietnam_growth", 7.0)
         mid = next((r for r in grid if abs(r["vietnam_growth"] - cons) < 1e-9), grid[len(grid) // 2])
-        top = grid[-1]
+        top = max(grid, key=lambda r: r["vietnam_growth"])
         gap = (sens.get("vietnam_x_gap_note") or {}).get("gap_estimated") or {}
-        out.append(t("sensitivity", lang, vn=num(mid["vietnam_growth"], lang), gap=num(gap.get("mean"), lang),
-                     p_vn=pct(mid.get("estimated", mid.get("+0")), lang), vn_hi=num(top["vietnam_growth"], lang),
-                     p_hi=pct(top.get("+1"), lang)))
+        lead = t("sensitivity", lang, vn=num(mid["vietnam_growth"], lang), gap=num(gap.get("mean"), lang),
+                 p_vn=reader_pct(mid.get("estimated", mid.get("+0")), lang), vn_hi=num(top["vietnam_growth"], lang),
+                 p_hi=reader_pct(top.get("+1"), lang))
+        groups.append({"key": "national", "lead": lead, "details": []})  # the condition is under the headline
     req = j["required_growth"]
     chk = {c["check"]: c for c in j["checks"]}
+    takes = None
     if req["low"] is not None and "required_path" in chk and chk["required_path"]["numbers"].get("years_on_record"):
         rn = chk["required_path"]["numbers"]
-        out.append(t("required", lang, rl=num(req["low"], lang), rh=num(req["high"], lang), k=req["remaining_years"],
-                     years=", ".join(map(str, req["years"])), above=rn["years_on_record_at_or_above_required"],
-                     n=rn["years_on_record"]))
+        takes = t("required", lang, rl=num(req["low"], lang), rh=num(req["high"], lang), k=req["remaining_years"],
+                  years=", ".join(map(str, req["years"])), above=rn["years_on_record_at_or_above_required"],
+                  n=rn["years_on_record"])
     elif req["low"] is None:
-        out.append(t("required_done", lang))
-    bt = j["backtest"]
-    if bt.get("plan_targets_mae_pp") is not None:
-        out.append(t("plans", lang, me=num(bt["plan_targets_mean_error_pp"], lang, 2), mae=num(bt["plan_targets_mae_pp"], lang, 2),
-                     k=len(bt["plan_targets"])))
+        takes = t("required_done", lang)
     base = _base_rate_sentence(j.get("base_rates", []), lang)
-    if base:
-        out.append(base)
+    if takes or base:
+        groups.append({"key": "takes", "lead": takes or base, "details": [base] if takes and base else []})
+    bt = j["backtest"]
+    flagged = [c for c in j["checks"] if c["flag"]]
+    audit = t("audit_head", lang, k=len(flagged), n=len(j["checks"]))
+    if bt.get("plan_targets_mae_pp") is not None:
+        plans = t("plans", lang, me=num(bt["plan_targets_mean_error_pp"], lang, 2), mae=num(bt["plan_targets_mae_pp"], lang, 2),
+                  k=len(bt["plan_targets"]))
+        groups.append({"key": "plans", "lead": plans, "details": [audit]})
+    else:
+        groups.append({"key": "plans", "lead": audit, "details": []})
+    rows = j.get("ensemble_backtest", [])
+    eb = {r["group"]: r for r in rows if r.get("weights") == "known_at_origin"}
+    fin = {r["group"]: r for r in rows if r.get("weights") == "final"}
+    trust = []
+    lik = j["likelihood"]
+    if lik.get("variants") and j["ensemble"].get("p_ge_low") is not None and j.get("simulated_years", [1]):
+        trust.append(_range_detail(lik, lang))
+    if "all" in eb:
+        a = eb["all"]
+        trust.append(t("calibration", lang, c80=pct(a["coverage80_avg"], lang), n=a["origins"],
+                       c80f=pct(a["coverage80_avg_full"], lang), nf=a["origins_full_horizon"],
+                       c95=pct(a["coverage95_avg"], lang), crps=num(a["crps_avg"], lang, 2),
+                       bcrps=num(a["best_single_crps_avg"], lang, 2),
+                       best=model_name(a["best_single_model"], lang) if a["best_single_model"] else "—",
+                       local_n=eb.get("local", {}).get("origins", 0),
+                       c80_fin=pct(fin.get("all", {}).get("coverage80_avg"), lang),
+                       crps_fin=num(fin.get("all", {}).get("crps_avg"), lang, 2)))
+        trust.append(_recalibration_text(j, lang))
+    else:
+        trust.append(t("calibration_none", lang))
+    cov = {r["case"]: r for r in sens.get("covid", [])}
+    if j.get("shock") and cov:
+        sh = j["shock"]
+        trust.append(t("covid", lang, episodes=sh["episodes"], years=sh["years_at_risk"], rate=pct(sh["rate_per_year"], lang),
+                       p_none=reader_pct(cov.get("no_treatment", {}).get("p_ge_low"), lang),
+                       p_noshock=reader_pct(cov.get("dummies_no_shocks", {}).get("p_ge_low"), lang)))
+    trust.append(t("scale", lang))
+    groups.append({"key": "trust", "lead": trust[0], "details": trust[1:]})
     hist = [r for r in j.get("history", []) if r.get("p_ge_low") is not None]
-    if len(hist) > 1:
-        out.append(t("asof", lang, rows="; ".join(t("asof_row", lang, y=r["as_of"], p=pct(r["p_ge_low"], lang)) for r in hist)))
+    moves = []
     for row in j.get("history", []):
         if row.get("why"):
             prev = next((r for r in j["history"] if r["as_of"] == row["as_of"] - 1), None)
-            out.append(why_text(row, lang, prev))
-    flagged = [c for c in j["checks"] if c["flag"]]
-    out.append(t("audit_head", lang, k=len(flagged), n=len(j["checks"])))
-    out.append(t("scale", lang))
+            moves.append(why_text(row, lang, prev))
+    if len(hist) > 1:
+        asof = t("asof", lang, rows="; ".join(t("asof_row", lang, y=r["as_of"], p=reader_pct(r["p_ge_low"], lang, cell=True))
+                                             for r in hist))
+        groups.append({"key": "moved", "lead": asof, "details": moves})
+    elif moves:
+        groups.append({"key": "moved", "lead": moves[0], "details": moves[1:]})
+    for g in groups:
+        g["details"] = [x for x in g["details"] + list(extra.get(g["key"], [])) if x]
+    return groups
+
+
+def verdict_text(j: dict, lang: str = "en") -> list[str]:
+    """Plain-language paragraphs from the study's JSON (``StudyResult.to_json()``): the verdict,
+    then the reasons of :func:`why_groups` in order, each group's lead before its details."""
+    out = [verdict_paragraph(j, lang)]
+    for g in why_groups(j, lang):
+        out += [g["lead"]] + g["details"]
     return out
