@@ -330,6 +330,10 @@ def _recalibration_text(j: dict, lang: str) -> str:
                  and after["crps_avg"] <= after["best_single_crps_avg"] else "crps.not_met", lang)
     target = (t("target.met", lang, best=best, crps_met=crps_met) if 0.7 <= c80 <= 0.9
               else t("target.not_met", lang, c80=pct(c80, lang), best=best, crps_met=crps_met))
+    fair = next((r.get("best_single_known_at_origin_crps_avg") for r in j.get("ensemble_backtest_detail") or []
+                 if r.get("weights") == "known_at_origin_recalibrated" and r.get("group") == "all"), None)
+    if fair is not None:  # the best single model is picked with hindsight; this one was not
+        target += " " + t("target.fair", lang, fair=num(fair, lang, 2), crps=num(after["crps_avg"], lang, 2))
     ne = bt.get("origins_with_factor", 0)
     return t("recalibration", lang, k=num(rc.get("factor"), lang, 2), n=rc.get("n", 0), c80=pct(c80, lang),
              c80_before=pct(before["coverage80_avg"], lang), c80f=pct(after.get("coverage80_avg_full"), lang),
