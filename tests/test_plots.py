@@ -67,7 +67,8 @@ def test_legend_is_translated_with_plan_titles_and_no_codes(level_case, lang):
     legend = _legend(fig)
     for st in config.FIGURE_STATUS_ORDER:
         assert t(f"status.figure.{st}", lang) in legend
-    assert t("chart.target", lang, plan="Prog. B" if lang == "en" else "CTr B", end=2025) in legend
+    assert t("chart.target", lang, plan="Prog. B" if lang == "en" else "CTr B", end=2025,
+             value="23,000" if lang == "en" else "23.000") in legend
     assert t("chart.path", lang) in legend
     joined = " ".join(_texts(fig))
     assert "p_val" not in joined and "p_cum" not in joined and "?" not in legend
@@ -156,7 +157,7 @@ def test_fast_chart_gives_visible_legend_colours(level_case):
     ind, actuals, best, targets, card = level_case
     fig = indicator_chart(ind, "hau_giang", actuals, best, targets, card, "en", fast=True, plans=PLANS)
     entries = dict(fig.legend_entries)
-    assert entries["Prog. B: target 2025"] == config.TARGET_COLOR.lower()
+    assert entries["Prog. B: target 2025: 23,000"] == config.TARGET_COLOR.lower()
     assert entries["official"] == config.FIGURE_COLORS["official"]
     assert fig.chart_notes and "in total" in fig.chart_notes[0]
     plt.close(fig)
@@ -324,3 +325,19 @@ def test_a_share_axis_does_not_magnify_a_small_difference():
     y0, y1 = fig.axes[0].get_ylim()
     assert y1 - y0 >= 0.2 * 8.93 - 1e-9
     plt.close(fig)
+
+
+@pytest.mark.parametrize("bound,strict,low,high,en,vi", [
+    ("at_most", "yes", float("nan"), 0.5, "< 0.5", "< 0,5"), ("at_least", "no", 9.5, float("nan"), "≥ 9.5", "≥ 9,5"),
+    ("at_least", "yes", 85.0, float("nan"), "> 85", "> 85"), ("range", "no", 7.5, 8.0, "7.5–8", "7,5–8"),
+    ("about", "no", 40.0, 40.0, "≈ 40", "≈ 40")])
+def test_a_one_sided_target_says_its_side_in_the_legend(bound, strict, low, high, en, vi):
+    tg = _target("v", "p_val", "value_in_year", low, high, 2025, 2025, 2022)
+    tg.update(bound=bound, strict=strict)
+    actuals = pd.DataFrame([_actual(2023, 0.3, "preliminary"), _actual(2024, 0.2, "preliminary")])
+    card = pd.DataFrame({"target_id": ["v"], "baseline_year": [float("nan")], "baseline_value": [float("nan")]})
+    for lang, text in (("en", en), ("vi", vi)):
+        fig = indicator_chart(_ind("share", "%", "%"), "hau_giang", actuals, best_available(actuals), pd.DataFrame([tg]),
+                              card, lang, plans=PLANS)
+        assert t("chart.target", lang, plan="Prog. B" if lang == "en" else "CTr B", end=2025, value=text) in _legend(fig)
+        plt.close(fig)

@@ -102,6 +102,21 @@ def _value_text(lo: float, hi: float, lang: str) -> str:
     return fmt(lo, lang) if lo == hi else f"{fmt(lo, lang)}–{fmt(hi, lang)}"
 
 
+def _target_text(tg: pd.Series, lang: str) -> str:
+    """A target's value as a reader states it: "< 0,5" (dưới), "≥ 9,5" (từ … trở lên), "≈ 40",
+    "7,5–8" or "23.000", so that a one-sided target drawn as a marker is not read as a point."""
+    lo, hi = _bounds(tg)
+    strict = str(tg.get("strict", "no")) == "yes"
+    bound = str(tg.get("bound", "range"))
+    if bound == "at_least":
+        return f"{'>' if strict else '≥'} {fmt(lo, lang)}"
+    if bound == "at_most":
+        return f"{'<' if strict else '≤'} {fmt(hi, lang)}"
+    if bound == "about":
+        return f"≈ {fmt(lo, lang)}"
+    return _value_text(lo, hi, lang)
+
+
 def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, best: pd.DataFrame,
                     targets: pd.DataFrame, card: pd.DataFrame, lang: str = "en", fast: bool = False,
                     plans: pd.DataFrame | None = None) -> plt.Figure:
@@ -229,7 +244,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             ax.vlines(x, lo, hi, color=tc, lw=1.6, zorder=5, clip_on=False)
             ax.hlines([lo, hi], x - 0.1, x + 0.1, color=tc, lw=1.6, zorder=5, clip_on=False)
         ax.scatter([x], [mid], marker=m, s=46, facecolors="white", edgecolors=tc, linewidths=1.4, zorder=6,
-                   clip_on=False, label=mathtext_escape(t("chart.target", lang, plan=plan, end=end)))
+                   clip_on=False, label=mathtext_escape(t("chart.target", lang, plan=plan, end=end, value=_target_text(tr_, lang))))
         c = cards.loc[tr_["target_id"]] if tr_["target_id"] in cards.index else None
         if c is not None and not pd.isna(c["baseline_year"]) and indicator["measure"] != "growth_rate":
             tr = trajectory(tr_, indicator["measure"], int(c["baseline_year"]), float(c["baseline_value"]))
@@ -317,8 +332,11 @@ def _draw_bounds_and_ranges(ax, rows: pd.DataFrame, kinds: pd.Series, lang: str)
                 ax.annotate(f"{sign} {fmt(v, lang)}", (x, v), xytext=(-6, 0), textcoords="offset points",
                             ha="right", va="center", fontsize=7, color=config.FIGURE_EDGE, zorder=7)
         else:  # printed as a range (value_low and value_high known)
-            ax.vlines(xs, g["value_low"].astype(float), g["value_high"].astype(float), color=color, lw=4, zorder=4,
-                      clip_on=False, label=mathtext_escape(t("chart.range_figure", lang, status=_figure_word(st, lang))))
+            lo, hi = g["value_low"].astype(float), g["value_high"].astype(float)
+            ax.vlines(xs, lo, hi, color=color, lw=4, zorder=4, clip_on=False,
+                      label=mathtext_escape(t("chart.range_figure", lang, status=_figure_word(st, lang))))
+            for ends in (lo, hi):  # caps in the status colour: a narrow range stays visible
+                ax.hlines(ends, xs - 0.14, xs + 0.14, color=color, lw=2.2, zorder=4, clip_on=False)
 
 
 def _draw_best_line(ax, b: pd.DataFrame, lang: str) -> None:
