@@ -299,7 +299,7 @@ def test_the_line_breaks_across_missing_years_and_a_level_axis_starts_at_zero():
     (line,) = [ln for ln in ax.get_lines() if ln.get_label() == t("chart.best_gaps", "en")]
     ys = dict(zip(line.get_xdata(), line.get_ydata()))
     assert pd.isna(ys[2020]) and pd.isna(ys[2021]) and ys[2022] == 19400 and ys[2023] == 19900
-    assert ax.get_ylim()[0] == 0  # the two values look as close as they are
+    assert ax.get_ylim()[0] == 0 and ax.get_ylim()[1] > 19900 * 1.05  # the values look as close as they are
     plt.close(fig)
     # two points in years that are not consecutive: no line at all
     fig = indicator_chart(_ind(), "hau_giang", actuals.iloc[:2], best_available(actuals.iloc[:2]), targets, card, "en",
@@ -309,7 +309,9 @@ def test_the_line_breaks_across_missing_years_and_a_level_axis_starts_at_zero():
 
 
 def test_value_axis_range():
-    assert value_axis_range(19290.0, 19410.0, "level") == (0.0, 19410.0)
+    assert value_axis_range(19290.0, 19410.0, "level") == pytest.approx((0.0, 19410.0 * 1.08))
+    lo, hi = value_axis_range(19290.0, 19410.0, "level", 19300.0, 19400.0)
+    assert lo == 0 and hi == pytest.approx(19400 * 1.08)  # room above the largest value
     assert value_axis_range(-5.0, 10.0, "level", data_min=-3.0) == (-5.0, 10.0)  # a negative amount keeps its axis
     lo, hi = value_axis_range(8.83, 8.94, "share")  # 8.84 and 8.93: not magnified
     assert hi - lo == pytest.approx(0.2 * 8.94) and lo < 8.84 and hi > 8.93

@@ -58,14 +58,17 @@ def history_start(targets: pd.DataFrame, figure_years) -> int | None:
     return int(years.max()) - 2 * LOOKBACK_YEARS if not years.empty else None
 
 
-def value_axis_range(y0: float, y1: float, measure: str, data_min: float | None = None) -> tuple[float, float]:
-    """The value axis of an indicator chart from the automatic limits ``y0``–``y1``, so that small
-    differences are not magnified: an amount (``LEVEL_MEASURES``) with no negative value starts at
-    zero (19,300 and 19,400 look as close as they are); any other measure spans at least
+def value_axis_range(y0: float, y1: float, measure: str, data_min: float | None = None,
+                     data_max: float | None = None) -> tuple[float, float]:
+    """The value axis of an indicator chart from the automatic limits ``y0``–``y1`` (data limits
+    ``data_min``–``data_max``), so that small differences are not magnified: an amount
+    (``LEVEL_MEASURES``) with no negative value starts at zero and leaves 8 % of room above its
+    largest value (19,300 and 19,400 look as close as they are); any other measure spans at least
     ``MIN_RELATIVE_SPAN`` of the largest absolute value, widened about its middle."""
     lo = y0 if data_min is None else data_min
     if str(measure) in LEVEL_MEASURES and lo >= 0:
-        return 0.0, max(y1, 1e-9)
+        top = y1 if data_max is None else data_max
+        return 0.0, max(y1, top * 1.08, 1e-9)
     span, need = y1 - y0, MIN_RELATIVE_SPAN * max(abs(y0), abs(y1))
     if span < need:
         mid = (y0 + y1) / 2
@@ -271,7 +274,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     ax.margins(y=0.12)
     ax.autoscale_view()
     y0, y1 = ax.get_ylim()
-    ax.set_ylim(*value_axis_range(y0, y1, str(indicator.get("measure")), float(ax.dataLim.y0)))
+    ax.set_ylim(*value_axis_range(y0, y1, str(indicator.get("measure")), float(ax.dataLim.y0), float(ax.dataLim.y1)))
     _label_periods(ax, placed)
     ax.set_xlabel(t("chart.year", lang))
     ax.set_ylabel(mathtext_escape(unit))
