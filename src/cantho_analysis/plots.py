@@ -111,12 +111,12 @@ def _target_text(tg: pd.Series, lang: str) -> str:
     lo, hi = _bounds(tg)
     strict = str(tg.get("strict", "no")) == "yes"
     bound = str(tg.get("bound", "range"))
-    if bound == "at_least":
-        return f"{'>' if strict else '≥'} {fmt(lo, lang)}"
+    if bound == "at_least":  # a no-break space: the sign is never wrapped away from its number
+        return f"{'>' if strict else '≥'}\u00a0{fmt(lo, lang)}"
     if bound == "at_most":
-        return f"{'<' if strict else '≤'} {fmt(hi, lang)}"
+        return f"{'<' if strict else '≤'}\u00a0{fmt(hi, lang)}"
     if bound == "about":
-        return f"≈ {fmt(lo, lang)}"
+        return f"≈\u00a0{fmt(lo, lang)}"
     return _value_text(lo, hi, lang)
 
 
@@ -125,9 +125,15 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
                     plans: pd.DataFrame | None = None) -> plt.Figure:
     """Outcomes, targets and target paths of one indicator in one locality.
 
-    Every annual version of a figure is a filled circle in the colour of its status (the
-    best-available series is joined by a grey line); a published average over several years is
-    a labelled horizontal segment. Each target is an open marker in the neutral target colour
+    The chart starts ``LOOKBACK_YEARS`` before the earliest baseline of its targets
+    (``history_start``); earlier figures are named in a note under it (they are in the page's table
+    and download). Every annual version of a figure is a filled circle in the colour of its status;
+    a bound ("trên 306.000") is a triangle on its value pointing where the figure lies, left out
+    (and named in the note) when a point figure of the same year exists; a figure printed as a
+    range is a bar with caps. The best-available series is joined by a grey line only between
+    consecutive years, never across a missing year or through a bound. The value axis of an amount
+    starts at zero, and no axis magnifies a small difference (``value_axis_range``). A published
+    average over several years is a labelled horizontal segment. Each target is an open marker in the neutral target colour
     (one shape per target) with a bar from low to high at its end year, and its path from the
     baseline a thin dashed line; an average-growth or every-year target is a hatched band over
     its years. Totals over several years are listed in a box under the chart. The 1 July 2025
@@ -163,7 +169,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     if covered.any():  # a bound beside a point figure of the same year says less than the point: named, not drawn
         sign = {"lower_bound": ">", "upper_bound": "<"}
         notes.append(t("chart.bounds_left_out", lang, bounds=", ".join(
-            f"{sign[k]} {fmt(float(v), lang)} ({int(y)})" for k, v, y in
+            f"{sign[k]}\u00a0{fmt(float(v), lang)} ({int(y)})" for k, v, y in
             zip(kinds[covered], annual.loc[covered, "value"], annual.loc[covered, "period_start"]))))
         annual, kinds, special = annual[~covered], kinds[~covered], special[~covered]
     for st in FIG_STATUS_ORDER + sorted(set(dots["status"]) - set(FIG_STATUS_ORDER)):
@@ -332,7 +338,7 @@ def _draw_bounds_and_ranges(ax, rows: pd.DataFrame, kinds: pd.Series, lang: str)
                        label=mathtext_escape(t(f"chart.{kind}", lang, status=_figure_word(st, lang))))
             sign = ">" if kind == "lower_bound" else "<"
             for x, v in zip(xs, vs):
-                ax.annotate(f"{sign} {fmt(v, lang)}", (x, v), xytext=(-6, 0), textcoords="offset points",
+                ax.annotate(f"{sign}\u00a0{fmt(v, lang)}", (x, v), xytext=(-6, 0), textcoords="offset points",
                             ha="right", va="center", fontsize=7, color=config.FIGURE_EDGE, zorder=7)
         else:  # printed as a range (value_low and value_high known)
             lo, hi = g["value_low"].astype(float), g["value_high"].astype(float)
