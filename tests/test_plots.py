@@ -345,3 +345,22 @@ def test_a_one_sided_target_says_its_side_in_the_legend(bound, strict, low, high
         raw = [x.get_text().replace("\n", " ") for x in fig.axes[0].get_legend().get_texts()]
         assert " ".join(want.split()) in _legend(fig) and any(text in x for x in raw)  # sign and number held together
         plt.close(fig)
+
+
+def test_the_average_legend_shows_the_version_used_and_names_the_other_versions():
+    rows = [_actual(2023, 6.4, "official", locality="can_tho_merged"),
+            _actual(2021, 7.41, "plan_estimate", end=2025, subperiod="average", locality="can_tho_merged",
+                    published="2025-09"),
+            _actual(2021, 6.86, "preliminary", end=2025, subperiod="average", locality="can_tho_merged",
+                    published="2025-12")]
+    actuals = pd.DataFrame(rows)
+    fig = indicator_chart(_ind("growth_rate", "%", "%"), "can_tho_merged", actuals, best_available(actuals),
+                          pd.DataFrame([_target("x", "p_val", "value_in_year", 1.0, 1.0, 2025, 2025, 2020)]).iloc[0:0],
+                          pd.DataFrame({"target_id": [], "baseline_year": [], "baseline_value": []}), "en", plans=PLANS)
+    ax = fig.axes[0]
+    used = [c for c in ax.collections if c.get_label() == t("chart.period_avg", "en")]
+    other = [c for c in ax.collections if c.get_label() == t("chart.period_avg_other", "en")]
+    assert len(used) == 1 and len(other) == 1
+    assert matplotlib.colors.to_hex(used[0].get_color()[0]) == config.FIGURE_COLORS["preliminary"]  # the 6.86 used
+    assert used[0].get_linewidth()[0] > other[0].get_linewidth()[0]
+    plt.close(fig)

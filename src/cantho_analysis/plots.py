@@ -189,7 +189,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         if "actual_id" in best else set()
     boxed: list[str] = []
     totals: list[tuple[str, float, float, str | None]] = []  # label, low, high, figure status (None: a target)
-    drawn_avg = False
+    drawn_avg = drawn_other = False  # one legend entry for the averages used, one for their other versions
     placed: list[tuple[float, float, float, str]] = []  # period labels: x from, x to, value, text (once the axes are final)
     for (s0, s1), grp in periods.groupby(["period_start", "period_end"], sort=True):
         s0, s1 = int(s0), int(s1)
@@ -206,8 +206,9 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             main = r["actual_id"] == head["actual_id"] if "actual_id" in r else True
             ax.hlines(float(r["value"]), s0 - 0.4, s1 + 0.4, color=FIGURE_COLORS.get(str(r["status"]), "#9ecae1"),
                       lw=2.6 if main else 1.4, alpha=1 if main else 0.75, zorder=3,
-                      label=None if drawn_avg else t("chart.period_avg", lang))
-            drawn_avg = True
+                      label=(None if drawn_avg else t("chart.period_avg", lang)) if main
+                      else (None if drawn_other else t("chart.period_avg_other", lang)))
+            drawn_avg, drawn_other = drawn_avg or main, drawn_other or not main
         placed.append((s0 - 0.4, s1 + 0.4, float(head["value"]),
                        t("chart.period_label", lang, start=s0, end=s1, value=fmt(float(head["value"]), lang))))
     cards = card.set_index("target_id") if "target_id" in card else pd.DataFrame()
