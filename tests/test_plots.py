@@ -149,7 +149,8 @@ def test_growth_chart_labels_period_average_merger_line_and_average_target():
         texts = " ".join(_texts(fig))
         assert avg in texts and merger in texts
         assert t("chart.period_avg", lang) in _legend(fig)
-        assert t("chart.target_avg", lang, plan="Prog. B" if lang == "en" else "CTr B", start=2026, end=2030) in _legend(fig)
+        assert t("chart.target_avg", lang, plan="Prog. B" if lang == "en" else "CTr B", start=2026, end=2030,
+                 value="10–10.5" if lang == "en" else "10–10,5") in _legend(fig)
         plt.close(fig)
 
 

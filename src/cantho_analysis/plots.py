@@ -238,7 +238,8 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         if kind == "average_growth" or (kind == "annual_value" and start < end):
             x0 = int(tr_["base_year"]) + 0.6 if kind == "average_growth" else start - 0.4
             key = "chart.target_avg" if kind == "average_growth" else "chart.target_annual"
-            lab = t(key, lang, plan=plan, start=int(tr_["base_year"]) + 1 if kind == "average_growth" else start, end=end)
+            lab = t(key, lang, plan=plan, start=int(tr_["base_year"]) + 1 if kind == "average_growth" else start, end=end,
+                    value=_target_text(tr_, lang))
             ax.fill_between([x0, end + 0.4], lo, hi if hi > lo else lo, facecolor="none", edgecolor=tc,
                             hatch="////" if k % 2 == 0 else "\\\\\\\\", lw=0, alpha=0.45, zorder=1)
             ax.hlines([lo, hi] if hi > lo else [lo], x0, end + 0.4, color=tc, lw=1.1,
