@@ -365,3 +365,16 @@ def test_the_average_legend_shows_the_version_used_and_names_the_other_versions(
     assert matplotlib.colors.to_hex(used[0].get_color()[0]) == config.FIGURE_COLORS["preliminary"]  # the 6.86 used
     assert used[0].get_linewidth()[0] > other[0].get_linewidth()[0]
     plt.close(fig)
+
+
+def test_a_second_version_with_the_same_average_adds_no_invisible_line():
+    rows = [_actual(2023, 6.4, "official"),
+            _actual(2021, 9.24, "plan_estimate", end=2025, subperiod="average", published="2025-09"),
+            _actual(2021, 9.24, "plan_estimate", end=2025, subperiod="average", published="2025-09", source_line=2)]
+    actuals = pd.DataFrame(rows)
+    actuals.loc[2, "actual_id"] = "second"
+    fig = indicator_chart(_ind("growth_rate", "%", "%"), "hau_giang", actuals, best_available(actuals),
+                          pd.DataFrame([_target("x", "p_val", "value_in_year", 1.0, 1.0, 2025, 2025, 2020)]).iloc[0:0],
+                          pd.DataFrame({"target_id": [], "baseline_year": [], "baseline_value": []}), "en", plans=PLANS)
+    assert t("chart.period_avg", "en") in _legend(fig) and t("chart.period_avg_other", "en") not in _legend(fig)
+    plt.close(fig)

@@ -204,6 +204,8 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             continue
         for _, r in grp.iterrows():  # every version; the one used is thicker and labelled
             main = r["actual_id"] == head["actual_id"] if "actual_id" in r else True
+            if not main and float(r["value"]) == float(head["value"]):
+                continue  # the same value again would be an invisible line with a legend entry
             ax.hlines(float(r["value"]), s0 - 0.4, s1 + 0.4, color=FIGURE_COLORS.get(str(r["status"]), "#9ecae1"),
                       lw=2.6 if main else 1.4, alpha=1 if main else 0.75, zorder=3,
                       label=(None if drawn_avg else t("chart.period_avg", lang)) if main
