@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 from cantho_analysis import config  # noqa: E402
 from cantho_analysis.catalog import best_available  # noqa: E402
 from cantho_analysis.i18n import t  # noqa: E402
-from cantho_analysis.plots import indicator_chart, status_heatmap  # noqa: E402
+from cantho_analysis.plots import LOOKBACK_YEARS, history_start, indicator_chart, status_heatmap, value_axis_range  # noqa: E402
 
 PLANS = pd.DataFrame({"plan": ["p_cum", "p_val"], "name_vi": ["Nghị quyết A dài", "Chương trình B dài"],
                       "name_en": ["Resolution A long", "Programme B long"], "short_vi": ["NQ A", "CTr B"],
@@ -67,7 +67,8 @@ def test_legend_is_translated_with_plan_titles_and_no_codes(level_case, lang):
     legend = _legend(fig)
     for st in config.FIGURE_STATUS_ORDER:
         assert t(f"status.figure.{st}", lang) in legend
-    assert t("chart.target", lang, plan="Prog. B" if lang == "en" else "CTr B", end=2025) in legend
+    assert t("chart.target", lang, plan="Prog. B" if lang == "en" else "CTr B", end=2025,
+             value="23,000" if lang == "en" else "23.000") in legend
     assert t("chart.path", lang) in legend
     joined = " ".join(_texts(fig))
     assert "p_val" not in joined and "p_cum" not in joined and "?" not in legend
@@ -148,7 +149,8 @@ def test_growth_chart_labels_period_average_merger_line_and_average_target():
         texts = " ".join(_texts(fig))
         assert avg in texts and merger in texts
         assert t("chart.period_avg", lang) in _legend(fig)
-        assert t("chart.target_avg", lang, plan="Prog. B" if lang == "en" else "CTr B", start=2026, end=2030) in _legend(fig)
+        assert t("chart.target_avg", lang, plan="Prog. B" if lang == "en" else "CTr B", start=2026, end=2030,
+                 value="10–10.5" if lang == "en" else "10–10,5") in _legend(fig)
         plt.close(fig)
 
 
@@ -156,7 +158,7 @@ def test_fast_chart_gives_visible_legend_colours(level_case):
     ind, actuals, best, targets, card = level_case
     fig = indicator_chart(ind, "hau_giang", actuals, best, targets, card, "en", fast=True, plans=PLANS)
     entries = dict(fig.legend_entries)
-    assert entries["Prog. B: target 2025"] == config.TARGET_COLOR.lower()
+    assert entries["Prog. B: target 2025: 23,000"] == config.TARGET_COLOR.lower()
     assert entries["official"] == config.FIGURE_COLORS["official"]
     assert fig.chart_notes and "in total" in fig.chart_notes[0]
     plt.close(fig)
@@ -191,4 +193,188 @@ def test_only_totals_give_a_panel_of_totals_not_an_empty_time_axis():
     assert widths == [4330, 6093]  # bars from zero to each total
     texts = " ".join(_texts(fig))
     assert "4.330" in texts and "6.093" in texts
+    plt.close(fig)
+
+
+# issue 9, the economist's review: window, bounds, gaps, value axis
+
+def _history_case():
+    rows = [_actual(y, 5.0 + (y % 3), "preliminary", locality="soc_trang") for y in range(1993, 2026)]
+    rows.append(_actual(1993, 10.18, "preliminary", end=2021, subperiod="average", locality="soc_trang"))
+    rows.append(_actual(2016, 6.15, "preliminary", end=2020, subperiod="average", locality="soc_trang"))
+    actuals = pd.DataFrame(rows)
+    tg = _target("avg", "p_val", "average_growth", 8.0, 8.0, 2021, 2025, 2020)
+    tg["locality"] = "soc_trang"
+    card = pd.DataFrame({"target_id": ["avg"], "baseline_year": [2020.0], "baseline_value": [float("nan")]})
+    return _ind("growth_rate", "%", "%"), actuals, pd.DataFrame([tg]), card
+
+
+def test_history_start_is_one_plan_term_before_the_earliest_baseline():
+    targets = pd.DataFrame([_target("a", "p", "average_growth", 8.0, 8.0, 2021, 2025, 2020),
+                            _target("b", "p", "value_in_year", 9.0, 9.0, 2030, 2030, 2025)])
+    assert history_start(targets, [1993, 2025]) == 2020 - LOOKBACK_YEARS
+    assert history_start(targets.iloc[0:0], [1993, 2024]) == 2024 - 2 * LOOKBACK_YEARS  # no target: the last years
+    assert history_start(targets.iloc[0:0], []) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_long_history_is_cut_to_the_plan_window_and_the_chart_says_where_the_rest_is(lang):
+    ind, actuals, targets, card = _history_case()
+    fig = indicator_chart(ind, "soc_trang", actuals, best_available(actuals), targets, card, lang, plans=PLANS)
+    ax = fig.axes[0]
+    start = 2020 - LOOKBACK_YEARS
+    assert start - 1 < ax.get_xlim()[0] < start  # 2016-2025 fill the axis, not 1993-2025
+    xs = [x for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection) for x, _ in c.get_offsets()]
+    assert xs and min(xs) >= start
+    for line in ax.get_lines():
+        assert min(line.get_xdata()) >= start
+    # the 1993-2021 average is left out (it starts before the window); the 2016-2020 one is drawn
+    texts = " ".join(_texts(fig))
+    assert ("10.18" if lang == "en" else "10,18") not in texts and ("6.15" if lang == "en" else "6,15") in texts
+    early = int((actuals["period_start"] < start).sum())
+    assert t("chart.earlier", lang, year=start, first=1993, n=early) in texts
+    assert fig.chart_notes[-1] == t("chart.earlier", lang, year=start, first=1993, n=early)
+    plt.close(fig)
+
+
+def test_a_short_series_is_not_cut_and_gets_no_note(level_case):
+    ind, actuals, best, targets, card = level_case
+    fig = indicator_chart(ind, "hau_giang", actuals, best, targets, card, "en", plans=PLANS)
+    assert not any("are not drawn" in x for x in _texts(fig))
+    plt.close(fig)
+
+
+def _bound_case(point_in_bound_year: bool):
+    rows = [_actual(2023, 251658, "preliminary", locality="can_tho_merged"),
+            _actual(2024, 281675, "preliminary", locality="can_tho_merged"),
+            _actual(2025, 306000, "estimate", published="2026-01", value_kind="lower_bound", locality="can_tho_merged")]
+    if point_in_bound_year:
+        rows.append(_actual(2025, 316932, "plan_estimate", locality="can_tho_merged"))
+    actuals = pd.DataFrame(rows)
+    tg = _target("v", "p_val", "value_in_year", 717000.0, 717000.0, 2030, 2030, 2025)
+    tg["locality"] = "can_tho_merged"
+    card = pd.DataFrame({"target_id": ["v"], "baseline_year": [float("nan")], "baseline_value": [float("nan")]})
+    return _ind("level"), actuals, pd.DataFrame([tg]), card
+
+
+def _points(ax):
+    return [(round(x), round(y)) for c in ax.collections for x, y in c.get_offsets()]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_lower_bound_alone_is_drawn_as_a_bound_not_a_dot(lang):
+    ind, actuals, targets, card = _bound_case(point_in_bound_year=False)
+    fig = indicator_chart(ind, "can_tho_merged", actuals, best_available(actuals), targets, card, lang, plans=PLANS)
+    ax = fig.axes[0]
+    word = t("status.figure.estimate", lang)
+    bound = [c for c in ax.collections if c.get_label() == t("chart.lower_bound", lang, status=word)]
+    assert len(bound) == 1 and [tuple(map(round, xy)) for xy in bound[0].get_offsets()] == [(2025, 306000)]
+    verts = bound[0].get_paths()[0].vertices
+    assert verts[:, 1].min() == pytest.approx(0) and verts[:, 1].max() > 0  # base on the value, tip pointing up
+    dots = [c for c in ax.collections if c.get_label() == word]  # no round "estimate" dot at the bound
+    assert not dots
+    assert t("chart.lower_bound", lang, status=word) in _legend(fig)
+    assert (">\u00a0306,000" if lang == "en" else ">\u00a0306.000") in [x.get_text() for x in fig.findobj(matplotlib.text.Text)]
+    for line in ax.get_lines():  # the best line is not drawn through the bound
+        assert 2025 not in [round(x) for x, y in zip(line.get_xdata(), line.get_ydata()) if y == y]
+    plt.close(fig)
+
+
+def test_a_bound_beside_a_point_figure_of_the_same_year_is_named_not_drawn():
+    ind, actuals, targets, card = _bound_case(point_in_bound_year=True)
+    fig = indicator_chart(ind, "can_tho_merged", actuals, best_available(actuals), targets, card, "en", plans=PLANS)
+    ax = fig.axes[0]
+    assert (2025, 306000) not in _points(ax) and (2025, 316932) in _points(ax)
+    assert t("chart.bounds_left_out", "en", bounds=">\u00a0306,000 (2025)") in [" ".join(x.get_text().split("\n")) for x in fig.findobj(matplotlib.text.Text)]
+    plt.close(fig)
+
+
+def test_the_line_breaks_across_missing_years_and_a_level_axis_starts_at_zero():
+    # Hau Giang's investment: 2019 and 2022, nothing between; a 100-billion difference on about 19,000
+    actuals = pd.DataFrame([_actual(2019, 19300, "preliminary"), _actual(2022, 19400, "preliminary"),
+                            _actual(2023, 19900, "preliminary")])
+    targets = pd.DataFrame([_target("cum", "p_cum", "cumulative", 99000.0, 100000.0, 2021, 2025, 2020)])
+    card = pd.DataFrame({"target_id": ["cum"], "baseline_year": [float("nan")], "baseline_value": [float("nan")]})
+    fig = indicator_chart(_ind(), "hau_giang", actuals, best_available(actuals), targets, card, "en", plans=PLANS)
+    ax = fig.axes[0]
+    (line,) = [ln for ln in ax.get_lines() if ln.get_label() == t("chart.best_gaps", "en")]
+    ys = dict(zip(line.get_xdata(), line.get_ydata()))
+    assert pd.isna(ys[2020]) and pd.isna(ys[2021]) and ys[2022] == 19400 and ys[2023] == 19900
+    assert ax.get_ylim()[0] == 0 and ax.get_ylim()[1] > 19900 * 1.05  # the values look as close as they are
+    plt.close(fig)
+    # two points in years that are not consecutive: no line at all
+    fig = indicator_chart(_ind(), "hau_giang", actuals.iloc[:2], best_available(actuals.iloc[:2]), targets, card, "en",
+                          plans=PLANS)
+    assert not [ln for ln in fig.axes[0].get_lines() if ln.get_label() in (t("chart.best", "en"), t("chart.best_gaps", "en"))]
+    plt.close(fig)
+
+
+def test_value_axis_range():
+    assert value_axis_range(19290.0, 19410.0, "level") == pytest.approx((0.0, 19410.0 * 1.08))
+    lo, hi = value_axis_range(19290.0, 19410.0, "level", 19300.0, 19400.0)
+    assert lo == 0 and hi == pytest.approx(19400 * 1.08)  # room above the largest value
+    assert value_axis_range(-5.0, 10.0, "level", data_min=-3.0) == (-5.0, 10.0)  # a negative amount keeps its axis
+    lo, hi = value_axis_range(8.83, 8.94, "share")  # 8.84 and 8.93: not magnified
+    assert hi - lo == pytest.approx(0.2 * 8.94) and lo < 8.84 and hi > 8.93
+    assert value_axis_range(-3.0, 14.0, "growth_rate") == (-3.0, 14.0)  # wide enough already
+
+
+def test_a_share_axis_does_not_magnify_a_small_difference():
+    actuals = pd.DataFrame([_actual(2023, 8.93, "preliminary"), _actual(2024, 8.84, "preliminary")])
+    targets = pd.DataFrame([_target("v", "p_val", "value_in_year", 8.9, 8.9, 2025, 2025, 2022)])
+    card = pd.DataFrame({"target_id": ["v"], "baseline_year": [float("nan")], "baseline_value": [float("nan")]})
+    fig = indicator_chart(_ind("share", "%", "%"), "hau_giang", actuals, best_available(actuals), targets, card, "en",
+                          plans=PLANS)
+    y0, y1 = fig.axes[0].get_ylim()
+    assert y1 - y0 >= 0.2 * 8.93 - 1e-9
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("bound,strict,low,high,en,vi", [
+    ("at_most", "yes", float("nan"), 0.5, "<\u00a00.5", "<\u00a00,5"), ("at_least", "no", 9.5, float("nan"), "≥\u00a09.5", "≥\u00a09,5"),
+    ("at_least", "yes", 85.0, float("nan"), ">\u00a085", ">\u00a085"), ("range", "no", 7.5, 8.0, "7.5–8", "7,5–8"),
+    ("about", "no", 40.0, 40.0, "≈\u00a040", "≈\u00a040")])
+def test_a_one_sided_target_says_its_side_in_the_legend(bound, strict, low, high, en, vi):
+    tg = _target("v", "p_val", "value_in_year", low, high, 2025, 2025, 2022)
+    tg.update(bound=bound, strict=strict)
+    actuals = pd.DataFrame([_actual(2023, 0.3, "preliminary"), _actual(2024, 0.2, "preliminary")])
+    card = pd.DataFrame({"target_id": ["v"], "baseline_year": [float("nan")], "baseline_value": [float("nan")]})
+    for lang, text in (("en", en), ("vi", vi)):
+        fig = indicator_chart(_ind("share", "%", "%"), "hau_giang", actuals, best_available(actuals), pd.DataFrame([tg]),
+                              card, lang, plans=PLANS)
+        want = t("chart.target", lang, plan="Prog. B" if lang == "en" else "CTr B", end=2025, value=text)
+        raw = [x.get_text().replace("\n", " ") for x in fig.axes[0].get_legend().get_texts()]
+        assert " ".join(want.split()) in _legend(fig) and any(text in x for x in raw)  # sign and number held together
+        plt.close(fig)
+
+
+def test_the_average_legend_shows_the_version_used_and_names_the_other_versions():
+    rows = [_actual(2023, 6.4, "official", locality="can_tho_merged"),
+            _actual(2021, 7.41, "plan_estimate", end=2025, subperiod="average", locality="can_tho_merged",
+                    published="2025-09"),
+            _actual(2021, 6.86, "preliminary", end=2025, subperiod="average", locality="can_tho_merged",
+                    published="2025-12")]
+    actuals = pd.DataFrame(rows)
+    fig = indicator_chart(_ind("growth_rate", "%", "%"), "can_tho_merged", actuals, best_available(actuals),
+                          pd.DataFrame([_target("x", "p_val", "value_in_year", 1.0, 1.0, 2025, 2025, 2020)]).iloc[0:0],
+                          pd.DataFrame({"target_id": [], "baseline_year": [], "baseline_value": []}), "en", plans=PLANS)
+    ax = fig.axes[0]
+    used = [c for c in ax.collections if c.get_label() == t("chart.period_avg", "en")]
+    other = [c for c in ax.collections if c.get_label() == t("chart.period_avg_other", "en")]
+    assert len(used) == 1 and len(other) == 1
+    assert matplotlib.colors.to_hex(used[0].get_color()[0]) == config.FIGURE_COLORS["preliminary"]  # the 6.86 used
+    assert used[0].get_linewidth()[0] > other[0].get_linewidth()[0]
+    plt.close(fig)
+
+
+def test_a_second_version_with_the_same_average_adds_no_invisible_line():
+    rows = [_actual(2023, 6.4, "official"),
+            _actual(2021, 9.24, "plan_estimate", end=2025, subperiod="average", published="2025-09"),
+            _actual(2021, 9.24, "plan_estimate", end=2025, subperiod="average", published="2025-09", source_line=2)]
+    actuals = pd.DataFrame(rows)
+    actuals.loc[2, "actual_id"] = "second"
+    fig = indicator_chart(_ind("growth_rate", "%", "%"), "hau_giang", actuals, best_available(actuals),
+                          pd.DataFrame([_target("x", "p_val", "value_in_year", 1.0, 1.0, 2025, 2025, 2020)]).iloc[0:0],
+                          pd.DataFrame({"target_id": [], "baseline_year": [], "baseline_value": []}), "en", plans=PLANS)
+    assert t("chart.period_avg", "en") in _legend(fig) and t("chart.period_avg_other", "en") not in _legend(fig)
     plt.close(fig)

@@ -25,7 +25,8 @@ from .narrative import _unit, fmt, label, status_label  # noqa: E402
 from .progress import trajectory  # noqa: E402
 from .safetext import mathtext_escape  # noqa: E402
 
-__all__ = ["indicator_chart", "status_heatmap", "STATUS_ORDER", "STATUS_COLORS", "FIGURE_COLORS", "plan_short_names"]
+__all__ = ["indicator_chart", "status_heatmap", "STATUS_ORDER", "STATUS_COLORS", "FIGURE_COLORS", "plan_short_names",
+           "history_start", "value_axis_range", "LOOKBACK_YEARS"]
 
 STATUS_ORDER = list(config.STATUS_ORDER)
 STATUS_COLORS = config.STATUS_COLORS
@@ -35,6 +36,44 @@ MERGER_X = 2025.5  # between 2025 and 2026: the units merged on 1 July 2025
 _OLD_OR_MERGED = ("can_tho_old", "soc_trang", "hau_giang", "can_tho_merged")
 _AVERAGE_MEASURES = ("growth_rate", "share", "ratio")  # a period figure of these is an average, else a total
 _THEMED: list = []
+LOOKBACK_YEARS = 5  # history drawn before the earliest baseline on the chart: one five-year plan term
+LEVEL_MEASURES = ("level", "count")  # amounts: their value axis starts at zero
+MIN_RELATIVE_SPAN = 0.2  # other measures: the value axis spans at least 20 % of the largest value shown
+# a bound is a filled triangle whose base is on the value and whose tip points where the figure lies
+_BOUND_MARKERS = {"lower_bound": [(-1, 0), (1, 0), (0, 1.6), (-1, 0)], "upper_bound": [(-1, 0), (1, 0), (0, -1.6), (-1, 0)]}
+
+
+def history_start(targets: pd.DataFrame, figure_years) -> int | None:
+    """The first year an indicator chart draws: ``LOOKBACK_YEARS`` before the earliest baseline
+    (``base_year``) of the targets on the chart, or, with no target, before the latest figure's
+    year minus ``LOOKBACK_YEARS`` (the last eleven years). Earlier figures are left to the table and
+    the download, so that a series reaching back to 1993 does not squeeze the plan years into a
+    sliver. ``None`` when there is neither a target nor a figure."""
+    bases = pd.to_numeric(targets["base_year"], errors="coerce").dropna() if "base_year" in targets else pd.Series([], dtype=float)
+    if bases.empty and "period_start" in targets:
+        bases = pd.to_numeric(targets["period_start"], errors="coerce").dropna() - 1
+    if not bases.empty:
+        return int(bases.min()) - LOOKBACK_YEARS
+    years = pd.to_numeric(pd.Series(list(figure_years)), errors="coerce").dropna()
+    return int(years.max()) - 2 * LOOKBACK_YEARS if not years.empty else None
+
+
+def value_axis_range(y0: float, y1: float, measure: str, data_min: float | None = None,
+                     data_max: float | None = None) -> tuple[float, float]:
+    """The value axis of an indicator chart from the automatic limits ``y0``–``y1`` (data limits
+    ``data_min``–``data_max``), so that small differences are not magnified: an amount
+    (``LEVEL_MEASURES``) with no negative value starts at zero and leaves 8 % of room above its
+    largest value (19,300 and 19,400 look as close as they are); any other measure spans at least
+    ``MIN_RELATIVE_SPAN`` of the largest absolute value, widened about its middle."""
+    lo = y0 if data_min is None else data_min
+    if str(measure) in LEVEL_MEASURES and lo >= 0:
+        top = y1 if data_max is None else data_max
+        return 0.0, max(y1, top * 1.08, 1e-9)
+    span, need = y1 - y0, MIN_RELATIVE_SPAN * max(abs(y0), abs(y1))
+    if span < need:
+        mid = (y0 + y1) / 2
+        return mid - need / 2, mid + need / 2
+    return y0, y1
 
 
 def plan_short_names(plans: pd.DataFrame | None, lang: str) -> dict:
@@ -66,14 +105,35 @@ def _value_text(lo: float, hi: float, lang: str) -> str:
     return fmt(lo, lang) if lo == hi else f"{fmt(lo, lang)}–{fmt(hi, lang)}"
 
 
+def _target_text(tg: pd.Series, lang: str) -> str:
+    """A target's value as a reader states it: "< 0,5" (dưới), "≥ 9,5" (từ … trở lên), "≈ 40",
+    "7,5–8" or "23.000", so that a one-sided target drawn as a marker is not read as a point."""
+    lo, hi = _bounds(tg)
+    strict = str(tg.get("strict", "no")) == "yes"
+    bound = str(tg.get("bound", "range"))
+    if bound == "at_least":  # a no-break space: the sign is never wrapped away from its number
+        return f"{'>' if strict else '≥'}\u00a0{fmt(lo, lang)}"
+    if bound == "at_most":
+        return f"{'<' if strict else '≤'}\u00a0{fmt(hi, lang)}"
+    if bound == "about":
+        return f"≈\u00a0{fmt(lo, lang)}"
+    return _value_text(lo, hi, lang)
+
+
 def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, best: pd.DataFrame,
                     targets: pd.DataFrame, card: pd.DataFrame, lang: str = "en", fast: bool = False,
                     plans: pd.DataFrame | None = None) -> plt.Figure:
     """Outcomes, targets and target paths of one indicator in one locality.
 
-    Every annual version of a figure is a filled circle in the colour of its status (the
-    best-available series is joined by a grey line); a published average over several years is
-    a labelled horizontal segment. Each target is an open marker in the neutral target colour
+    The chart starts ``LOOKBACK_YEARS`` before the earliest baseline of its targets
+    (``history_start``); earlier figures are named in a note under it (they are in the page's table
+    and download). Every annual version of a figure is a filled circle in the colour of its status;
+    a bound ("trên 306.000") is a triangle on its value pointing where the figure lies, left out
+    (and named in the note) when a point figure of the same year exists; a figure printed as a
+    range is a bar with caps. The best-available series is joined by a grey line only between
+    consecutive years, never across a missing year or through a bound. The value axis of an amount
+    starts at zero, and no axis magnifies a small difference (``value_axis_range``). A published
+    average over several years is a labelled horizontal segment. Each target is an open marker in the neutral target colour
     (one shape per target) with a bar from low to high at its end year, and its path from the
     baseline a thin dashed line; an average-growth or every-year target is a hatched band over
     its years. Totals over several years are listed in a box under the chart. The 1 July 2025
@@ -92,26 +152,45 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     a = actuals[(actuals["indicator_id"] == iid) & (actuals["locality"] == locality)
                 & actuals["subperiod"].fillna("year").isin(("year", "average", "each_year", "total"))
                 & (actuals["reliability"].fillna("normal") != "low")].copy()
+    tg = targets[(targets["indicator_id"] == iid) & (targets["locality"] == locality)]
+    notes: list[str] = []  # what the chart leaves out, written under it
+    w0 = history_start(tg, a["period_end"])
+    if w0 is not None and (a["period_start"] < w0).any():  # one window for every chart (history_start)
+        notes.append(t("chart.earlier", lang, year=w0, first=int(a["period_start"].min()),
+                       n=int((a["period_start"] < w0).sum())))
+        a = a[a["period_start"] >= w0]
     annual = a[a["period_start"] == a["period_end"]]
-    for st in FIG_STATUS_ORDER + sorted(set(annual["status"]) - set(FIG_STATUS_ORDER)):
-        g = annual[annual["status"] == st]
+    kinds = annual["value_kind"].fillna("exact") if "value_kind" in annual else pd.Series("exact", index=annual.index)
+    ranged = (kinds == "range_midpoint") & annual.get("value_low", pd.Series(index=annual.index, dtype=float)).notna() \
+        & annual.get("value_high", pd.Series(index=annual.index, dtype=float)).notna()
+    special = kinds.isin(tuple(_BOUND_MARKERS)) | ranged  # not points: drawn as bounds and ranges
+    dots = annual[~special]
+    covered = kinds.isin(tuple(_BOUND_MARKERS)) & annual["period_start"].isin(set(annual.loc[~special, "period_start"]))
+    if covered.any():  # a bound beside a point figure of the same year says less than the point: named, not drawn
+        sign = {"lower_bound": ">", "upper_bound": "<"}
+        notes.append(t("chart.bounds_left_out", lang, bounds=", ".join(
+            f"{sign[k]}\u00a0{fmt(float(v), lang)} ({int(y)})" for k, v, y in
+            zip(kinds[covered], annual.loc[covered, "value"], annual.loc[covered, "period_start"]))))
+        annual, kinds, special = annual[~covered], kinds[~covered], special[~covered]
+    for st in FIG_STATUS_ORDER + sorted(set(dots["status"]) - set(FIG_STATUS_ORDER)):
+        g = dots[dots["status"] == st]
         if g.empty:
             continue
         ax.scatter(g["period_start"].astype(int), g["value"].astype(float), s=44, zorder=4, clip_on=False,
                    color=FIGURE_COLORS.get(st, "#9ecae1"), edgecolors=config.FIGURE_EDGE, linewidths=0.6,
                    label=mathtext_escape(_figure_word(st, lang)))
+    _draw_bounds_and_ranges(ax, annual[special], kinds[special], lang)
     b = best[(best["indicator_id"] == iid) & (best["locality"] == locality) & (best["period_start"] == best["period_end"])]
+    b = b[b["period_start"] >= w0] if w0 is not None else b
     b = b.sort_values("period_start")
-    if len(b) > 1:
-        ax.plot(b["period_start"].astype(int), b["value"].astype(float), color="#555555", lw=1.2, zorder=3,
-                label=t("chart.best", lang))
+    _draw_best_line(ax, b, lang)
     periods = a[a["period_start"] < a["period_end"]].sort_values(["period_start", "period_end"])
     best_ids = set(best.loc[(best["indicator_id"] == iid) & (best["locality"] == locality), "actual_id"]) \
         if "actual_id" in best else set()
     boxed: list[str] = []
     totals: list[tuple[str, float, float, str | None]] = []  # label, low, high, figure status (None: a target)
-    drawn_avg = False
-    placed: list[tuple[float, float, str]] = []  # period labels: x, value, text (written once the axes are final)
+    drawn_avg = drawn_other = False  # one legend entry for the averages used, one for their other versions
+    placed: list[tuple[float, float, float, str]] = []  # period labels: x from, x to, value, text (once the axes are final)
     for (s0, s1), grp in periods.groupby(["period_start", "period_end"], sort=True):
         s0, s1 = int(s0), int(s1)
         chosen = grp[grp["actual_id"].isin(best_ids)] if "actual_id" in grp else grp.iloc[0:0]
@@ -125,14 +204,16 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             continue
         for _, r in grp.iterrows():  # every version; the one used is thicker and labelled
             main = r["actual_id"] == head["actual_id"] if "actual_id" in r else True
+            if not main and float(r["value"]) == float(head["value"]):
+                continue  # the same value again would be an invisible line with a legend entry
             ax.hlines(float(r["value"]), s0 - 0.4, s1 + 0.4, color=FIGURE_COLORS.get(str(r["status"]), "#9ecae1"),
                       lw=2.6 if main else 1.4, alpha=1 if main else 0.75, zorder=3,
-                      label=None if drawn_avg else t("chart.period_avg", lang))
-            drawn_avg = True
-        placed.append(((s0 + s1) / 2, float(head["value"]),
+                      label=(None if drawn_avg else t("chart.period_avg", lang)) if main
+                      else (None if drawn_other else t("chart.period_avg_other", lang)))
+            drawn_avg, drawn_other = drawn_avg or main, drawn_other or not main
+        placed.append((s0 - 0.4, s1 + 0.4, float(head["value"]),
                        t("chart.period_label", lang, start=s0, end=s1, value=fmt(float(head["value"]), lang))))
     cards = card.set_index("target_id") if "target_id" in card else pd.DataFrame()
-    tg = targets[(targets["indicator_id"] == iid) & (targets["locality"] == locality)]
     tc = config.TARGET_COLOR
     path_drawn = False
     markers = config.TARGET_MARKERS
@@ -159,7 +240,8 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         if kind == "average_growth" or (kind == "annual_value" and start < end):
             x0 = int(tr_["base_year"]) + 0.6 if kind == "average_growth" else start - 0.4
             key = "chart.target_avg" if kind == "average_growth" else "chart.target_annual"
-            lab = t(key, lang, plan=plan, start=int(tr_["base_year"]) + 1 if kind == "average_growth" else start, end=end)
+            lab = t(key, lang, plan=plan, start=int(tr_["base_year"]) + 1 if kind == "average_growth" else start, end=end,
+                    value=_target_text(tr_, lang))
             ax.fill_between([x0, end + 0.4], lo, hi if hi > lo else lo, facecolor="none", edgecolor=tc,
                             hatch="////" if k % 2 == 0 else "\\\\\\\\", lw=0, alpha=0.45, zorder=1)
             ax.hlines([lo, hi] if hi > lo else [lo], x0, end + 0.4, color=tc, lw=1.1,
@@ -175,7 +257,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             ax.vlines(x, lo, hi, color=tc, lw=1.6, zorder=5, clip_on=False)
             ax.hlines([lo, hi], x - 0.1, x + 0.1, color=tc, lw=1.6, zorder=5, clip_on=False)
         ax.scatter([x], [mid], marker=m, s=46, facecolors="white", edgecolors=tc, linewidths=1.4, zorder=6,
-                   clip_on=False, label=mathtext_escape(t("chart.target", lang, plan=plan, end=end)))
+                   clip_on=False, label=mathtext_escape(t("chart.target", lang, plan=plan, end=end, value=_target_text(tr_, lang))))
         c = cards.loc[tr_["target_id"]] if tr_["target_id"] in cards.index else None
         if c is not None and not pd.isna(c["baseline_year"]) and indicator["measure"] != "growth_rate":
             tr = trajectory(tr_, indicator["measure"], int(c["baseline_year"]), float(c["baseline_value"]))
@@ -196,9 +278,13 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         ax.set_xlim(x0, x1)
         if locality in _OLD_OR_MERGED and x0 < MERGER_X < x1:
             ax.axvline(MERGER_X, color="#8c8c8c", lw=0.9, ls="-.", zorder=1)
-            ax.text(MERGER_X, 0.98, " " + t("chart.merger", lang), transform=ax.get_xaxis_transform(), rotation=90,
-                    va="top", ha="right", fontsize=7.5, color="#6e6e6e")
+            # at the foot of the line: the plan years' target markers sit at the top
+            ax.text(MERGER_X, 0.02, t("chart.merger", lang) + " ", transform=ax.get_xaxis_transform(), rotation=90,
+                    va="bottom", ha="right", fontsize=7.5, color="#6e6e6e")
     ax.margins(y=0.12)
+    ax.autoscale_view()
+    y0, y1 = ax.get_ylim()
+    ax.set_ylim(*value_axis_range(y0, y1, str(indicator.get("measure")), float(ax.dataLim.y0), float(ax.dataLim.y1)))
     _label_periods(ax, placed)
     ax.set_xlabel(t("chart.year", lang))
     ax.set_ylabel(mathtext_escape(unit))
@@ -208,16 +294,17 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     if not fast:  # the explorer prints the title above the chart in HTML
         ax.set_title(mathtext_escape(f"{label(indicator, lang)}\n{config.LOCALITY_NAMES[locality][lang]}"), fontsize=11)
     handles, labels = ax.get_legend_handles_labels()
-    fig.chart_notes = boxed  # the totals under the chart, for the explorer's HTML
+    fig.chart_notes = boxed + notes  # the totals and what is left out, under the chart
     if fast:
         # the explorer shows the legend as HTML: drawing it costs as much as the rest of the chart
         fig.legend_entries = [(lab.replace("\\$", "$"), matplotlib.colors.to_hex(_handle_color(h))) for h, lab in zip(handles, labels)]
         wide = max(len(fmt(v, lang)) for v in ax.get_yticks())  # long tick labels (43.000) need a wider margin
         fig.subplots_adjust(left=min(0.2, 0.05 + 0.013 * wide), right=0.97, top=0.96, bottom=0.12)
-        if boxed:  # the fixed layout has no room below: the totals go in the upper left corner, above the data
+        if boxed or notes:  # the fixed layout has no room below: the notes go in the upper left corner, above the data
+            lines = ([t("chart.cumulative_head", lang)] + boxed if boxed else []) + notes
             y0, y1 = ax.get_ylim()
-            ax.set_ylim(y0, y1 + (y1 - y0) * (0.12 + 0.1 * len(boxed)))
-            ax.text(0.01, 0.98, mathtext_escape("\n".join([t("chart.cumulative_head", lang)] + [textwrap.fill(x, 90) for x in boxed])),
+            ax.set_ylim(y0, y1 + (y1 - y0) * (0.12 + 0.1 * len(lines)))
+            ax.text(0.01, 0.98, mathtext_escape("\n".join(textwrap.fill(x, 90) for x in lines)),
                     transform=ax.transAxes, va="top", ha="left", fontsize=7.5, zorder=8,
                     bbox={"boxstyle": "round,pad=0.3", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd", "alpha": 0.9})
         return fig
@@ -228,12 +315,58 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
                         ncol=2 if len(handles) > 2 else 1, fontsize=8, frameon=False, borderaxespad=0)
         fig.canvas.draw()
         below = ax.transAxes.inverted().transform(leg.get_window_extent())[0][1]
+    y = min(-0.16, below - 0.04)
+    if notes:
+        note = ax.text(0, y, mathtext_escape("\n".join(textwrap.fill(x, 115) for x in notes)), transform=ax.transAxes,
+                       va="top", ha="left", fontsize=8, style="italic", color="#444444")
+        fig.canvas.draw()
+        y = ax.transAxes.inverted().transform(note.get_window_extent())[0][1] - 0.04
     if boxed:
-        ax.text(0, min(-0.16, below - 0.04), mathtext_escape("\n".join(
+        ax.text(0, y, mathtext_escape("\n".join(
             [t("chart.cumulative_head", lang)] + [textwrap.fill(x, 110) for x in boxed])),
                 transform=ax.transAxes, va="top", ha="left", fontsize=8.5,
                 bbox={"boxstyle": "round,pad=0.4", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd"})
     return fig
+
+
+def _draw_bounds_and_ranges(ax, rows: pd.DataFrame, kinds: pd.Series, lang: str) -> None:
+    """Annual figures that are not points: a bound ("trên 306.000") as a caret whose base is on the
+    value, pointing where the figure lies, labelled "> 306.000" beside it; a figure printed as a range
+    as a bar from its low to its high end. Both in the colour of their status."""
+    for (kind, st), g in rows.groupby([kinds, rows["status"]], sort=True):
+        color = FIGURE_COLORS.get(st, "#9ecae1")
+        xs, vs = g["period_start"].astype(int), g["value"].astype(float)
+        if kind in _BOUND_MARKERS:
+            ax.scatter(xs, vs, marker=_BOUND_MARKERS[kind], s=90, zorder=4, clip_on=False, color=color,
+                       edgecolors=config.FIGURE_EDGE, linewidths=0.6,
+                       label=mathtext_escape(t(f"chart.{kind}", lang, status=_figure_word(st, lang))))
+            sign = ">" if kind == "lower_bound" else "<"
+            for x, v in zip(xs, vs):
+                ax.annotate(f"{sign}\u00a0{fmt(v, lang)}", (x, v), xytext=(-6, 0), textcoords="offset points",
+                            ha="right", va="center", fontsize=7, color=config.FIGURE_EDGE, zorder=7)
+        else:  # printed as a range (value_low and value_high known)
+            lo, hi = g["value_low"].astype(float), g["value_high"].astype(float)
+            ax.vlines(xs, lo, hi, color=color, lw=4, zorder=4, clip_on=False,
+                      label=mathtext_escape(t("chart.range_figure", lang, status=_figure_word(st, lang))))
+            for ends in (lo, hi):  # caps in the status colour: a narrow range stays visible
+                ax.hlines(ends, xs - 0.14, xs + 0.14, color=color, lw=2.2, zorder=4, clip_on=False)
+
+
+def _draw_best_line(ax, b: pd.DataFrame, lang: str) -> None:
+    """Join the best-available annual figures in consecutive years; never across a year without a
+    figure (the line breaks there) and never through a bound, which is not a value."""
+    if "value_kind" in b:
+        b = b[~b["value_kind"].isin(tuple(_BOUND_MARKERS))]
+    if len(b) < 2:
+        return
+    s = pd.Series(b["value"].astype(float).to_numpy(), index=b["period_start"].astype(int).to_numpy())
+    s = s[~s.index.duplicated(keep="last")]
+    s = s.reindex(range(int(s.index.min()), int(s.index.max()) + 1))  # a missing year is NaN: the line breaks
+    if not (s.notna() & s.shift().notna()).any():
+        return  # no two consecutive years: nothing to join
+    gaps = bool(s.isna().any())
+    ax.plot(s.index, s.to_numpy(), color="#555555", lw=1.2, zorder=3,
+            label=t("chart.best_gaps" if gaps else "chart.best", lang))
 
 
 def _totals_chart(indicator, locality: str, totals: list, boxed: list[str], lang: str, fast: bool) -> plt.Figure:
@@ -272,25 +405,35 @@ def _totals_chart(indicator, locality: str, totals: list, boxed: list[str], lang
     return fig
 
 
-def _label_periods(ax, labels: list[tuple[float, float, str]], fontsize: float = 7.5) -> None:
-    """Write each period average's label above its segment, moved up until it overlaps no other
-    label (text extents estimated from the font size, in display units)."""
+def _label_periods(ax, labels: list[tuple[float, float, float, str]], fontsize: float = 7.5) -> None:
+    """Write each period average's label next to its segment: just above or just below it, in its
+    middle or at one of its ends, the nearest place that overlaps no other label and no plotted
+    marker (text extents estimated from the font size, in display units); a label never floats
+    further than a few lines from its segment."""
     if not labels:
         return
     ax.autoscale_view()
     to_px = ax.transData.transform
     pt = ax.figure.dpi / 72
     boxes: list[tuple[float, float, float, float]] = []
-    for x, v, text in labels:
-        cx, cy = to_px((x, v))
+    r = 5 * pt  # about a marker's half width
+    for coll in ax.collections:  # the figures' and targets' markers are obstacles too
+        if isinstance(coll, matplotlib.collections.PathCollection) and len(coll.get_offsets()):
+            for px, py in to_px(np.asarray(coll.get_offsets(), dtype=float)):
+                boxes.append((px - r, py - r, px + r, py + r))
+    for xa, xb, v, text in labels:
+        (pa, cy), (pb, _) = to_px((xa, v)), to_px((xb, v))
         w, h = len(text) * fontsize * 0.56 * pt, fontsize * 1.35 * pt
-        off = 3 * pt
-        while any(cx - w / 2 < b[2] and b[0] < cx + w / 2 and cy + off < b[3] and b[1] < cy + off + h for b in boxes):
-            off += h
-        boxes.append((cx - w / 2, cy + off, cx + w / 2, cy + off + h))
-        ax.annotate(mathtext_escape(text), (x, v), xytext=(0, off / pt), textcoords="offset points", ha="center",
-                    va="bottom", fontsize=fontsize, color=config.FIGURE_EDGE, zorder=7,
-                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        xs = [(pa + pb) / 2, pa + w / 2, pb - w / 2] if pb - pa > w else [(pa + pb) / 2]
+        spots = [(cx, lo) for k in range(5) for lo in (cy + 3 * pt + k * h, cy - 3 * pt - (k + 1) * h) for cx in xs]
+
+        def free(cx, lo):
+            return not any(cx - w / 2 < b[2] and b[0] < cx + w / 2 and lo < b[3] and b[1] < lo + h for b in boxes)
+        cx, lo = next((c for c in spots if free(*c)), spots[0])
+        boxes.append((cx - w / 2, lo, cx + w / 2, lo + h))
+        x, y = ax.transData.inverted().transform((cx, lo))
+        ax.annotate(mathtext_escape(text), (x, y), ha="center", va="bottom", fontsize=fontsize, color=config.FIGURE_EDGE,
+                    zorder=7, bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
 
 
 def _handle_color(h):
