@@ -23,6 +23,8 @@ INDICATORS = (
     # the sector arithmetic builds these names from its sector list
     "industry_construction_growth", "services_growth", "product_taxes_growth",
     "share_industry_construction", "share_services", "share_product_taxes",
+    # appendix 8's multiples, listed with the audit's inputs on the page
+    "grdp_current_multiple", "grdp_constant_multiple",
 )
 TABLES = ("indicators", "targets", "actuals", "scenarios")
 
