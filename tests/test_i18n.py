@@ -55,3 +55,24 @@ def test_every_subperiod_has_a_name_on_the_pages():
     for sub in config.SUBPERIODS:
         for lang in ("vi", "en"):
             assert has(f"indicator.series.subperiod.{sub}", lang), (sub, lang)
+
+
+def test_plural_words_follow_the_number():
+    from cantho_analysis.i18n import t
+
+    assert t("narrative.summary", "en", name="X", loc="Y", n="1", plans="2", counts="c") == "X (Y): 1 target across 2 plans; c."
+    assert t("narrative.summary", "en", name="X", loc="Y", n="3", plans="1", counts="c") == "X (Y): 3 targets across 1 plan; c."
+    assert not any("(s)" in v for v in i18n.catalogue("en").values())
+
+
+def test_a_bound_reads_as_an_economist_writes_it():
+    """'at least 9.5 %', never 'at at least'; 'từ 9,5 % trở lên', never 'từ 9,5 trở lên %'."""
+    from cantho_analysis import narrative
+
+    ind = {"indicator_id": "g", "name_en": "Real GRDP growth", "name_vi": "Tăng trưởng GRDP", "unit": "%",
+           "unit_en": "%", "unit_vi": "%"}
+    tgt = {"low": 9.5, "high": float("nan"), "bound": "at_least", "period_start": 2025, "period_end": 2025,
+           "target_kind": "annual_value", "base_year": 2024, "locality": "can_tho_old"}
+    en, vi = (narrative.target_text(tgt, ind, "P", lang) for lang in ("en", "vi"))
+    assert "at 9.5 % or more" in en and "at at" not in en
+    assert "từ 9,5 % trở lên" in vi and "trở lên %" not in vi

@@ -85,11 +85,28 @@ def t(key: str, lang: str, /, **values) -> str:
     if not values and "{" not in template:
         return template
     try:
-        return template.format(**values)
+        return _FORMATTER.format(template, **values)
     except KeyError as exc:
         raise MessageError(f"message {key!r} ({lang}) needs a value for {exc.args[0]!r}") from None
     except (IndexError, ValueError) as exc:
         raise MessageError(f"message {key!r} ({lang}) is not a valid template: {exc}") from None
+
+
+class _Plurals(string.Formatter):
+    """``{n:year|years}`` gives the word for ``n`` (singular when n is 1); other specs as usual.
+    English needs it, Vietnamese does not (its templates write ``{n} năm``)."""
+
+    def format_field(self, value, format_spec: str):
+        if "|" in format_spec:
+            one, other = format_spec.split("|", 1)
+            try:
+                return one if float(str(value).replace(",", ".")) == 1 else other
+            except ValueError:
+                return other
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Plurals()
 
 
 def scoped(namespace: str, lang: str):

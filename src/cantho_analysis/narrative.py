@@ -68,7 +68,8 @@ def target_text(target: Mapping, indicator: Mapping, plan_name: str, lang: str) 
     bound = str(target.get("bound") or "range")
     if bound in ("point", "about") and low is not None and not pd.isna(low) and high is not None and not pd.isna(high) and low != high:
         bound = "range" if bound == "point" else "about_range"
-    value = m(f"bound.{bound}", low=fmt(low, lang), high=fmt(high, lang))
+    value = m(f"bound.{bound}", low=fmt(low, lang), high=fmt(high, lang), unit=_unit(indicator, lang))
+    value = " ".join(value.split())  # no double space where a measure has no unit
     start, end = int(target["period_start"]), int(target["period_end"])
     period = str(start) if start == end else f"{start}–{end}"
     kind_key = str(target["target_kind"])
@@ -78,7 +79,7 @@ def target_text(target: Mapping, indicator: Mapping, plan_name: str, lang: str) 
                                                           base=int(target["base_year"]) if not pd.isna(target.get("base_year")) else start - 1)
     loc = config.LOCALITY_NAMES[str(target["locality"])][lang]
     s = m("set", plan=plan_name, name=_lower_first(label(indicator, lang)),
-                        loc=loc, value=value, unit=_unit(indicator, lang), kind=kind)
+                        loc=loc, value=value, kind=kind)
     if str(target.get("aspirational")) == "yes":
         s += m("asp")
     return s
