@@ -57,7 +57,8 @@ def test_headline_gives_likelihood_words_and_the_range_not_a_bare_point(study):
     words_vi = D.likelihood_words(lik["term"], "vi")
     assert words_vi[:1].upper() + words_vi[1:] in vi
     # no false precision: no probability with a decimal in the headline
-    assert not re.search(r"\d[.,]\d+ %", en) and not re.search(r"\d[.,]\d+ %", vi), (en, vi)
+    prob = r"\d[.,]\d+ %(?! a year)(?!/năm)"  # a growth rate may have a decimal, a probability not
+    assert not re.search(prob, en) and not re.search(prob, vi), (en, vi)
     # conditional on national growth, in both languages
     assert "if Vietnam keeps growing as it has" in en and "nếu cả nước tiếp tục tăng trưởng" in vi
 
@@ -351,3 +352,24 @@ def test_the_two_growth_target_biases_are_reconciled_on_both_pages(study, pages)
     s = narrative.realism_sentence(summ, "en", {"mean_error_pp": 1.5, "targets": 3})
     assert "1.50 points above their outturns, not 0.75" in s and "3 distinct" in s
     assert "feasibility" not in narrative.realism_sentence(summ, "en")
+
+
+def test_the_headline_names_the_national_growth_it_assumes_and_the_calibration_miss():
+    """A synthetic result: 'as it has' is given as a number (the national anchor's centre), and a
+    coverage outside 70–90 % adds a line that says the intervals are too narrow (or too wide)."""
+    from cantho_analysis.feasibility.display import headline, headline_caveat
+
+    j = {"ensemble": {"p_ge_low": 0.02, "p_ge_high": 0.01}, "simulated_years": [2026],
+         "likelihood": {"term": "very_unlikely", "range": [0.001, 0.09]},
+         "sensitivity": {"vietnam_x_gap": [{"vietnam_growth": 7.0, "+0": 0.01}]},
+         "models": [{"name": "national_anchor", "info": {"vn_centre": 6.49}}],
+         "ensemble_backtest": [{"weights": "known_at_origin_recalibrated", "group": "all", "coverage80_avg": 0.62,
+                                "coverage80_avg_full": 0.44, "origins": 16}]}
+    assert "about 6.5 % a year" in headline(j, "en") and "khoảng 6,5 %/năm" in headline(j, "vi")
+    cav = headline_caveat(j, "en")
+    assert "too narrow" in cav and "about 62 %" in cav and "70–90 %" in cav and "0–9 %" in cav
+    assert "quá hẹp" in headline_caveat(j, "vi")
+    j["ensemble_backtest"][0]["coverage80_avg"] = 0.95
+    assert "too wide" in headline_caveat(j, "en")
+    j["ensemble_backtest"][0]["coverage80_avg"] = 0.8
+    assert headline_caveat(j, "en") == ""

@@ -539,9 +539,39 @@ def headline(j: dict, lang: str) -> str:
         return page_text("headline_none", lang)
     rng = lik.get("range") or [e["p_ge_low"], e["p_ge_low"]]
     words = likelihood_words(lik.get("term"), lang)
-    cond = page_text("headline_if", lang) if (j.get("sensitivity") or {}).get("vietnam_x_gap") else ""
+    cond = ""
+    if (j.get("sensitivity") or {}).get("vietnam_x_gap"):
+        vn = vietnam_centre(j)
+        cond = (page_text("headline_if_n", lang, vn=num(vn, lang)) if vn is not None
+                else page_text("headline_if", lang))
     return page_text("headline", lang, words=words[:1].upper() + words[1:], cond=cond,
                      p=reader_pct(e["p_ge_low"], lang), range=reader_range(rng[0], rng[1], lang))
+
+
+def vietnam_centre(j: dict) -> float | None:
+    """Where the national-anchor model centres Vietnam's average growth (the centre of its past
+    five-year averages): what "as it has" means in the headline."""
+    m = next((m for m in j.get("models") or [] if m.get("name") == "national_anchor"), None)
+    v = ((m or {}).get("info") or {}).get("vn_centre")
+    return float(v) if v is not None else None
+
+
+def headline_caveat(j: dict, lang: str) -> str:
+    """A third line when the backtest says the intervals are too narrow or too wide: the 80 %
+    intervals of the recalibrated ensemble, known at each origin, against the 70–90 % target."""
+    e = j["ensemble"]
+    if e.get("p_ge_low") is None or not j.get("simulated_years", [1]):
+        return ""
+    row = next((r for r in j.get("ensemble_backtest") or []
+                if r.get("weights") == "known_at_origin_recalibrated" and r.get("group") == "all"), None)
+    if not row or row.get("coverage80_avg") is None or 0.7 <= row["coverage80_avg"] <= 0.9:
+        return ""
+    rng = (j.get("likelihood") or {}).get("range") or [e["p_ge_low"], e["p_ge_low"]]
+    full = row.get("coverage80_avg_full")
+    key = "headline_caveat" if row["coverage80_avg"] < 0.7 else "headline_caveat_wide"
+    return page_text(key, lang, c80=reader_pct(row["coverage80_avg"], lang),
+                     cf=reader_pct(full, lang) if full is not None else "—", p=reader_pct(e["p_ge_low"], lang),
+                     range=reader_range(rng[0], rng[1], lang), n=row.get("origins", 0))
 
 
 def headline_condition(j: dict, lang: str) -> str:
@@ -599,7 +629,7 @@ def feasibility_html(r, lang: str = "en", context=None) -> str:
         "feasibility.html.j2", m=m,
         title=m("title", lo=num(p["target_low"], lang), hi=num(p["target_high"], lang), s=p["start_year"],
                 e=p["end_year"]),
-        headline=headline(j, lang), condition=headline_condition(j, lang),
+        headline=headline(j, lang), condition=headline_condition(j, lang), caveat=headline_caveat(j, lang),
         verdict=verdict_paragraph(j, lang, with_condition=False),
         takes=what_it_takes(r, j, lang), why=why_groups(j, lang, {"plans": [reconcile]}),
         glance=safe(glance_table(r, j, lang)),
