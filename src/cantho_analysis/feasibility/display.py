@@ -519,7 +519,7 @@ def glance_table(r, j: dict, lang: str) -> pd.DataFrame:
                                     b=num(e["pi80"][1], lang))))
     req = j["required_growth"]
     if req.get("low") is not None:
-        rows.append((g("required"), g("value_rate_range", a=num(req["low"], lang, 2), b=num(req["high"], lang, 2))))
+        rows.append((g("required"), g("value_rate_range", a=num(req["low"], lang), b=num(req["high"], lang))))
     rec = recent_average(r.history)
     if rec:
         rows.append((g("achieved", a0=rec[0], a1=rec[1]), g("value_rate", v=num(rec[2], lang, 2))))
