@@ -123,7 +123,7 @@ def test_glance_table_repeats_the_studys_numbers(study):
     g = D.glance_table(study, j, "vi").set_index("Nội dung")["Giá trị"]
     assert g.iloc[0] == reader_pct(j["ensemble"]["p_ge_low"], "vi", cell=True)
     req = j["required_growth"]
-    assert any(v.startswith(f"{D.format_number(req['low'], 'vi', 2)}–") for v in g)
+    assert any(v.startswith(f"{D.format_number(req['low'], 'vi', 1)}–") for v in g)
     assert list(D.glance_table(study, j, "en").columns) == ["What", "Value"]
 
 
