@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,10 @@ def built_reports(tmp_path_factory) -> Path:
     feasibility page is checked from its display function (tests/test_feasibility_page.py), and its
     notebook by nbval: running the study twice more here would cost a third of the suite's time.
     Every test that reads built pages uses this set instead of building its own; under xdist the
-    first worker that needs it builds it and the others wait for it.
+    first worker that needs it builds it and the others wait for it. One batch worker (one warm
+    kernel): each further worker loads the package, the data and the scorecard again (about
+    15 CPU-seconds), and the suite already keeps both cores busy. A pool of two workers is
+    exercised by tests/test_publish.py (a worker killed while the other is working).
     """
     from cantho_analysis.batch import plan_jobs, run_batch
 
@@ -65,7 +69,7 @@ def built_reports(tmp_path_factory) -> Path:
             jobs = [j for j in plan_jobs(["vi", "en"], only=["grdp_growth"], include_feasibility=False,
                                          include_tasks=True)
                     if j.locality in ("", *BUILT_LOCALITIES) and j.plan in ("", "ctr17_2021_2025")]
-            summary, results = run_batch(out, ["vi", "en"], 2, progress=False, jobs=jobs)
+            summary, results = run_batch(out, ["vi", "en"], 1, progress=False, jobs=jobs)
             ok = summary.ok == summary.total == len(jobs)
             (where / ("built.ok" if ok else "built.failed")).write_text(str(summary.failed))
             assert ok, [(r.job.stem, r.error) for r in results if not r.ok]
@@ -119,3 +123,75 @@ def make_notebook(path: Path, *sources: str) -> str:
     nb.cells = [nbf.v4.new_code_cell(s) for s in sources]
     nbf.write(nb, path)
     return str(path)
+
+
+# ------------------------------------------------------------------ batches without kernels
+INPROCESS_ENGINE = "test-inprocess"
+
+
+def _register_inprocess_engine() -> None:
+    """A papermill engine that runs a notebook's code cells in this process (``exec``, stdout
+    captured, the first exception recorded as papermill records a kernel's), for the tests of
+    the batch's bookkeeping: which reports are run, carried, kept stale and published. Everything
+    around the engine is the batch's own code (``batch.execute_job``: output notebook, page,
+    errors). What only a real kernel shows (warm kernels, state between reports, a dying
+    worker, Ctrl-C) is tested with real ones: tests/test_batch.py, test_publish.py, test_signals.py."""
+    import contextlib
+    import io
+    import traceback
+
+    import nbformat
+    from papermill.engines import Engine, papermill_engines
+
+    if INPROCESS_ENGINE in papermill_engines._engines:
+        return
+
+    class InProcessEngine(Engine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            namespace = {"__name__": "__main__"}
+            for index, cell in enumerate(nb_man.nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                if "os.kill" in cell.source:  # it would signal the test process
+                    raise RuntimeError("this notebook needs a real kernel")
+                nb_man.cell_start(cell, index)
+                out = io.StringIO()
+                try:
+                    with contextlib.redirect_stdout(out):
+                        exec(compile(cell.source, f"<cell {index}>", "exec"), namespace)
+                except Exception as e:
+                    cell.outputs = [nbformat.v4.new_output(
+                        "error", ename=type(e).__name__, evalue=str(e),
+                        traceback=[line.rstrip("\n") for line in traceback.format_exception_only(e)])]
+                    nb_man.cell_exception(cell, index, exception=e)
+                    nb_man.cell_complete(cell, index)
+                    return  # papermill stops at the first failing cell
+                if out.getvalue():
+                    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=out.getvalue())]
+                nb_man.cell_complete(cell, index)
+
+    papermill_engines.register(INPROCESS_ENGINE, InProcessEngine)
+
+
+@contextlib.contextmanager
+def batches_in_process():
+    """``batch.run_jobs`` replaced by one that runs each job here with the in-process engine
+    (no worker process, no kernel) while the block runs."""
+    from cantho_analysis import batch
+
+    _register_inprocess_engine()
+
+    def run_jobs(jobs, out_dir, n_workers=2, progress=True, engine=batch.WARM_ENGINE):
+        return [batch.execute_job(j, str(out_dir), INPROCESS_ENGINE) for j in jobs]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(batch, "run_jobs", run_jobs)
+        yield
+
+
+@pytest.fixture
+def in_process_batch():
+    """The test's batches run in this process (``batches_in_process``)."""
+    with batches_in_process():
+        yield
