@@ -22,8 +22,8 @@ def small_run(tmp_path_factory):
                            "assert 'leaked_module' not in globals()\nprint(os.getpid())")
     bad = _nb(d / "bad.ipynb", "raise ValueError('boom')")
     good = _nb(d / "good.ipynb", "x = 1")
-    jobs = [Job("test", a, {}, "a", "en"), Job("test", b, {}, "b", "en"), Job("test", bad, {}, "bad", "en"),
-            Job("test", good, {}, "good", "en")]
+    # published="": the pages' data vintage is given (as run_batch does), so the worker does not load the data
+    jobs = [Job("test", nb, {}, stem, "en", published="") for nb, stem in ((a, "a"), (b, "b"), (bad, "bad"), (good, "good"))]
     return d / "out", run_jobs(jobs, d / "out", n_workers=1, progress=False)
 
 
