@@ -17,7 +17,7 @@ from cantho_analysis.cli import main
 from cantho_analysis.publish import MANIFEST, OutputError, open_output
 
 
-from conftest import make_notebook as _nb  # noqa: E402
+from conftest import batches_in_process, make_notebook as _nb  # noqa: E402
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -104,12 +104,17 @@ def _job(nb: str, stem: str) -> Job:
     return Job("test", nb, {}, stem, "en")
 
 
+# The tests of what is run, carried, kept stale and published run their notebooks in this process
+# (conftest.batches_in_process): the batch's bookkeeping is the same, without a worker and a
+# kernel per run. A killed worker needs real ones (below), as do tests/test_batch.py and
+# tests/test_signals.py.
 @pytest.fixture(scope="module")
 def first_set(tmp_path_factory, notebooks) -> Path:
     """A published set of two reports (built once; each test works on a copy)."""
     where = tmp_path_factory.mktemp("published")
-    summary, _ = run_batch(where / "reports", ["en"], 1, progress=False,
-                           jobs=[_job(notebooks["a1"], "t/a"), _job(notebooks["b"], "t/b")])
+    with batches_in_process():
+        summary, _ = run_batch(where / "reports", ["en"], 1, progress=False,
+                               jobs=[_job(notebooks["a1"], "t/a"), _job(notebooks["b"], "t/b")])
     assert summary.ok == 2 and (where / "reports").is_symlink()
     return where
 
@@ -132,7 +137,7 @@ def test_a_published_set_is_a_link_to_a_build_with_a_manifest(tmp_path, first_se
         assert again.previous == Path(os.path.realpath(out))
 
 
-def test_failed_report_keeps_its_previous_version_marked_stale(tmp_path, notebooks, first_set):
+def test_failed_report_keeps_its_previous_version_marked_stale(tmp_path, notebooks, first_set, in_process_batch):
     out = tmp_path / "reports"
     _first_set(out, first_set)
     old_a = (out / "t" / "a.html").read_text()
@@ -144,7 +149,7 @@ def test_failed_report_keeps_its_previous_version_marked_stale(tmp_path, noteboo
     assert "stale" in index and "bad figure in row 3" in index
 
 
-def test_only_rebuilds_the_chosen_reports_and_keeps_the_rest(tmp_path, notebooks, first_set):
+def test_only_rebuilds_the_chosen_reports_and_keeps_the_rest(tmp_path, notebooks, first_set, in_process_batch):
     out = tmp_path / "reports"
     before = _first_set(out, first_set)
     summary, results = run_batch(out, ["en"], 1, only=["a"], progress=False, jobs=[_job(notebooks["a2"], "t/a")])
@@ -159,10 +164,11 @@ def test_only_rebuilds_the_chosen_reports_and_keeps_the_rest(tmp_path, notebooks
 
 
 def test_a_killed_worker_leaves_the_previous_set_intact(tmp_path, notebooks, first_set):
+    """Two workers (the suite's pool of more than one): one is killed while the other works."""
     out = tmp_path / "reports"
     before = _first_set(out, first_set)
     with pytest.raises(BatchAborted, match="worker process died"):
-        run_batch(out, ["en"], 1, progress=False,
+        run_batch(out, ["en"], 2, progress=False,
                   jobs=[_job(notebooks["a2"], "t/a"), _job(notebooks["kill"], "t/k"), _job(notebooks["b"], "t/b")])
     assert _tree(out) == before
     assert not list((tmp_path / ".reports.builds").glob("partial-*"))
@@ -213,7 +219,7 @@ def test_reports_command_checks_jobs(jobs, tmp_path, capsys):
     assert not (tmp_path / "r").exists()
 
 
-def test_unchanged_reports_are_carried_not_run(tmp_path, notebooks, first_set):
+def test_unchanged_reports_are_carried_not_run(tmp_path, notebooks, first_set, in_process_batch):
     out = tmp_path / "reports"
     before = _first_set(out, first_set)
     summary, results = run_batch(out, ["en"], 1, progress=False,

@@ -164,7 +164,8 @@ def test_unquoted_comma_shifts_fields(write_csv, indicators):
 
 
 def test_a_file_is_validated_once_per_content(tmp_path, monkeypatch):
-    """The memo is keyed by content and options: same bytes → no second validation; new bytes → validated."""
+    """The memo is keyed by content and options: same bytes → no second validation (also under
+    another name); new bytes → validated."""
     from cantho_analysis import validation as V
 
     calls = []
@@ -184,6 +185,12 @@ def test_a_file_is_validated_once_per_content(tmp_path, monkeypatch):
     b.write_text(good.replace("2026,2026,9.1", "2026,2026,abc"), encoding="utf-8")
     _, p3 = read_table(b, "actuals", label="x_actuals.csv")
     assert len(calls) == 2 and any(p.field == "value" for p in p3)
+    # a copy under another name: not validated again, and its problems name the copy
+    _, p4 = read_table(b, "actuals", label="copy/x_actuals.csv")
+    assert len(calls) == 2 and [(p.row, p.field, p.message) for p in p4] == [(p.row, p.field, p.message) for p in p3]
+    assert {p.file for p in p4} == {"copy/x_actuals.csv"} and {p.file for p in p3} == {"x_actuals.csv"}
+    _, p5 = read_table(b, "actuals", label="x_actuals.csv")
+    assert p5 == p3
 
 
 def test_a_multi_year_figure_must_say_total_or_average(write_csv, indicators):

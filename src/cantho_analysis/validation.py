@@ -17,7 +17,7 @@ import os
 import re
 import stat
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -870,23 +870,25 @@ def read_table(path: str | Path, kind: str, indicators: pd.DataFrame | None = No
     data, probs = read_bytes_safely(path, label)
     if data is None:
         return _empty_like(spec), probs
-    key = (hashlib.sha256(data).hexdigest(), kind, label, decimal, path.suffix.lower(), frame_key(indicators),
+    # The label only names the file in the problems, so copies of a file elsewhere share the entry.
+    key = (hashlib.sha256(data).hexdigest(), kind, decimal, path.suffix.lower(), frame_key(indicators),
            frame_key(reference))
     hit = _MEMO.get(key)
     if hit is None:
-        hit = _read_table_bytes(data, path, spec, kind, indicators, label, decimal, reference)
+        hit = (*_read_table_bytes(data, path, spec, kind, indicators, label, decimal, reference), label)
         _MEMO[key] = hit
         while len(_MEMO) > _MEMO_SIZE:
             _MEMO.popitem(last=False)
     else:
         _MEMO.move_to_end(key)
-    return hit[0].copy(), list(hit[1])
+    frame, problems, named = hit
+    return frame.copy(), [replace(p, file=label) if p.file == named != label else p for p in problems]
 
 
 # Validated tables by content: the same bytes, options and reference frames give the same
 # result, so a process validates each file once (the CLI, a batch worker and the test suite
 # read the same bundled files many times, also through copies in other folders).
-_MEMO: "OrderedDict[tuple, tuple[pd.DataFrame, list[Problem]]]" = OrderedDict()
+_MEMO: "OrderedDict[tuple, tuple[pd.DataFrame, list[Problem], str]]" = OrderedDict()  # + the label used
 _MEMO_SIZE = 64
 
 
