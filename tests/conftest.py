@@ -232,11 +232,21 @@ def batches_in_process():
 
     _register_inprocess_engine()
 
-    def run_jobs(jobs, out_dir, n_workers=2, progress=True, engine=batch.WARM_ENGINE):
+    def run_jobs(jobs, out_dir, n_workers=2, progress=True, engine=batch.WARM_ENGINE, workers=None):
         return [batch.execute_job(j, str(out_dir), INPROCESS_ENGINE) for j in jobs]
+
+    class NoWorkers:  # run_batch starts its workers first; here there are none to start
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def data_ready(self):
+            pass
+
+        stop = close = data_ready
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(batch, "run_jobs", run_jobs)
+        mp.setattr(batch, "Workers", NoWorkers)
         yield
 
 
