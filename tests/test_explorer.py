@@ -183,7 +183,7 @@ class TestTasksTab:
         lead = tb.select(plan="ctr17_2021_2025")["lead_agency"].iloc[0]
         assert set(tb.select(agency=lead)["lead_agency"]) == {lead}
         en = TaskBrowser("en", as_of=date(2026, 11, 25)).render(None, None, 2029)
-        assert "task(s) shown" in en and "overdue" in en
+        assert " shown, as of " in en and "overdue" in en
         old = tb.render("ctr17_2021_2025")  # names bodies abolished in 2025: marked and explained once
         assert "Sở Kế hoạch và Đầu tư†" in old and old.count("đã kết thúc hoạt động năm 2025") == 1
         assert "†" not in tb.render("dh_i_2025_2030")
@@ -194,9 +194,9 @@ class TestTasksTab:
         box, tb = explorer.tasks_widget("en")
         plan_w, lead_w = box.children[0].children
         year_w, out = box.children[1], box.children[2]
-        assert plan_w.description == "Plan" and lead_w.description == "Lead agency" and "task(s) shown" in out.value
+        assert plan_w.description == "Plan" and lead_w.description == "Lead agency" and " shown, as of " in out.value
         year_w.value = 2029
-        assert "1 task(s) shown" in out.value
+        assert "1 task shown" in out.value
 
     def test_scenarios_are_never_saved_inside_the_report_set(self):
         from cantho_analysis import config, explorer

@@ -46,7 +46,7 @@ def test_counts_and_explanations():
     r = compare(t, CARD, INDS).set_index("category")
     # the engine holds 5 items (item 5 carries no number); the document counts 6
     assert r.loc["total", "engine_count"] == 5 and r.loc["total", "difference"] == -1
-    assert "item(s) 5 not in the data" in r.loc["total", "explanation"]
+    assert "no. 5: no number is printed, so not in the data" in r.loc["total", "explanation"]
     assert r.loc["total", "engine_targets"] == 6
     # exceeded: engine has item 2 only (item 4 is 'achieved' by the rule), the table has 2 and 4
     assert (r.loc["exceeded", "engine_count"], r.loc["exceeded", "table_count"]) == (1, 2)
