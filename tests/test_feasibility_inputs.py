@@ -28,8 +28,8 @@ def test_study_and_page_same_on_the_cut_catalogue(study_result):
     again = run_study(StudyParams(**{k: v for k, v in study_result.params.items()
                                      if k in StudyParams.__dataclass_fields__ and k != "data_through"}), cut)
     assert again.to_json() == study_result.to_json()
-    for lang in ("vi", "en"):
-        assert feasibility_html(again, lang, cut) == feasibility_html(study_result, lang, full)
+    # one language: the two read the same data through the same code (the texts differ, not the lookups)
+    assert feasibility_html(again, "en", cut) == feasibility_html(study_result, "en", full)
 
 
 def test_feasibility_fingerprint_follows_its_inputs_only():
