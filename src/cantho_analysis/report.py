@@ -392,8 +392,13 @@ def download_frames(rows: pd.DataFrame, card: pd.DataFrame, targets: pd.DataFram
                     col("quote"): str(t_.get("quote") or "")})
     tgt_cols = [col(k) for k in ("plan", "indicator", "locality", "period_start", "period_end", "base_year", "target_kind",
                                  "low", "high", "unit", "progress", "latest_value", "latest_year", "document", "line", "quote")]
-    return {msg("indicator.downloads.sheet.figures", lang): spreadsheet_safe_frame(pd.DataFrame(fig, columns=fig_cols)),
-            msg("indicator.downloads.sheet.targets", lang): spreadsheet_safe_frame(pd.DataFrame(tgt, columns=tgt_cols))}
+    # years and source lines are whole numbers: a nullable integer column, so that an empty cell
+    # (a figure from the web has no line) does not turn the rest into "624.0" in the CSV and the workbook
+    ints = lambda df, keys: df.astype({col(k): "Int64" for k in keys})  # noqa: E731
+    figs = ints(pd.DataFrame(fig, columns=fig_cols), ("period_start", "period_end", "line"))
+    tgts = ints(pd.DataFrame(tgt, columns=tgt_cols), ("period_start", "period_end", "base_year", "latest_year", "line"))
+    return {msg("indicator.downloads.sheet.figures", lang): spreadsheet_safe_frame(figs),
+            msg("indicator.downloads.sheet.targets", lang): spreadsheet_safe_frame(tgts)}
 
 
 def download_files(indicator_id: str, locality: str, lang: str, ctx: Context | None = None) -> dict[str, bytes]:
