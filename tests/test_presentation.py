@@ -209,3 +209,15 @@ def test_index_cells(tmp_path, ctx):
     mx = get(en, "Exports of goods", "1st Party congress")
     assert mx[3] == "5,508 million USD" and mx[4] == "2025 (base year)"
     assert "Mục tiêu (kỳ)" in (tmp_path / "index.vi.html").read_text(encoding="utf-8")
+
+
+def test_observed_rate_of_a_range_outturn_is_the_printed_range(ctx):
+    r = ctx.card[ctx.card["target_id"] == "ctr17_2021_2025.01.product_taxes_growth"].iloc[0]
+    assert N.observed_rate_text(r, "vi") == "1,4–1,65" and N.observed_rate_text(r, "en") == "1.4–1.65"
+    g = ctx.card[ctx.card["target_id"] == "kl42_2023.01.grdp_growth"].iloc[0]
+    assert N.observed_rate_text({**g, "observed_rate": 5.01}, "vi") == "5,01"  # a single number stays a number
+    tt = overview("vi", ctx)["targets_table"]
+    col = t("overview.col.observed_rate", "vi")
+    row = tt[tt[t("overview.col.indicator", "vi")].str.startswith("Tăng trưởng thuế sản phẩm")
+             & tt[t("overview.col.period", "vi")].eq("2021–2025")]
+    assert set(row[col]) == {"1,4–1,65"}

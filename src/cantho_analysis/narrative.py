@@ -20,7 +20,7 @@ from .numbers import format_number
 
 __all__ = ["LANGS", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs",
            "caveats", "indicator_summary", "status_label", "what_it_takes_text", "successor_text", "rate_unit_text", "outturn_text",
-           "target_level", "target_cell_parts", "target_cell", "gap_range", "gap_cells"]
+           "target_level", "target_cell_parts", "target_cell", "gap_range", "gap_cells", "observed_rate_text"]
 
 LANGS = ("vi", "en")
 
@@ -293,6 +293,19 @@ def outturn_text(a: Mapping, lang: str) -> str:
     if printed:
         return printed
     return "" if _na(a.get("latest_value")) else fmt(a["latest_value"], lang)
+
+
+def observed_rate_text(a: Mapping, lang: str) -> str:
+    """A scorecard row's observed rate for a table: the printed range where the rate is the outturn
+    itself (an average growth printed as "1,40–1,65", whose midpoint the engine uses), else the number."""
+    rate = a.get("observed_rate")
+    if _na(rate):
+        return "—"
+    printed = _printed_outturn(a, lang)
+    if printed and a.get("target_kind") == "average_growth" and not _na(a.get("latest_value")) \
+            and abs(float(rate) - float(a["latest_value"])) < 1e-9:
+        return printed
+    return fmt(rate, lang)
 
 
 def gap_range(a: Mapping) -> tuple[float, float] | None:

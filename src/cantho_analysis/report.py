@@ -182,7 +182,9 @@ def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indica
         rows.append({c["plan"]: plan_names.get(r["plan"], r["plan"]), c["period"]: f"{r['period_start']}–{r['period_end']}",
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(r["status"], lang),
-                     c["observed_rate"]: _rate(r["observed_rate"], r.get("rate_unit"), ind, lang),
+                     c["observed_rate"]: (_rate(r["observed_rate"], r.get("rate_unit"), ind, lang)
+                                          if narrative.observed_rate_text(r, lang) == narrative.fmt(r["observed_rate"], lang)
+                                          else f"{narrative.observed_rate_text(r, lang)} {narrative.rate_unit_text(r['rate_unit'], ind, lang)}"),
                      c["required_rate"]: _rate(r["what_it_takes"] if not _na(r.get("what_it_takes")) else r["required_rate"],
                                                req_unit, ind, lang),
                      c["achieved"]: _rate(r.get("achieved_rate_5y"), r.get("what_it_takes_unit") or r.get("rate_unit"), ind, lang),
@@ -619,7 +621,7 @@ def all_targets_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
         latest = "—" if pd.isna(x["latest_value"]) else f"{narrative.outturn_text(x, lang)} ({figure_years(x)})"
         rows.append({**_target_identity(x, c, pn, ind, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(x["status"], lang),
-                     c["observed_rate"]: narrative.fmt(x["observed_rate"], lang),
+                     c["observed_rate"]: narrative.observed_rate_text(x, lang),  # 1,40–1,65 as printed, not 1,52
                      c["required_rate"]: narrative.fmt(x["required_rate"], lang),
                      c["doc_verdict"]: _doc_verdict(x, lang)})
     return pd.DataFrame(rows, columns=list(c.values()))
