@@ -116,7 +116,7 @@ def test_tables_use_the_page_number_format_and_translated_headers(pages):
     past = en["past_table"]
     row = past[(past["Indicator"].str.startswith("Real GRDP growth")) & (past["Period"] == "2023")
                & (past["Plan"].str.startswith("Conclusion 42"))].iloc[0]
-    assert row["Target"] == "9.5–10" and row["Outturn"] == "5.01" and row["Verdict"] == "not achieved"
+    assert row["Target"] == "9.5–10 (2023)" and row["Outturn"] == "5.01" and row["Verdict"] == "not achieved"
     assert row["Gap, % of target"] == "-47.3 %"
 
 

@@ -471,16 +471,43 @@ def _chip(status: str) -> tuple[str, str]:
     return config.STATUS_COLORS.get(status, "#ececec"), "#ffffff" if status in config.STATUS_DARK else "#1d2733"
 
 
+def base_figure(best, indicator_id: str, locality: str, year) -> dict | None:
+    """The best available figure for the single year ``year`` (a target's base year) of one
+    indicator in one locality, as a scorecard-like row for ``narrative.outturn_text``
+    (``latest_value``, ``outturn_low``/``outturn_high`` for a printed bound or range); ``None``
+    when there is none. A target judged on nothing yet still has its starting point shown."""
+    import pandas as pd
+
+    if year is None or pd.isna(year) or best is None or best.empty:
+        return None
+    b = best[(best["indicator_id"] == indicator_id) & (best["locality"] == locality)
+             & (best["period_start"] == int(year)) & (best["period_end"] == int(year))]
+    if "subperiod" in b:
+        b = b[b["subperiod"].fillna("year") == "year"]
+    b = b[b["value"].notna()]
+    if b.empty:
+        return None
+    r = b.iloc[0]
+    kind = str(r.get("value_kind") or "exact")
+    lo = r.get("value_low") if not pd.isna(r.get("value_low")) else None
+    hi = r.get("value_high") if not pd.isna(r.get("value_high")) else None
+    if kind == "lower_bound" and lo is None:
+        lo = r["value"]
+    if kind == "upper_bound" and hi is None:
+        hi = r["value"]
+    return {"latest_value": float(r["value"]), "latest_year": int(year), "outturn_low": lo, "outturn_high": hi}
+
+
 def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
     """``index.<lang>.html`` for each language (and ``index.html``, the first of vi and en built):
     every report, the merged city first, with its headline target, latest figure, status and a
     client-side filter by locality, plan and status, and a search box (inline JS, nothing fetched)."""
-    from .narrative import _unit, fmt, label, outturn_text, status_label
+    from .narrative import _unit, fmt, label, outturn_text, status_label, target_cell, target_cell_parts
     from .pages import _environment, _markup, _version, format_date
     import pandas as pd
 
     from .progress import figure_years
-    from .report import _target_cell, get_context, headline_target
+    from .report import get_context, headline_target
 
     ctx = get_context()
     card, ind = ctx.card, ctx.catalog.indicators.set_index("indicator_id")
@@ -547,6 +574,13 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                 indicator = ind.loc[iid] if iid in ind.index else None
                 unit = f" {_unit(indicator, lang)}" if indicator is not None else ""
                 latest = head if head is not None and not pd.isna(head["latest_year"]) else None
+                # nothing judged yet (the merged city's 2025–2030 targets): the base year's figure, said as such
+                base = (base_figure(ctx.best, iid, loc, head.get("base_year"))
+                        if latest is None and head is not None else None)
+                # an average over the period reads per year like its target ("6,92 %/năm", 2021–2025)
+                latest_unit = (f" {target_cell_parts(head, indicator, lang)[1]}"
+                               if latest is not None and indicator is not None and head["target_kind"] == "average_growth"
+                               and "–" in figure_years(latest) else unit)
                 o = other.get(("indicator", loc, iid))
                 bg, fg = _chip(st)
                 iname = label(indicator, lang) if indicator is not None else iid
@@ -554,9 +588,11 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                 rows.append({
                     "name": iname, "href": href(r), "note": note(r), "status": st, "status_label": status_label(st, lang),
                     "bg": bg, "fg": fg, "plans": " ".join(plan_ids), "plan_names": "; ".join(plan_name(p) for p in plan_ids),
-                    "target": (f"{_target_cell(head, lang)}{unit} ({int(head['period_end'])})" if head is not None else "—"),
-                    "latest": (f"{outturn_text(latest, lang)}{unit}" if latest is not None else "—"),
-                    "year": (figure_years(latest) if latest is not None else "—"),  # 2021–2025 for a period figure
+                    "target": target_cell(head, indicator, lang) if head is not None else "—",
+                    "latest": (f"{outturn_text(latest, lang)}{latest_unit}" if latest is not None else
+                               f"{outturn_text(base, lang)}{unit}" if base is not None else "—"),
+                    "year": (figure_years(latest) if latest is not None else  # 2021–2025 for a period figure
+                             t("base_year", year=base["latest_year"]) if base is not None else "—"),
                     "search": _fold(f"{iname} {iid} {' '.join(plan_name(p) for p in plan_ids)}"),
                     "other_href": href(o) if o is not None else "", "other_lang": o.job.lang if o is not None else "",
                     "other_label": msg(f"page.lang.{o.job.lang}", lang) if o is not None else ""})

@@ -19,7 +19,8 @@ from .i18n import t as t_
 from .numbers import format_number
 
 __all__ = ["LANGS", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs",
-           "caveats", "indicator_summary", "status_label", "what_it_takes_text", "successor_text", "rate_unit_text", "outturn_text"]
+           "caveats", "indicator_summary", "status_label", "what_it_takes_text", "successor_text", "rate_unit_text", "outturn_text",
+           "target_level", "target_cell_parts", "target_cell", "gap_range", "gap_cells", "observed_rate_text"]
 
 LANGS = ("vi", "en")
 
@@ -83,6 +84,61 @@ def target_text(target: Mapping, indicator: Mapping, plan_name: str, lang: str) 
     if str(target.get("aspirational")) == "yes":
         s += m("asp")
     return s
+
+
+def target_level(low, high, lang: str) -> str:
+    """A target's level as printed, without its unit: ``9,5–10``, ``≥ 9,5``, ``< 3``, ``43.000``."""
+    if _na(low) and _na(high):
+        return "—"
+    if _na(low):
+        return t_("indicator.target.at_most", lang, high=fmt(high, lang))
+    if _na(high):
+        return t_("indicator.target.at_least", lang, low=fmt(low, lang))
+    return fmt(low, lang) if float(low) == float(high) else \
+        t_("indicator.target.range", lang, low=fmt(low, lang), high=fmt(high, lang))
+
+
+def _per_year(indicator: Mapping) -> bool:
+    """Whether the indicator's yearly target is a rate or a change each year (growth in %, a
+    reduction in percentage points), so that its unit reads "/năm" ("%/year" units already do)."""
+    unit = str(indicator.get("unit") or "")
+    if "/year" in unit or "/yr" in unit:
+        return False
+    return str(indicator.get("measure")) == "growth_rate" or unit == "percentage points"
+
+
+def target_cell_parts(target: Mapping, indicator: Mapping | None, lang: str) -> tuple[str, str, str]:
+    """A target as a table cell, in three parts: its level (``8``), its unit (``%/năm``) and what
+    its period means (``bình quân 2021–2025``; ``tổng 2021–2025`` for a five-year total; the
+    deadline ``2030`` for a level to reach), from ``target_kind``, the period and the base year.
+
+    An average-growth target and a yearly rate over several years read per year; the period of
+    an average-growth target starts the year after its base year."""
+    ind = indicator if indicator is not None else {"unit": "", "unit_vi": ""}
+    unit = _unit(ind, lang) if indicator is not None else ""
+    kind = str(target.get("target_kind") or "value_in_year")
+    start, end = int(target["period_start"]), int(target["period_end"])
+    if kind == "average_growth":
+        if not _na(target.get("base_year")):
+            start = int(target["base_year"]) + 1
+        unit = rate_unit_text("%/yr", ind, lang) if unit in ("%", "") else t_("indicator.target.per_year", lang, unit=unit)
+    elif kind == "annual_value" and start != end:
+        if indicator is not None and _per_year(ind):
+            unit = t_("indicator.target.per_year", lang, unit=unit)
+            kind = "annual_rate"
+        else:
+            kind = "annual_value_multi"
+    period = str(start) if start == end else f"{start}–{end}"
+    key = f"indicator.target.period.{kind}"
+    when = t_(key, lang, start=start, end=end, period=period) if has(key, lang) else str(end)
+    return target_level(target.get("low"), target.get("high"), lang), unit, when
+
+
+def target_cell(target: Mapping, indicator: Mapping | None, lang: str) -> str:
+    """The whole cell: ``8 %/năm (bình quân 2021–2025)``, ``4.330 triệu USD (tổng 2021–2025)``,
+    ``≥ 9,5 % (2025)`` (:func:`target_cell_parts` joined); the index and the overview's tables use it."""
+    level, unit, when = target_cell_parts(target, indicator, lang)
+    return f"{' '.join(f'{level} {unit}'.split())} ({when})"
 
 
 def _lower_first(name: str) -> str:
@@ -237,6 +293,54 @@ def outturn_text(a: Mapping, lang: str) -> str:
     if printed:
         return printed
     return "" if _na(a.get("latest_value")) else fmt(a["latest_value"], lang)
+
+
+def observed_rate_text(a: Mapping, lang: str) -> str:
+    """A scorecard row's observed rate for a table: the printed range where the rate is the outturn
+    itself (an average growth printed as "1,40–1,65", whose midpoint the engine uses), else the number."""
+    rate = a.get("observed_rate")
+    if _na(rate):
+        return "—"
+    printed = _printed_outturn(a, lang)
+    if printed and a.get("target_kind") == "average_growth" and not _na(a.get("latest_value")) \
+            and abs(float(rate) - float(a["latest_value"])) < 1e-9:
+        return printed
+    return fmt(rate, lang)
+
+
+def gap_range(a: Mapping) -> tuple[float, float] | None:
+    """The gap (outturn − target) over an outturn printed as a range ("1,40–1,65"): the engine
+    measures ``gap`` from the range's midpoint, the reader is given both ends; ``None`` when the
+    outturn is a single number (or there is no gap)."""
+    lo, hi, mid, gap = a.get("outturn_low"), a.get("outturn_high"), a.get("latest_value"), a.get("gap")
+    if _na(lo) or _na(hi) or _na(mid) or _na(gap) or float(lo) == float(hi) or abs(float(gap)) < 1e-9:
+        return None  # (a gap of 0 is a range within the target's: no gap at either end)
+    g1, g2 = float(gap) + float(lo) - float(mid), float(gap) + float(hi) - float(mid)
+    return round(min(g1, g2), 10), round(max(g1, g2), 10)
+
+
+def gap_cells(a: Mapping, lang: str) -> dict[str, str]:
+    """The gap of a closed target as text, over the printed range where there is one: ``gap`` and
+    ``gap_abs`` (in the indicator's unit, signed and unsigned), ``gap_pct`` (signed, % of the target,
+    without the % sign) and ``ratio`` (the outturn as % of the target); ``—`` where unknown."""
+    gap, pct = a.get("gap"), a.get("gap_pct")
+    rng = gap_range(a)
+    if rng is None:
+        return {"gap": fmt(gap, lang), "gap_abs": "—" if _na(gap) else fmt(abs(float(gap)), lang),
+                "gap_pct": "—" if _na(pct) else fmt(pct, lang, 1),
+                "ratio": "—" if _na(pct) else fmt(100 + float(pct), lang, 1)}
+    g1, g2 = rng
+    both = lambda x, y, d=None: t_("status.outturn.range", lang, low=fmt(x, lang, d), high=fmt(y, lang, d))  # noqa: E731
+    signed = lambda x, y, d=None: t_("overview.signed_range", lang, low=fmt(x, lang, d), high=fmt(y, lang, d))  # noqa: E731
+    out = {"gap": signed(g1, g2), "gap_abs": both(*sorted((abs(g1), abs(g2))))}
+    if _na(pct) or float(gap) == 0:
+        out.update(gap_pct="—", ratio="—")
+        return out
+    target = float(gap) * 100 / float(pct)  # gap_pct = gap / target × 100
+    p1, p2 = g1 * 100 / target, g2 * 100 / target
+    p1, p2 = min(p1, p2), max(p1, p2)
+    out.update(gap_pct=signed(p1, p2, 1), ratio=both(100 + p1, 100 + p2, 1))
+    return out
 
 
 def _printed_outturn(a: Mapping, lang: str) -> str:
@@ -397,14 +501,16 @@ def miss_sentences(misses: pd.DataFrame, indicators: pd.DataFrame, plan_names: M
         i = ind.loc[a["indicator_id"]]
         i = {**i.to_dict(), "indicator_id": a["indicator_id"]}
         gap = float(a["gap"])
+        cells = gap_cells(a, lang)  # over the printed range (1,40–1,65), not its midpoint
         kw = dict(name=label(i, lang), loc=_short_locality(a["locality"], lang),
                   period=period_text(a["period_start"], a["period_end"]),
                   plans=", ".join(plan_names.get(p, p) for p in a["plans"]),
-                  target=target_range(a["low"], a["high"], lang), unit=_unit(i, lang),
-                  outturn=fmt(a["latest_value"], lang), gap=fmt(abs(gap), lang),
+                  outturn=outturn_text(a, lang), gap=cells["gap_abs"],
                   gunit=t("overview.pp", lang) if str(i["unit"]).startswith("%") else _unit(i, lang))
+        level, unit, when = target_cell_parts(a, i, lang)
+        kw.update(target=level, tunit=unit, unit=unit if a.get("target_kind") == "average_growth" else _unit(i, lang))  # the target per year where it is one ("9 %/năm"); the period is in {period}
         if gap < 0:
-            out.append(t("overview.miss_below", lang, ratio=fmt(100 + float(a["gap_pct"]), lang, 1), **kw))
+            out.append(t("overview.miss_below", lang, ratio=cells["ratio"], **kw))
         else:
             out.append(t("overview.miss_above", lang, **kw))
     return out or [t("overview.no_misses", lang)]

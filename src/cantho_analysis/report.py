@@ -154,13 +154,7 @@ def _na(x) -> bool:
 
 def _target_cell(row, lang: str) -> str:
     """A target's value as printed: ``9,5–10``, ``≥ 9,5``, ``< 3`` (the unit is added by the caller)."""
-    lo, hi = row["low"], row["high"]
-    f = lambda x: narrative.fmt(x, lang)  # noqa: E731
-    if _na(lo):
-        return msg("indicator.target.at_most", lang, high=f(hi))
-    if _na(hi):
-        return msg("indicator.target.at_least", lang, low=f(lo))
-    return f(lo) if lo == hi else msg("indicator.target.range", lang, low=f(lo), high=f(hi))
+    return narrative.target_level(row["low"], row["high"], lang)
 
 
 def _rate(value, rate_unit, indicator, lang: str, decimals: int | None = None) -> str:
@@ -188,7 +182,9 @@ def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indica
         rows.append({c["plan"]: plan_names.get(r["plan"], r["plan"]), c["period"]: f"{r['period_start']}–{r['period_end']}",
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(r["status"], lang),
-                     c["observed_rate"]: _rate(r["observed_rate"], r.get("rate_unit"), ind, lang),
+                     c["observed_rate"]: (_rate(r["observed_rate"], r.get("rate_unit"), ind, lang)
+                                          if narrative.observed_rate_text(r, lang) == narrative.fmt(r["observed_rate"], lang)
+                                          else f"{narrative.observed_rate_text(r, lang)} {narrative.rate_unit_text(r['rate_unit'], ind, lang)}"),
                      c["required_rate"]: _rate(r["what_it_takes"] if not _na(r.get("what_it_takes")) else r["required_rate"],
                                                req_unit, ind, lang),
                      c["achieved"]: _rate(r.get("achieved_rate_5y"), r.get("what_it_takes_unit") or r.get("rate_unit"), ind, lang),
@@ -398,8 +394,13 @@ def download_frames(rows: pd.DataFrame, card: pd.DataFrame, targets: pd.DataFram
                     col("quote"): str(t_.get("quote") or "")})
     tgt_cols = [col(k) for k in ("plan", "indicator", "locality", "period_start", "period_end", "base_year", "target_kind",
                                  "low", "high", "unit", "progress", "latest_value", "latest_year", "document", "line", "quote")]
-    return {msg("indicator.downloads.sheet.figures", lang): spreadsheet_safe_frame(pd.DataFrame(fig, columns=fig_cols)),
-            msg("indicator.downloads.sheet.targets", lang): spreadsheet_safe_frame(pd.DataFrame(tgt, columns=tgt_cols))}
+    # years and source lines are whole numbers: a nullable integer column, so that an empty cell
+    # (a figure from the web has no line) does not turn the rest into "624.0" in the CSV and the workbook
+    ints = lambda df, keys: df.astype({col(k): "Int64" for k in keys})  # noqa: E731
+    figs = ints(pd.DataFrame(fig, columns=fig_cols), ("period_start", "period_end", "line"))
+    tgts = ints(pd.DataFrame(tgt, columns=tgt_cols), ("period_start", "period_end", "base_year", "latest_year", "line"))
+    return {msg("indicator.downloads.sheet.figures", lang): spreadsheet_safe_frame(figs),
+            msg("indicator.downloads.sheet.targets", lang): spreadsheet_safe_frame(tgts)}
 
 
 def download_files(indicator_id: str, locality: str, lang: str, ctx: Context | None = None) -> dict[str, bytes]:
@@ -491,9 +492,10 @@ def stretch_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFr
             base = "—"
         years = "—" if pd.isna(x["achieved_from"]) else (
             str(x["achieved_to"]) if x["achieved_from"] == x["achieved_to"] else f"{x['achieved_from']}–{x['achieved_to']}")
+        level, unit, when = narrative.target_cell_parts(x, i, lang)
         rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["rank"]: int(x["rank"]),
-                     c["indicator"]: narrative.label(i, lang), c["target"]: narrative.target_range(x["low"], x["high"], lang),
-                     c["unit"]: narrative._unit(i, lang), c["baseline"]: base,
+                     c["indicator"]: narrative.label(i, lang), c["target"]: f"{level} ({when})",
+                     c["unit"]: unit, c["baseline"]: base,
                      c["required"]: narrative.fmt(x["what_it_takes"], lang),
                      c["achieved"]: narrative.fmt(x["achieved_rate_5y"], lang), c["years"]: years,
                      c["rate_unit"]: narrative.rate_unit_text(x["what_it_takes_unit"], i, lang),
@@ -575,33 +577,36 @@ def _doc_verdict(x: dict, lang: str) -> str:
     return narrative.status_label(v, lang) if isinstance(v, str) and v else "—"
 
 
-def _indicator_cells(x: dict, ind: pd.DataFrame, lang: str) -> tuple[str, str]:
-    i = ind.loc[x["indicator_id"]]
-    return narrative.label(i, lang), narrative._unit(i, lang)
-
-
 def _target_identity(x: dict, c: dict, plan_names: dict, ind: pd.DataFrame, lang: str) -> dict:
     """The cells that name a target in the overview's tables: plan, locality, indicator, period, target, unit."""
-    name, unit = _indicator_cells(x, ind, lang)
+    name = narrative.label(ind.loc[x["indicator_id"]], lang)
+    # the target with what its period means ("8 (bình quân 2021–2025)", "4.330 (tổng 2021–2025)") and
+    # its unit per year where it is one ("%/năm"): the same cell as the index's (narrative.target_cell_parts)
+    level, unit, when = narrative.target_cell_parts(x, ind.loc[x["indicator_id"]], lang)
     return {c["plan"]: plan_names.get(x["plan"], x["plan"]), c["locality"]: narrative._short_locality(x["locality"], lang),
             c["indicator"]: name, c["period"]: narrative.period_text(x["period_start"], x["period_end"]),
-            c["target"]: narrative.target_range(x["low"], x["high"], lang), c["unit"]: unit}
+            c["target"]: f"{level} ({when})", c["unit"]: unit}
 
 
 def past_targets_table(realism: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFrame,
-                       lang: str = "en") -> pd.DataFrame:
+                       lang: str = "en", card: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every past target with an outturn (``progress.planning_realism``) by name: plan, locality,
     indicator, period, target, outturn, the engine's verdict, the gap in the unit and in % of the target."""
     c = _cols(_PAST_KEYS, lang)
     pn = _plan_names(plans, lang)
     ind = indicators.set_index("indicator_id")
     rows = []
+    if card is not None:  # the printed outturn range and the target's kind, from the scorecard
+        extra = [k for k in ("outturn_low", "outturn_high", "target_kind", "base_year") if k not in realism and k in card]
+        realism = realism.merge(card[["target_id", *extra]].drop_duplicates("target_id"), on="target_id", how="left")
     for x in realism.to_dict("records"):
+        a = {**x, "latest_value": x["outturn"]}
+        gaps = narrative.gap_cells(a, lang)  # over the printed range (1,40–1,65), not its midpoint
         rows.append({**_target_identity(x, c, pn, ind, lang),
-                     c["outturn"]: narrative.fmt(x["outturn"], lang),
+                     c["outturn"]: narrative.outturn_text(a, lang) or "—",
                      c["verdict"]: narrative.status_label(x["verdict"], lang) if isinstance(x["verdict"], str) else "—",
-                     c["gap"]: narrative.fmt(x["gap"], lang),
-                     c["gap_pct"]: "—" if pd.isna(x["gap_pct"]) else f"{narrative.fmt(x['gap_pct'], lang, 1)} %",
+                     c["gap"]: gaps["gap"],
+                     c["gap_pct"]: "—" if gaps["gap_pct"] == "—" else f"{gaps['gap_pct']} %",
                      c["doc_verdict"]: _doc_verdict(x, lang)})
     return pd.DataFrame(rows, columns=list(c.values()))
 
@@ -616,7 +621,7 @@ def all_targets_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
         latest = "—" if pd.isna(x["latest_value"]) else f"{narrative.outturn_text(x, lang)} ({figure_years(x)})"
         rows.append({**_target_identity(x, c, pn, ind, lang), c["latest"]: latest,
                      c["status"]: narrative.status_label(x["status"], lang),
-                     c["observed_rate"]: narrative.fmt(x["observed_rate"], lang),
+                     c["observed_rate"]: narrative.observed_rate_text(x, lang),  # 1,40–1,65 as printed, not 1,52
                      c["required_rate"]: narrative.fmt(x["required_rate"], lang),
                      c["doc_verdict"]: _doc_verdict(x, lang)})
     return pd.DataFrame(rows, columns=list(c.values()))
@@ -649,7 +654,7 @@ def overview(lang: str = "en", ctx: Context | None = None) -> dict:
             "verdict_table": verdict_table(ctx.card, lang),
             "stretch": stretch_table(ctx.card, cat.indicators, cat.plans, lang),
             "tally_table": tally_table(cmp, cat.plans, lang),
-            "past_table": past_targets_table(realism, cat.indicators, cat.plans, lang),
+            "past_table": past_targets_table(realism, cat.indicators, cat.plans, lang, ctx.card),
             "targets_table": all_targets_table(ctx.card, cat.indicators, cat.plans, lang)}
 
 
