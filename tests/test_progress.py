@@ -358,7 +358,8 @@ def test_bundled_statuses_after_issue_10(catalog, bundled_card):
     assert pd.isna(card.loc["nq13_2030.3.grdp_growth", "required_remaining"])
     # every 2023 and 2024 target is either judged or has passed its deadline without an outturn
     past = card[card["period_end"] <= 2025]
-    assert set(past["status"]) <= {"exceeded", "achieved", "not_achieved", "undetermined", "closed_no_outturn"}
+    assert set(past["status"]) <= {"exceeded", "achieved", "not_achieved", "undetermined", "closed_no_outturn",
+                                    "copied_text"}
     ex = card.loc["dh_i_2025_2030.01.exports_fx"]
     assert ex["required_rate"] == pytest.approx(((8200 / 5508) ** 0.2 - 1) * 100, abs=1e-3)
     # the open-period progress ratio is unchanged by the calendar: the superseded row keeps it
@@ -559,3 +560,80 @@ def test_planning_realism_leaves_out_outturns_without_a_verdict(catalog, bundled
     assert realism["verdict"].notna().all()
     closed = bundled_card[bundled_card["plan"].isin(realism["plan"].unique()) & (bundled_card["period_state"] == "closed")]
     assert len(realism) == closed["verdict"].notna().sum() < len(closed)
+
+
+class TestCopiedText:
+    """A target printed with another unit's words (``copy_of`` in targets.csv) is copied text:
+    status ``copied_text``, no verdict or gap, left out of planning realism (review of issues 9/10)."""
+
+    def test_copy_gets_no_verdict_but_keeps_its_would_be_verdict(self):
+        t = target(9.5, None, kind="annual_value", start=2025, end=2025, base=2024, bound="at_least",
+                   copy_of="orig")
+        a = assess_target(t, GROWTH, best({2024: 7.0, 2025: 7.5}), as_of=2026)
+        assert a.status == "copied_text" and a.period_state == "copied_text" and a.copy_of == "orig"
+        assert a.verdict is None and a.gap is None and a.gap_pct is None and a.doc_agrees is None
+        assert a.last_open_status == "not_achieved" and a.latest_value == 7.5
+        assert "copied text" in " ".join(a.notes)
+
+    def test_without_copy_of_the_same_target_is_judged(self):
+        for copy_of in (None, "", float("nan")):
+            t = target(9.5, None, kind="annual_value", start=2025, end=2025, base=2024, bound="at_least",
+                       copy_of=copy_of)
+            a = assess_target(t, GROWTH, best({2024: 7.0, 2025: 7.5}), as_of=2026)
+            assert a.status == "not_achieved" and a.verdict == "not_achieved"
+
+    def test_open_copy_is_copied_too(self):
+        t = target(60, None, copy_of="orig")
+        a = assess_target(t, HIGHER, best({2020: 50, 2023: 56}))
+        assert a.status == "copied_text" and a.last_open_status == "on_track" and a.what_it_takes is None
+
+
+def test_bundled_copied_text_soc_trang_2025(catalog, bundled_card):
+    """Sóc Trăng's 2025 '≥ 9,5' (004:793) repeats old Cần Thơ's 004:709 word for word: the data say
+    so (copy_of), the scorecard does not judge it and planning realism leaves it out; nothing else
+    is copied text and old Cần Thơ's original is still judged."""
+    tg = catalog.targets.set_index("target_id")
+    copies = tg[tg["copy_of"].fillna("").astype(str) != ""]
+    assert list(copies.index) == ["st_2025_update.-.grdp_growth"]
+    for tid, r in copies.iterrows():
+        orig = tg.loc[r["copy_of"]]
+        assert orig["quote"].strip() == r["quote"].strip() and orig["locality"] != r["locality"]
+        assert int(orig["source_line"]) < int(r["source_line"])
+    card = bundled_card.set_index("target_id")
+    st = card.loc["st_2025_update.-.grdp_growth"]
+    assert st["status"] == "copied_text" and pd.isna(st["verdict"]) and st["last_open_status"] == "not_achieved"
+    assert st["copy_of"] == "ct_2025_update.-.grdp_growth" and st["copy_of_locality"] == "can_tho_old"
+    assert card.loc["ct_2025_update.-.grdp_growth", "status"] == "closed_no_outturn"  # the original: no 2025 figure
+    assert set(card.index[card["status"] == "copied_text"]) == set(copies.index)
+    realism = planning_realism(bundled_card, catalog.indicators)
+    assert "st_2025_update.-.grdp_growth" not in set(realism["target_id"])
+    assert len(realism) == len(planning_realism(bundled_card[bundled_card["status"] != "copied_text"],
+                                                catalog.indicators))
+    summ = realism_summary(realism).set_index("plan")
+    assert "st_2025_update" not in summ.index
+
+
+def test_document_verdicts_without_outturn_are_kept(bundled_card):
+    """Review 9/10, item 2: the document's verdicts of targets the engine cannot judge are in the
+    scorecard (old Cần Thơ's labour productivity 'Không đạt', 004:655; Hậu Giang's PAR rank 'Vượt',
+    004:814, and defence education 'Đạt', 004:848). The PAR rank gets no engine verdict because the
+    target covers 2025 too and the 2025 rank is not published; its last open status (2024) is achieved."""
+    card = bundled_card.set_index("target_id")
+    for tid, doc in (("dh_xiv_ct_2020_2025.6.labour_productivity", "Không đạt"),
+                     ("dh_xiv_hg_2020_2025.3.par_index_rank", "Vượt"),
+                     ("dh_xiv_hg_2020_2025.18.defence_education_coverage", "Đạt")):
+        assert card.loc[tid, "doc_verdict"] == doc and card.loc[tid, "status"] == "closed_no_outturn"
+    par = card.loc["dh_xiv_hg_2020_2025.3.par_index_rank"]
+    assert par["latest_year"] == 2024 and par["latest_value"] == 18 and par["last_open_status"] == "achieved"
+
+
+def test_hau_giang_rural_clean_water_pairing(catalog):
+    """Review 9/10, item 1: the 85 -> 93 of 004:846 is rural clean water (the figure sets of items
+    16-18 follow their labels one line lower); the quote holds the figures, not the defence label."""
+    tg = catalog.targets.set_index("target_id")
+    r = tg.loc["dh_xiv_hg_2020_2025.17.clean_water_rural"]
+    assert r["quote"] == "% 85 93 Vượt 109,41%" and "QPAN" not in r["quote"]
+    assert "109.41" in r["note"] and "one line lower" in r["note"]
+    assert r["doc_ratio_pct"] == pytest.approx(93 / 85 * 100, abs=0.01)
+    a = catalog.actuals.set_index("actual_id").loc["clean_water_rural.hau_giang.2025.d004_l846"]
+    assert a["value"] == 93 and "QPAN" not in a["quote"]

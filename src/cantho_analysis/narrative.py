@@ -179,6 +179,14 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
         s += successor or m("no_successor")
     elif st == "closed_no_outturn":
         s = m("closed_no_outturn", end=a["period_end"]) + _last_figure(a, unit, lang)
+    elif st == "copied_text":
+        orig = a.get("copy_of_locality")
+        s = m("copied_text", orig=config.LOCALITY_NAMES[orig][lang] if isinstance(orig, str) and orig in config.LOCALITY_NAMES
+              else str(a.get("copy_of") or ""), loc=config.LOCALITY_NAMES[str(a["locality"])][lang])
+        would = a.get("last_open_status")
+        if not _na(a.get("latest_value")) and isinstance(would, str) and would:
+            s += m("copied_would_be", value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
+                   status=status_label(would, lang))
     elif st == "no_baseline":
         base = a["base_year"] if not _na(a.get("base_year")) else int(a["period_start"]) - 1
         latest = ("" if _na(a.get("latest_value")) else
@@ -354,10 +362,13 @@ def overview_intro(card: pd.DataFrame, lang: str) -> str:
     st = card["status"].value_counts()
     n = lambda s: int(st.get(s, 0))  # noqa: E731
     closed = sum(n(s) for s in _CLOSED_VERDICTS)
-    return t("overview.intro", lang, n=len(card), plans=card["plan"].nunique(), closed=closed,
-             exceeded=n("exceeded"), achieved=n("achieved"), not_achieved=n("not_achieved"),
-             no_outturn=n("closed_no_outturn"), superseded=n("superseded"),
-             open=int((card["period_state"] == "open").sum()))
+    s = t("overview.intro", lang, n=len(card), plans=card["plan"].nunique(), closed=closed,
+          exceeded=n("exceeded"), achieved=n("achieved"), not_achieved=n("not_achieved"),
+          no_outturn=n("closed_no_outturn"), superseded=n("superseded"),
+          open=int((card["period_state"] == "open").sum()))
+    if n("copied_text"):
+        s += " " + t("overview.intro_copied", lang, n=n("copied_text"))
+    return s
 
 
 def overview_plan_lines(card: pd.DataFrame, plan_order: list[str], plan_names: Mapping, lang: str) -> list[str]:
