@@ -637,3 +637,36 @@ def test_hau_giang_rural_clean_water_pairing(catalog):
     assert r["doc_ratio_pct"] == pytest.approx(93 / 85 * 100, abs=0.01)
     a = catalog.actuals.set_index("actual_id").loc["clean_water_rural.hau_giang.2025.d004_l846"]
     assert a["value"] == 93 and "QPAN" not in a["quote"]
+
+
+def test_published_average_with_a_missing_year_says_what_it_assumes():
+    """A published average closes an average-growth period when a year is missing; the scorecard
+    says what the known years average and what the average implies for the missing year."""
+    t = target(7.5, 8, kind="average_growth", start=2021, end=2025, base=2020)
+    a = assess_target(t, GROWTH, best({2021: 0.11, 2022: 13.32, 2023: 5.01, 2024: 7.12, (2021, 2025): 6.92}))
+    assert a.outturn_source == "period_average" and a.latest_value == 6.92 and a.status == "not_achieved"
+    prod = 1.0011 * 1.1332 * 1.0501 * 1.0712
+    assert a.known_years == 4 and a.known_years_average == pytest.approx((prod ** 0.25 - 1) * 100, abs=1e-3)
+    assert a.implied_missing_growth == pytest.approx((1.0692 ** 5 / prod - 1) * 100, abs=1e-3)  # 9.50
+    full = assess_target(t, GROWTH, best({2021: 1, 2022: 2, 2023: 3, 2024: 4, 2025: 5, (2021, 2025): 6.92}))
+    assert full.implied_missing_growth is None and full.known_years is None
+
+
+def test_old_can_tho_term_growth_shows_both_versions(catalog, bundled_card):
+    """Review 9/10, item 4: the term target (7,5-8 %/yr) is judged on 6,92 (004:624), which with the
+    yearly figures of 2021-2024 assumes about 9,5 % in 2025; the term table's own 5,80-5,87 'Không
+    đạt' (004:639) is in the target's quote and kept as another version. Both give 'not achieved'."""
+    from cantho_analysis import narrative
+
+    r = bundled_card.set_index("target_id").loc["dh_xiv_ct_2020_2025.1.grdp_growth"]
+    assert r["latest_value"] == 6.92 and r["status"] == "not_achieved" and r["doc_verdict"] == "Không đạt"
+    assert r["implied_missing_growth"] == pytest.approx(9.5, abs=0.01) and r["known_years"] == 4  # the 2025 floor
+    tg = catalog.targets.set_index("target_id").loc["dh_xiv_ct_2020_2025.1.grdp_growth"]
+    assert "5,80-5,87 Không đạt" in tg["quote"]
+    v = catalog.actuals.set_index("actual_id").loc["grdp_growth.can_tho_old.2021-2025.d004_l639"]
+    assert (v["value_low"], v["value_high"]) == (5.8, 5.87)
+    ind = catalog.indicators.set_index("indicator_id").loc["grdp_growth"].to_dict()
+    en = narrative.status_paragraph(r.to_dict(), ind, "en")
+    assert "2021–2024" in en and "9.5 %/yr in 2025" in en and "6.28" in en
+    vi = narrative.status_paragraph(r.to_dict(), ind, "vi")
+    assert "9,5 %/năm trong năm 2025" in vi and "6,28" in vi

@@ -216,6 +216,13 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
                              x0=fmt(a["baseline_value"], lang), y0=a["baseline_year"],
                              obs=f"{fmt(a['observed_rate'], lang)} {rate_unit}", req=f"{fmt(a['required_rate'], lang)} {rate_unit}",
                              end=a["period_end"], status=status_label(st, lang), r=fmt(a["progress_ratio"], lang))
+    if a.get("period_state") == "closed" and not _na(a.get("implied_missing_growth")) and not _na(a.get("known_years")):
+        # a published average closed the period with some annual figures missing: what it assumes
+        k, y0 = int(a["known_years"]), int(a["baseline_year"]) + 1
+        last_known = y0 + k - 1
+        s += t_("status.outturn.implied_missing", lang, known=period_text(y0, last_known),
+                avg=fmt(a["known_years_average"], lang), implied=fmt(a["implied_missing_growth"], lang),
+                missing=period_text(last_known + 1, a["period_end"]))
     if a.get("period_state") == "closed" and not _na(a.get("published_average")):
         s += t_("status.outturn.published_average", lang, value=fmt(a["published_average"], lang), unit=unit)
     if a.get("period_state") == "open":

@@ -378,6 +378,11 @@ class Assessment:
     last_open_status: str | None = None
     copy_of: str | None = None  # the target whose printed words this one repeats (status copied_text)
     copy_of_locality: str | None = None  # its locality (filled by ``scorecard``)
+    # an average-growth period closed on a published average while some annual figures are missing:
+    # the average of the known years and the yearly growth the published average implies for the others
+    known_years_average: float | None = None
+    known_years: int | None = None
+    implied_missing_growth: float | None = None
     outturn_from: int | None = None  # first year the judged figure covers (= latest_year for one year)
     outturn_low: float | None = None  # printed ends of an outturn given as a range or a bound
     published_average: float | None = None  # a published average the annual figures were preferred to
@@ -820,8 +825,14 @@ def _assess_growth(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, b
     if _close_on_period(a, periods, (a.base_year + 1,), better, "period_average"):
         a.observed_rate = a.outturn
         if gp["years_observed"]:
-            a.notes.append(f"{gp['years_observed']} of {a.period_end - a.base_year} annual growth figures are known; "
-                           f"their average is {gp['avg_so_far']:.2f}%/yr.")
+            n, k = a.period_end - a.base_year, gp["years_observed"]
+            a.known_years, a.known_years_average = k, round(gp["avg_so_far"], 4)
+            # the yearly growth the other n - k years need for the published average (what it assumes)
+            a.implied_missing_growth = round(((1 + a.outturn / 100) ** n / (1 + gp["avg_so_far"] / 100) ** k)
+                                             ** (1 / (n - k)) * 100 - 100, 4) if n > k else None
+            a.notes.append(f"{k} of {n} annual growth figures are known; their average is {gp['avg_so_far']:.2f}%/yr"
+                           + (f"; the published average implies {a.implied_missing_growth:.2f}%/yr in the other "
+                              f"{n - k} year(s)." if a.implied_missing_growth is not None else "."))
         return
     if gp["years_observed"] == 0:
         a.status = "no_data"
@@ -884,7 +895,8 @@ SCORECARD_COLUMNS = ["target_id", "indicator_id", "locality", "plan", "period_st
                      "outturn_from", "outturn_low", "outturn_high", "doc_verdict_scope", "item_doc_verdict",
                      "published_average",
                      # added by the data review of issues 9/10 (targets printed with another unit's words)
-                     "copy_of", "copy_of_locality"]
+                     "copy_of", "copy_of_locality",
+                     "known_years", "known_years_average", "implied_missing_growth"]
 
 
 def successors(targets: pd.DataFrame) -> dict[str, str]:
@@ -964,7 +976,7 @@ def _scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFra
                                   successor=succ.get(str(t["target_id"]))).record())
     df = pd.DataFrame(recs, columns=list(Assessment.__dataclass_fields__))
     for c in ("latest_year", "baseline_year", "period_start", "period_end", "achieved_from", "achieved_to", "base_year",
-              "outturn_from"):
+              "outturn_from", "known_years"):
         df[c] = df[c].astype("Int64")
     for c in ("low", "high", "latest_value", "observed_rate", "required_rate", "gap", "gap_pct",
               "progress_ratio", "required_remaining", "baseline_value", "what_it_takes", "achieved_rate_5y", "stretch",
