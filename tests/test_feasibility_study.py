@@ -370,3 +370,14 @@ def test_bias_correction_and_the_fair_comparator_in_the_backtest(study, sj):
         assert x["best_single_known_at_origin_crps_avg"] >= x["best_single_crps_avg"] - 1e-12
         assert 0 <= x["best_single_known_at_origin_coverage80_avg"] <= 1
     assert sj["ensemble"]["weights_method"] == P.load()["ensemble"]["method"]
+
+
+def test_copied_text_is_the_same_in_the_audit_and_the_data(ctx, catalog):
+    """The audit's copied-text exclusions (found by quote) are exactly the growth targets the data
+    mark as copied text (targets.csv copy_of, status copied_text on the scorecard)."""
+    n = audit(ctx)["plan_targets_as_forecasts"].numbers
+    audit_copies = {x["target_id"] for x in n["excluded"] if x["reason"] == "copied_text"}
+    tg = catalog.targets
+    data_copies = set(tg.loc[(tg["copy_of"].fillna("").astype(str) != "") & (tg["indicator_id"] == "grdp_growth"),
+                             "target_id"])
+    assert audit_copies == data_copies == {"st_2025_update.-.grdp_growth"}

@@ -358,7 +358,8 @@ def test_bundled_statuses_after_issue_10(catalog, bundled_card):
     assert pd.isna(card.loc["nq13_2030.3.grdp_growth", "required_remaining"])
     # every 2023 and 2024 target is either judged or has passed its deadline without an outturn
     past = card[card["period_end"] <= 2025]
-    assert set(past["status"]) <= {"exceeded", "achieved", "not_achieved", "undetermined", "closed_no_outturn"}
+    assert set(past["status"]) <= {"exceeded", "achieved", "not_achieved", "undetermined", "closed_no_outturn",
+                                    "copied_text"}
     ex = card.loc["dh_i_2025_2030.01.exports_fx"]
     assert ex["required_rate"] == pytest.approx(((8200 / 5508) ** 0.2 - 1) * 100, abs=1e-3)
     # the open-period progress ratio is unchanged by the calendar: the superseded row keeps it
@@ -559,3 +560,113 @@ def test_planning_realism_leaves_out_outturns_without_a_verdict(catalog, bundled
     assert realism["verdict"].notna().all()
     closed = bundled_card[bundled_card["plan"].isin(realism["plan"].unique()) & (bundled_card["period_state"] == "closed")]
     assert len(realism) == closed["verdict"].notna().sum() < len(closed)
+
+
+class TestCopiedText:
+    """A target printed with another unit's words (``copy_of`` in targets.csv) is copied text:
+    status ``copied_text``, no verdict or gap, left out of planning realism (review of issues 9/10)."""
+
+    def test_copy_gets_no_verdict_but_keeps_its_would_be_verdict(self):
+        t = target(9.5, None, kind="annual_value", start=2025, end=2025, base=2024, bound="at_least",
+                   copy_of="orig")
+        a = assess_target(t, GROWTH, best({2024: 7.0, 2025: 7.5}), as_of=2026)
+        assert a.status == "copied_text" and a.period_state == "copied_text" and a.copy_of == "orig"
+        assert a.verdict is None and a.gap is None and a.gap_pct is None and a.doc_agrees is None
+        assert a.last_open_status == "not_achieved" and a.latest_value == 7.5
+        assert "copied text" in " ".join(a.notes)
+
+    def test_without_copy_of_the_same_target_is_judged(self):
+        for copy_of in (None, "", float("nan")):
+            t = target(9.5, None, kind="annual_value", start=2025, end=2025, base=2024, bound="at_least",
+                       copy_of=copy_of)
+            a = assess_target(t, GROWTH, best({2024: 7.0, 2025: 7.5}), as_of=2026)
+            assert a.status == "not_achieved" and a.verdict == "not_achieved"
+
+    def test_open_copy_is_copied_too(self):
+        t = target(60, None, copy_of="orig")
+        a = assess_target(t, HIGHER, best({2020: 50, 2023: 56}))
+        assert a.status == "copied_text" and a.last_open_status == "on_track" and a.what_it_takes is None
+
+
+def test_bundled_copied_text_soc_trang_2025(catalog, bundled_card):
+    """Sóc Trăng's 2025 '≥ 9,5' (004:793) repeats old Cần Thơ's 004:709 word for word: the data say
+    so (copy_of), the scorecard does not judge it and planning realism leaves it out; nothing else
+    is copied text and old Cần Thơ's original is still judged."""
+    tg = catalog.targets.set_index("target_id")
+    copies = tg[tg["copy_of"].fillna("").astype(str) != ""]
+    assert list(copies.index) == ["st_2025_update.-.grdp_growth"]
+    for tid, r in copies.iterrows():
+        orig = tg.loc[r["copy_of"]]
+        assert orig["quote"].strip() == r["quote"].strip() and orig["locality"] != r["locality"]
+        assert int(orig["source_line"]) < int(r["source_line"])
+    card = bundled_card.set_index("target_id")
+    st = card.loc["st_2025_update.-.grdp_growth"]
+    assert st["status"] == "copied_text" and pd.isna(st["verdict"]) and st["last_open_status"] == "not_achieved"
+    assert st["copy_of"] == "ct_2025_update.-.grdp_growth" and st["copy_of_locality"] == "can_tho_old"
+    assert card.loc["ct_2025_update.-.grdp_growth", "status"] == "closed_no_outturn"  # the original: no 2025 figure
+    assert set(card.index[card["status"] == "copied_text"]) == set(copies.index)
+    realism = planning_realism(bundled_card, catalog.indicators)
+    assert "st_2025_update.-.grdp_growth" not in set(realism["target_id"])
+    assert len(realism) == len(planning_realism(bundled_card[bundled_card["status"] != "copied_text"],
+                                                catalog.indicators))
+    summ = realism_summary(realism).set_index("plan")
+    assert "st_2025_update" not in summ.index
+
+
+def test_document_verdicts_without_outturn_are_kept(bundled_card):
+    """Review 9/10, item 2: the document's verdicts of targets the engine cannot judge are in the
+    scorecard (old Cần Thơ's labour productivity 'Không đạt', 004:655; Hậu Giang's PAR rank 'Vượt',
+    004:814, and defence education 'Đạt', 004:848). The PAR rank gets no engine verdict because the
+    target covers 2025 too and the 2025 rank is not published; its last open status (2024) is achieved."""
+    card = bundled_card.set_index("target_id")
+    for tid, doc in (("dh_xiv_ct_2020_2025.6.labour_productivity", "Không đạt"),
+                     ("dh_xiv_hg_2020_2025.3.par_index_rank", "Vượt"),
+                     ("dh_xiv_hg_2020_2025.18.defence_education_coverage", "Đạt")):
+        assert card.loc[tid, "doc_verdict"] == doc and card.loc[tid, "status"] == "closed_no_outturn"
+    par = card.loc["dh_xiv_hg_2020_2025.3.par_index_rank"]
+    assert par["latest_year"] == 2024 and par["latest_value"] == 18 and par["last_open_status"] == "achieved"
+
+
+def test_hau_giang_rural_clean_water_pairing(catalog):
+    """Review 9/10, item 1: the 85 -> 93 of 004:846 is rural clean water (the figure sets of items
+    16-18 follow their labels one line lower); the quote holds the figures, not the defence label."""
+    tg = catalog.targets.set_index("target_id")
+    r = tg.loc["dh_xiv_hg_2020_2025.17.clean_water_rural"]
+    assert r["quote"] == "% 85 93 Vượt 109,41%" and "QPAN" not in r["quote"]
+    assert "109.41" in r["note"] and "one line lower" in r["note"]
+    assert r["doc_ratio_pct"] == pytest.approx(93 / 85 * 100, abs=0.01)
+    a = catalog.actuals.set_index("actual_id").loc["clean_water_rural.hau_giang.2025.d004_l846"]
+    assert a["value"] == 93 and "QPAN" not in a["quote"]
+
+
+def test_published_average_with_a_missing_year_says_what_it_assumes():
+    """A published average closes an average-growth period when a year is missing; the scorecard
+    says what the known years average and what the average implies for the missing year."""
+    t = target(7.5, 8, kind="average_growth", start=2021, end=2025, base=2020)
+    a = assess_target(t, GROWTH, best({2021: 0.11, 2022: 13.32, 2023: 5.01, 2024: 7.12, (2021, 2025): 6.92}))
+    assert a.outturn_source == "period_average" and a.latest_value == 6.92 and a.status == "not_achieved"
+    prod = 1.0011 * 1.1332 * 1.0501 * 1.0712
+    assert a.known_years == 4 and a.known_years_average == pytest.approx((prod ** 0.25 - 1) * 100, abs=1e-3)
+    assert a.implied_missing_growth == pytest.approx((1.0692 ** 5 / prod - 1) * 100, abs=1e-3)  # 9.50
+    full = assess_target(t, GROWTH, best({2021: 1, 2022: 2, 2023: 3, 2024: 4, 2025: 5, (2021, 2025): 6.92}))
+    assert full.implied_missing_growth is None and full.known_years is None
+
+
+def test_old_can_tho_term_growth_shows_both_versions(catalog, bundled_card):
+    """Review 9/10, item 4: the term target (7,5-8 %/yr) is judged on 6,92 (004:624), which with the
+    yearly figures of 2021-2024 assumes about 9,5 % in 2025; the term table's own 5,80-5,87 'Không
+    đạt' (004:639) is in the target's quote and kept as another version. Both give 'not achieved'."""
+    from cantho_analysis import narrative
+
+    r = bundled_card.set_index("target_id").loc["dh_xiv_ct_2020_2025.1.grdp_growth"]
+    assert r["latest_value"] == 6.92 and r["status"] == "not_achieved" and r["doc_verdict"] == "Không đạt"
+    assert r["implied_missing_growth"] == pytest.approx(9.5, abs=0.01) and r["known_years"] == 4  # the 2025 floor
+    tg = catalog.targets.set_index("target_id").loc["dh_xiv_ct_2020_2025.1.grdp_growth"]
+    assert "5,80-5,87 Không đạt" in tg["quote"]
+    v = catalog.actuals.set_index("actual_id").loc["grdp_growth.can_tho_old.2021-2025.d004_l639"]
+    assert (v["value_low"], v["value_high"]) == (5.8, 5.87)
+    ind = catalog.indicators.set_index("indicator_id").loc["grdp_growth"].to_dict()
+    en = narrative.status_paragraph(r.to_dict(), ind, "en")
+    assert "2021–2024" in en and "9.5 %/yr in 2025" in en and "6.28" in en
+    vi = narrative.status_paragraph(r.to_dict(), ind, "vi")
+    assert "9,5 %/năm trong năm 2025" in vi and "6,28" in vi

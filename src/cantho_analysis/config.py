@@ -69,10 +69,10 @@ YEAR_MIN, YEAR_MAX = 1990, 2060
 # One status palette for every chart, chip and table (diverging: met in green, missed in red,
 # unknown in greys). STATUS_ORDER runs from the best outcome to the worst, then the unknowns.
 STATUS_ORDER = ("exceeded", "achieved", "on_track", "needs_acceleration", "limited_progress", "regressing",
-                "not_achieved", "undetermined", "closed_no_outturn", "superseded", "no_baseline", "no_data")
+                "not_achieved", "undetermined", "closed_no_outturn", "superseded", "copied_text", "no_baseline", "no_data")
 STATUS_COLORS = {"exceeded": "#1a9850", "achieved": "#91cf60", "on_track": "#d9ef8b", "needs_acceleration": "#fee08b",
                  "limited_progress": "#fc8d59", "regressing": "#d73027", "not_achieved": "#a50026",
-                 "undetermined": "#b8a9c9", "closed_no_outturn": "#969696", "superseded": "#c6d2e0", "no_baseline": "#d9d9d9", "no_data": "#ececec"}
+                 "undetermined": "#b8a9c9", "closed_no_outturn": "#969696", "superseded": "#c6d2e0", "copied_text": "#e6e0d4", "no_baseline": "#d9d9d9", "no_data": "#ececec"}
 STATUS_DARK = ("exceeded", "regressing", "not_achieved", "closed_no_outturn")  # white text on these chips
 
 # How final a figure is (official > preliminary > estimate > plan estimate): one hue, darker is more

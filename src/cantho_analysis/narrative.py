@@ -235,6 +235,14 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
         s += successor or m("no_successor")
     elif st == "closed_no_outturn":
         s = m("closed_no_outturn", end=a["period_end"]) + _last_figure(a, unit, lang)
+    elif st == "copied_text":
+        orig = a.get("copy_of_locality")
+        s = m("copied_text", orig=config.LOCALITY_NAMES[orig][lang] if isinstance(orig, str) and orig in config.LOCALITY_NAMES
+              else str(a.get("copy_of") or ""), loc=config.LOCALITY_NAMES[str(a["locality"])][lang])
+        would = a.get("last_open_status")
+        if not _na(a.get("latest_value")) and isinstance(would, str) and would:
+            s += m("copied_would_be", value=fmt(a["latest_value"], lang), unit=unit, year=a["latest_year"],
+                   status=status_label(would, lang))
     elif st == "no_baseline":
         base = a["base_year"] if not _na(a.get("base_year")) else int(a["period_start"]) - 1
         latest = ("" if _na(a.get("latest_value")) else
@@ -264,6 +272,13 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
                              x0=fmt(a["baseline_value"], lang), y0=a["baseline_year"],
                              obs=f"{fmt(a['observed_rate'], lang)} {rate_unit}", req=f"{fmt(a['required_rate'], lang)} {rate_unit}",
                              end=a["period_end"], status=status_label(st, lang), r=fmt(a["progress_ratio"], lang))
+    if a.get("period_state") == "closed" and not _na(a.get("implied_missing_growth")) and not _na(a.get("known_years")):
+        # a published average closed the period with some annual figures missing: what it assumes
+        k, y0 = int(a["known_years"]), int(a["baseline_year"]) + 1
+        last_known = y0 + k - 1
+        s += t_("status.outturn.implied_missing", lang, known=period_text(y0, last_known),
+                avg=fmt(a["known_years_average"], lang), implied=fmt(a["implied_missing_growth"], lang),
+                missing=period_text(last_known + 1, a["period_end"]))
     if a.get("period_state") == "closed" and not _na(a.get("published_average")):
         s += t_("status.outturn.published_average", lang, value=fmt(a["published_average"], lang), unit=unit)
     if a.get("period_state") == "open":
@@ -458,10 +473,13 @@ def overview_intro(card: pd.DataFrame, lang: str) -> str:
     st = card["status"].value_counts()
     n = lambda s: int(st.get(s, 0))  # noqa: E731
     closed = sum(n(s) for s in _CLOSED_VERDICTS)
-    return t("overview.intro", lang, n=len(card), plans=card["plan"].nunique(), closed=closed,
-             exceeded=n("exceeded"), achieved=n("achieved"), not_achieved=n("not_achieved"),
-             no_outturn=n("closed_no_outturn"), superseded=n("superseded"),
-             open=int((card["period_state"] == "open").sum()))
+    s = t("overview.intro", lang, n=len(card), plans=card["plan"].nunique(), closed=closed,
+          exceeded=n("exceeded"), achieved=n("achieved"), not_achieved=n("not_achieved"),
+          no_outturn=n("closed_no_outturn"), superseded=n("superseded"),
+          open=int((card["period_state"] == "open").sum()))
+    if n("copied_text"):
+        s += " " + t("overview.intro_copied", lang, n=n("copied_text"))
+    return s
 
 
 def overview_plan_lines(card: pd.DataFrame, plan_order: list[str], plan_names: Mapping, lang: str) -> list[str]:

@@ -33,6 +33,16 @@ it from the data by default: the latest year with any outturn + 1, see ``default
   observed rate and progress ratio to its last figure stay) and names the merged city's
   corresponding target as ``successor`` where one exists.
 
+And one that depends on the data alone:
+
+* ``copied_text``: a target whose printed words repeat, word for word, another unit's target
+  (``copy_of`` in ``targets.csv`` names it: Sóc Trăng's 2025 "≥ 9,5 %" of ``004``:793 is old
+  Cần Thơ's ``004``:709, "của thành phố" included). It is not a target the unit set itself, so
+  it gets no verdict and no gap and is left out of the planning-realism figures, as the
+  feasibility audit leaves it out of the plan-target errors; the figure it would have been
+  judged on stays (``latest_value``) and the verdict it would have had is kept in
+  ``last_open_status``.
+
 Levels and counts at zero or below (a zero target, a negative baseline) have no compound
 rate; they fall back to linear rates in the indicator's unit per year (``rate_unit`` =
 ``units/yr``), as the target path already does.
@@ -67,7 +77,7 @@ __all__ = [
 
 ON_TRACK, ACCELERATE = 0.95, 0.6
 OPEN_STATUSES = ("achieved", "on_track", "needs_acceleration", "limited_progress", "regressing", "no_data")
-NEW_STATUSES = ("no_baseline", "closed_no_outturn", "superseded")
+NEW_STATUSES = ("no_baseline", "closed_no_outturn", "superseded", "copied_text")
 OLD_UNITS = ("can_tho_old", "soc_trang", "hau_giang")  # merged into the new Cần Thơ on 1 July 2025
 UNIT_LAST_YEAR = 2025
 SUCCESSOR_LOCALITY = "can_tho_merged"
@@ -366,6 +376,13 @@ class Assessment:
     stretch: float | None = None
     successor: str | None = None
     last_open_status: str | None = None
+    copy_of: str | None = None  # the target whose printed words this one repeats (status copied_text)
+    copy_of_locality: str | None = None  # its locality (filled by ``scorecard``)
+    # an average-growth period closed on a published average while some annual figures are missing:
+    # the average of the known years and the yearly growth the published average implies for the others
+    known_years_average: float | None = None
+    known_years: int | None = None
+    implied_missing_growth: float | None = None
     outturn_from: int | None = None  # first year the judged figure covers (= latest_year for one year)
     outturn_low: float | None = None  # printed ends of an outturn given as a range or a bound
     published_average: float | None = None  # a published average the annual figures were preferred to
@@ -486,6 +503,9 @@ def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame,
     if a.outturn_from is None and a.period_state == "closed":
         a.outturn_from = a.latest_year
     _finalise(a, as_of, successor)
+    copy_of = target.get("copy_of")
+    if isinstance(copy_of, str) and copy_of.strip():
+        _mark_copied(a, copy_of.strip())
     if a.status == "no_baseline":
         note = target.get("note")
         if isinstance(note, str) and note.strip():
@@ -501,6 +521,17 @@ def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame,
         else:
             what_it_takes(a, series, periods, measure, better)
     return a
+
+
+def _mark_copied(a: Assessment, copy_of: str) -> None:
+    """A target printed with another unit's words (``copy_of``): status ``copied_text``, no verdict."""
+    a.last_open_status = a.verdict or a.status
+    a.status, a.period_state, a.copy_of = "copied_text", "copied_text", copy_of
+    a.verdict = a.gap = a.gap_pct = a.doc_agrees = None
+    a.progress_ratio = a.required_remaining = None
+    a.what_it_takes = a.achieved_rate_5y = a.stretch = None
+    a.notes.append(f"The target's words repeat {copy_of} word for word (copied text): not judged"
+                   + (f"; against the outturn it would be {a.last_open_status}." if a.last_open_status else "."))
 
 
 def _finalise(a: Assessment, as_of: int | None, successor: str | None) -> None:
@@ -794,8 +825,14 @@ def _assess_growth(a: Assessment, series: pd.DataFrame, periods: pd.DataFrame, b
     if _close_on_period(a, periods, (a.base_year + 1,), better, "period_average"):
         a.observed_rate = a.outturn
         if gp["years_observed"]:
-            a.notes.append(f"{gp['years_observed']} of {a.period_end - a.base_year} annual growth figures are known; "
-                           f"their average is {gp['avg_so_far']:.2f}%/yr.")
+            n, k = a.period_end - a.base_year, gp["years_observed"]
+            a.known_years, a.known_years_average = k, round(gp["avg_so_far"], 4)
+            # the yearly growth the other n - k years need for the published average (what it assumes)
+            a.implied_missing_growth = round(((1 + a.outturn / 100) ** n / (1 + gp["avg_so_far"] / 100) ** k)
+                                             ** (1 / (n - k)) * 100 - 100, 4) if n > k else None
+            a.notes.append(f"{k} of {n} annual growth figures are known; their average is {gp['avg_so_far']:.2f}%/yr"
+                           + (f"; the published average implies {a.implied_missing_growth:.2f}%/yr in the other "
+                              f"{n - k} year(s)." if a.implied_missing_growth is not None else "."))
         return
     if gp["years_observed"] == 0:
         a.status = "no_data"
@@ -856,7 +893,10 @@ SCORECARD_COLUMNS = ["target_id", "indicator_id", "locality", "plan", "period_st
                      "stretch", "successor", "last_open_status", "base_year",
                      # added by the review of issue 10 (honest statuses and figures)
                      "outturn_from", "outturn_low", "outturn_high", "doc_verdict_scope", "item_doc_verdict",
-                     "published_average"]
+                     "published_average",
+                     # added by the data review of issues 9/10 (targets printed with another unit's words)
+                     "copy_of", "copy_of_locality",
+                     "known_years", "known_years_average", "implied_missing_growth"]
 
 
 def successors(targets: pd.DataFrame) -> dict[str, str]:
@@ -936,13 +976,14 @@ def _scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFra
                                   successor=succ.get(str(t["target_id"]))).record())
     df = pd.DataFrame(recs, columns=list(Assessment.__dataclass_fields__))
     for c in ("latest_year", "baseline_year", "period_start", "period_end", "achieved_from", "achieved_to", "base_year",
-              "outturn_from"):
+              "outturn_from", "known_years"):
         df[c] = df[c].astype("Int64")
     for c in ("low", "high", "latest_value", "observed_rate", "required_rate", "gap", "gap_pct",
               "progress_ratio", "required_remaining", "baseline_value", "what_it_takes", "achieved_rate_5y", "stretch",
               "outturn_low", "outturn_high", "published_average"):
         df[c] = pd.to_numeric(df[c], errors="coerce").round(4)
     df["doc_verdict"] = df["doc_verdict"].fillna("")
+    df["copy_of_locality"] = df["copy_of"].map(targets.set_index("target_id")["locality"])
     return df[SCORECARD_COLUMNS]
 
 

@@ -137,7 +137,7 @@ class IndicatorReport:
 # The statuses that say nothing about progress come last, so that they are chosen only when
 # nothing else is known.
 _SEVERITY = ["not_achieved", "regressing", "limited_progress", "needs_acceleration", "on_track", "achieved", "exceeded", "undetermined",
-             "superseded", "closed_no_outturn", "no_baseline", "no_data"]
+             "superseded", "copied_text", "closed_no_outturn", "no_baseline", "no_data"]
 
 
 def overall_status(statuses: list[str]) -> str:

@@ -244,6 +244,7 @@ TABLES: dict[str, TableSpec] = {
             "strict": F("enum", required=False, values=("yes", "no"), default="no"),
             "doc_ratio_pct": F("number", required=False),
             "also_source_line": F("int", required=False),
+            "copy_of": F("text", required=False),
             "source_url": F("text", required=False),
             **SOURCE_FIELDS,
         },

@@ -398,14 +398,17 @@ def plan_target_errors(inp: AuditInput) -> tuple[pd.DataFrame, pd.DataFrame]:
     on copied text and is excluded. Extra targets from ``params.toml`` are included. Only
     targets whose period ended by the study's base year count (what was known then).
     """
-    c = inp.card[(inp.card["indicator_id"] == "grdp_growth") & (inp.card["period_state"] == "closed")].copy()
+    # a target marked copied text in the data (``copy_of``, status ``copied_text``) is closed too
+    c = inp.card[(inp.card["indicator_id"] == "grdp_growth")
+                 & inp.card["period_state"].isin(["closed", "copied_text"])].copy()
     tg = inp.targets.set_index("target_id")
     c["quote"] = [tg.loc[t, "quote"] if t in tg.index else "" for t in c["target_id"]]
     c["source_line"] = [tg.loc[t, "source_line"] if t in tg.index else None for t in c["target_id"]]
     c["target"] = c["low"].where(c["low"].notna(), c["high"])
     c["outturn"] = c["latest_value"]
+    c["copy_of"] = c["copy_of"] if "copy_of" in c else None
     rows = c[["target_id", "locality", "plan", "period_start", "period_end", "low", "high", "target", "outturn",
-              "quote", "source_line"]].to_dict("records")
+              "quote", "source_line", "copy_of"]].to_dict("records")
     for x in inp.params.get("extra_targets", []):
         out = _best(inp, x["indicator_id"], int(x["period_start"]), x["locality"]) \
             if x["period_start"] == x["period_end"] else None
@@ -427,6 +430,9 @@ def plan_target_errors(inp: AuditInput) -> tuple[pd.DataFrame, pd.DataFrame]:
             excluded.append({**r, "reason": "no_outturn"})
             continue
         q = str(r["quote"]).strip()
+        if isinstance(r.get("copy_of"), str) and r["copy_of"] and q in first_quote:
+            excluded.append({**r, "reason": "copied_text", "copy_of": first_quote[q][0]})
+            continue
         if q and q in first_quote and first_quote[q][0] != r["locality"]:
             excluded.append({**r, "reason": "copied_text", "copy_of": first_quote[q][0]})
             continue
