@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat as nbf
 import pytest
 
-from cantho_analysis.batch import Job, plan_jobs, run_jobs
+from cantho_analysis.batch import Job, Workers, plan_jobs, run_jobs
 from cantho_analysis.cli import main
 
 
@@ -28,7 +28,8 @@ def small_run(tmp_path_factory):
     # published="": the pages' data vintage is given (as run_batch does), so the worker does not load the data
     jobs = [Job("test", nb, {}, stem, "en", published="")
             for nb, stem in ((a, "a"), (b, "b"), (bad, "bad"), (good, "good"), (shared, "shared"))]
-    return d / "out", run_jobs(jobs, d / "out", n_workers=1, progress=False)
+    # tiny notebooks: no kernel warm-up, but the parent's data is shared, as for reports
+    return d / "out", run_jobs(jobs, d / "out", n_workers=1, progress=False, workers=Workers(1, warm=False, share=True))
 
 
 def test_reports_do_not_leak_state(small_run):

@@ -380,6 +380,14 @@ def _warm_up(ready: str, warm_kernel: bool) -> None:
         time.sleep(0.05)
 
 
+REPORT_KINDS = ("indicator", "overview", "feasibility", "tasks")
+
+
+def _reports_among(jobs) -> bool:
+    """Whether the kernels will run the package's report notebooks (worth warming them for)."""
+    return any(j.kind in REPORT_KINDS for j in jobs or ())
+
+
 class Workers:
     """The worker processes of a batch, started first: while the parent loads and checks the data,
     plans and fingerprints the jobs, each worker starts its kernel and warms it (:func:`_warm_up`).
@@ -388,8 +396,10 @@ class Workers:
     (``report.save_context``), so that no process loads it again.
     """
 
-    def __init__(self, n_workers: int, engine: str = WARM_ENGINE):
+    def __init__(self, n_workers: int, engine: str = WARM_ENGINE, warm: bool = True, share: bool | None = None):
         import multiprocessing as mp
+
+        self.share = warm if share is None else share  # save the parent's data for the kernels
 
         self.n = max(1, n_workers)
         self._dir = tempfile.mkdtemp(prefix="cantho-batch-")
@@ -397,13 +407,14 @@ class Workers:
         self._ready = os.path.join(self._dir, "ready")
         self.pool = ProcessPoolExecutor(max_workers=self.n, mp_context=mp.get_context("spawn"),
                                         initializer=_worker_init, initargs=(os.getpid(), self.context_file))
-        self._warm = [self.pool.submit(_warm_up, self._ready, engine == WARM_ENGINE) for _ in range(self.n)]
+        self._warm = [self.pool.submit(_warm_up, self._ready, warm and engine == WARM_ENGINE) for _ in range(self.n)]
 
     def data_ready(self) -> None:
         if not os.path.exists(self._ready):
-            from .report import save_context
+            if self.share:
+                from .report import save_context
 
-            save_context(self.context_file)
+                save_context(self.context_file)
             Path(self._ready).touch()
 
     def stop(self) -> None:
@@ -430,7 +441,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, n_workers: int = 2, progress: bool 
     from tqdm.auto import tqdm
 
     if workers is None:
-        workers = Workers(max(1, min(n_workers, len(jobs))) if jobs else 1, engine)
+        workers = Workers(max(1, min(n_workers, len(jobs))) if jobs else 1, engine, warm=_reports_among(jobs))
     results: dict[int, Result] = {}
     bar = tqdm(total=len(jobs), desc="reports", unit="nb", disable=not progress, file=sys.stderr)
     try:
@@ -722,7 +733,8 @@ def run_batch(out_dir: Path, langs: list[str], jobs_n: int = 2, only: list[str] 
     """
     t0 = time.perf_counter()
     with open_output(out_dir) as out:  # refuse a folder that is not ours before any work
-        workers = Workers(min(jobs_n, len(jobs)) if jobs else jobs_n, engine)  # they warm up meanwhile
+        workers = Workers(min(jobs_n, len(jobs)) if jobs else jobs_n, engine,  # they warm up meanwhile
+                          warm=jobs is None or _reports_among(jobs))
         try:
             return _run_batch(out, workers, t0, langs, jobs_n, only, progress, engine, jobs, rebuild_all)
         except BaseException:
