@@ -86,11 +86,17 @@ class TestStatusCommand:
         assert named["latest_value"].dtype.kind == "f"  # numbers stay numbers (negative ones too)
 
 
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """`export --no-feasibility --lang en` once, and the workbook read back (both take seconds)."""
+    out = tmp_path_factory.mktemp("export") / "cantho.xlsx"
+    assert main(["export", "--no-feasibility", "--lang", "en", "--out", str(out)]) == 0
+    return out, pd.read_excel(out, sheet_name=None)
+
+
 class TestExport:
-    def test_workbook_round_trips_the_scorecard(self, tmp_path, card, catalog):
-        sheets = build_sheets(catalog, card, "en")
-        path = write_xlsx(sheets, tmp_path / "x.xlsx")
-        back = pd.read_excel(path, sheet_name=None)
+    def test_workbook_round_trips_the_scorecard(self, exported, card, catalog):
+        path, back = exported  # the command's workbook: build_sheets and write_xlsx, as the command runs them
         assert list(back) == ["about", "scorecard", "tally_comparison", "targets", "actuals", "scenarios", "indicators",
                               "plans", "doc_tallies"]
         assert len(back["doc_tallies"]) == len(catalog.tallies) > 0
@@ -148,10 +154,9 @@ class TestExport:
         assert kv["params.n_paths"] == 10 and kv["backtest.origins"] == "[2019, 2020]" and kv["notes[0]"] == "short series"
         assert sh["feas_models"]["name"].tolist() == ["ar1", "'=evil"] and sh["feas_models"]["pi80"][0] == "[6, 8]"
 
-    def test_export_command(self, tmp_path, capsys):
-        out = tmp_path / "cantho.xlsx"
-        assert main(["export", "--no-feasibility", "--lang", "en", "--out", str(out)]) == 0
-        assert pd.read_excel(out, sheet_name="about")["sheet"].tolist()[0] == "about"
+    def test_export_command(self, tmp_path, exported, capsys):
+        out, back = exported
+        assert out.exists() and back["about"]["sheet"].tolist()[0] == "about"
         assert main(["export", "--no-feasibility", "--out", str(tmp_path / "bad.txt")]) == 2
         assert main(["export", "--no-feasibility", "--format", "csv", "--out", str(tmp_path / "c")]) == 0
         assert (tmp_path / "c" / "scorecard.csv").exists()
