@@ -119,6 +119,23 @@ def study_result(tmp_path_factory):
         return _build_study(where)
 
 
+@pytest.fixture(scope="session")
+def feasibility_pages(study_result, tmp_path_factory) -> dict:
+    """The feasibility page's body for the run's study, both languages, rendered once per run
+    (about 2.5 CPU-seconds each) for the page's tests and the inputs test."""
+    import pickle
+
+    from cantho_analysis.feasibility.display import feasibility_html
+
+    with _once_per_run(tmp_path_factory, "pages") as where:
+        f = where / "pages.pickle"
+        if f.exists():
+            return pickle.loads(f.read_bytes())
+        pages = {lang: feasibility_html(study_result, lang) for lang in ("vi", "en")}
+        f.write_bytes(pickle.dumps(pages))
+        return pages
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _start_shared_builds(request, tmp_path_factory):
     """Under xdist, the shared builds start with the run instead of when their first test comes

@@ -24,8 +24,8 @@ def study(study_result):
 
 
 @pytest.fixture(scope="module")
-def pages(study):
-    return {lang: D.feasibility_html(study, lang) for lang in ("vi", "en")}
+def pages(feasibility_pages):
+    return feasibility_pages  # rendered once per run (conftest.py)
 
 
 def _text(html: str) -> str:
