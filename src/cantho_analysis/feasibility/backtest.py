@@ -411,6 +411,17 @@ def conformal_factor(factors, level: float, min_n: int, max_factor: float, rule:
     return float(min(f[max(j, 0)], max_factor)), n
 
 
+def _earlier_forecasts(fc: Forecasts, extra: dict, name: str, as_of: int):
+    """``(series, origin, paths, outturns)`` of every forecast ``extra[(series, origin)][name]`` made
+    before ``as_of`` with at least one outturn known at ``as_of``, in a stable order."""
+    for (s, o), d in sorted(extra.items()):
+        if o >= as_of or name not in d:
+            continue
+        act = _actuals(fc, s, o, as_of)
+        if len(act):
+            yield s, o, d[name], act
+
+
 def factor_rows(fc: Forecasts, extra: dict, name: str, as_of: int, level: float, grid: np.ndarray,
                 memo: dict | None = None) -> list[dict]:
     """The required factor of every forecast ``extra[(series, origin)][name]`` made before
@@ -418,15 +429,10 @@ def factor_rows(fc: Forecasts, extra: dict, name: str, as_of: int, level: float,
     (series, origin, years known), reusable while ``extra`` and the series do not change)."""
     out = []
     memo = {} if memo is None else memo
-    for (s, o), d in sorted(extra.items()):
-        if o >= as_of or name not in d:
-            continue
-        act = _actuals(fc, s, o, as_of)
-        if len(act) == 0:
-            continue
+    for s, o, paths, act in _earlier_forecasts(fc, extra, name, as_of):
         key = (s, o, len(act))
         if key not in memo:
-            memo[key] = required_factor(d[name], act, level, grid)
+            memo[key] = required_factor(paths, act, level, grid)
         out.append({"series": s, "origin": o, "horizon": len(act), "factor": memo[key]})
     return out
 
@@ -630,17 +636,12 @@ def bias_rows(fc: Forecasts, extra: dict, name: str, as_of: int, memo: dict | No
     made before ``as_of``, against the outturns known at ``as_of``."""
     memo = {} if memo is None else memo
     out = []
-    for (s, o), d in sorted(extra.items()):
-        if o >= as_of or name not in d:
-            continue
-        act = _actuals(fc, s, o, as_of)
-        if len(act) == 0:
-            continue
+    for s, o, paths, act in _earlier_forecasts(fc, extra, name, as_of):
         key = ("bias", s, o, len(act))
         if key not in memo:
             h = len(act)
             a_avg = float((np.prod(1 + act / 100) ** (1 / h) - 1) * 100)
-            memo[key] = float(np.median(_avg(d[name], h))) - a_avg
+            memo[key] = float(np.median(_avg(paths, h))) - a_avg
         out.append({"series": s, "origin": o, "horizon": len(act), "actual": act, "error": memo[key]})
     return out
 
