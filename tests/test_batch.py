@@ -167,3 +167,20 @@ def test_pages_are_self_contained_with_working_links(built_reports):
                  "Thành phố Cần Thơ (sau hợp nhất", 'href="index.en.html"'):
         assert part in index, part
     assert "Indicators and their targets" in (out / "index.en.html").read_text()
+
+
+def test_notebooks_that_are_not_reports_read_no_data(monkeypatch, tmp_path):
+    """A batch of other notebooks (kind "test") is fingerprinted by code, notebook and parameters
+    only: nothing loads the data for it."""
+    from cantho_analysis import fingerprint, report
+
+    def refuse():
+        raise AssertionError("the data was loaded")
+
+    monkeypatch.setattr(report, "get_catalog", refuse)
+    a = _nb(tmp_path / "a.ipynb", "x = 1")
+    p1 = fingerprint.job_fingerprints([Job("test", a, {"k": 1}, "a", "en")])
+    p2 = fingerprint.job_fingerprints([Job("test", a, {"k": 2}, "a", "en")])
+    assert p1["a"] != p2["a"]  # the parameters count
+    _nb(tmp_path / "a.ipynb", "x = 2")
+    assert fingerprint.job_fingerprints([Job("test", a, {"k": 1}, "a", "en")])["a"] != p1["a"]  # so does the notebook

@@ -62,15 +62,25 @@ def _file_bytes(paths) -> bytes:
     return out
 
 
+DATA_KINDS = ("indicator", "overview", "feasibility", "tasks")  # the package's reports
+
+
+def _notebook_path(job) -> Path:
+    return Path(job.notebook) if Path(job.notebook).is_absolute() else config.notebooks_dir() / job.notebook
+
+
 def job_fingerprints(jobs, catalog=None, today: dt.date | None = None) -> dict[str, str]:
     """``{stem: fingerprint}`` for every job (see the module's docs)."""
     from .tasks import user_status_files
 
+    code = code_version()
+    if not any(j.kind in DATA_KINDS for j in jobs):  # notebooks that are not the package's reports read no data
+        return {j.stem: _digest(code, _digest(_file_bytes([_notebook_path(j)])), j.kind,
+                                json.dumps(j.params, sort_keys=True, default=str), ",".join(j.langs)) for j in jobs}
     if catalog is None:
         from .report import get_catalog
 
         catalog = get_catalog()
-    code = code_version()
     tables = {"targets": catalog.targets, "actuals": catalog.actuals, "scenarios": catalog.scenarios,
               "indicators": catalog.indicators}
     plans = _frame_bytes(catalog.plans)
