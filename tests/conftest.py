@@ -46,6 +46,29 @@ def _once_per_run(tmp_path_factory, name: str, blocking: bool = True):
     return held()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _share_the_data(tmp_path_factory):
+    """The bundled data, validated and scored once per run and shared by the xdist workers (and the
+    processes tests start) as the batch shares it with its workers (``report.save_context``): a
+    process uses the file only when it was made from the very data files it sees, so a test on a
+    copy of the data loads that copy itself."""
+    import os
+
+    from cantho_analysis import report
+
+    with _once_per_run(tmp_path_factory, "context") as where:
+        path = where / "context.pickle"
+        if not path.exists():
+            report.save_context(str(path))
+    before = os.environ.get(report.CONTEXT_ENV)
+    os.environ[report.CONTEXT_ENV] = str(path)
+    yield
+    if before is None:
+        os.environ.pop(report.CONTEXT_ENV, None)
+    else:
+        os.environ[report.CONTEXT_ENV] = before
+
+
 BUILT_LOCALITIES = ("can_tho_merged", "can_tho_old")
 
 
