@@ -380,12 +380,9 @@ def _warm_up(ready: str, warm_kernel: bool) -> None:
         time.sleep(0.05)
 
 
-REPORT_KINDS = ("indicator", "overview", "feasibility", "tasks")
-
-
 def _reports_among(jobs) -> bool:
     """Whether the kernels will run the package's report notebooks (worth warming them for)."""
-    return any(j.kind in REPORT_KINDS for j in jobs or ())
+    return any(j.kind in config.REPORT_KINDS for j in jobs or ())
 
 
 class Workers:
@@ -761,7 +758,7 @@ def _run_batch(out, workers: Workers, t0: float, langs, jobs_n, only, progress, 
 
         # the page's data vintage, given to the workers; a notebook that is not one of the package's
         # reports shows no data, so it has none (and nobody loads the data for it)
-        jobs = [replace(j, published="") if j.published is None and j.kind not in REPORT_KINDS else j for j in jobs]
+        jobs = [replace(j, published="") if j.published is None and j.kind not in config.REPORT_KINDS else j for j in jobs]
         if any(j.published is None for j in jobs):
             actuals = get_catalog().actuals
             jobs = [j if j.published is not None else replace(j, published=newest_published(actuals, j.kind, j.params))

@@ -32,6 +32,8 @@ def notebooks_dir() -> Path:
     return REPO_ROOT / "notebooks"
 
 
+# The package's reports, as batch jobs; any other notebook the batch runs reads no data of ours.
+REPORT_KINDS = ("indicator", "overview", "feasibility", "tasks")
 LOCALITIES = ("can_tho_old", "soc_trang", "hau_giang", "can_tho_merged", "vietnam", "mekong_delta")
 LOCALITY_NAMES = {
     "can_tho_old": {"en": "Cần Thơ (old boundary, before 1 July 2025)", "vi": "Cần Thơ (địa giới cũ, trước 1/7/2025)"},

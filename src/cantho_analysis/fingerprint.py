@@ -62,39 +62,34 @@ def _file_bytes(paths) -> bytes:
     return out
 
 
-DATA_KINDS = ("indicator", "overview", "feasibility", "tasks")  # the package's reports
-
-
-def _notebook_path(job) -> Path:
-    return Path(job.notebook) if Path(job.notebook).is_absolute() else config.notebooks_dir() / job.notebook
-
-
 def job_fingerprints(jobs, catalog=None, today: dt.date | None = None) -> dict[str, str]:
-    """``{stem: fingerprint}`` for every job (see the module's docs)."""
+    """``{stem: fingerprint}`` for every job (see the module's docs). A notebook that is not one of
+    the package's reports (``config.REPORT_KINDS``) reads no data: the data is not loaded for it."""
     from .tasks import user_status_files
 
     code = code_version()
-    if not any(j.kind in DATA_KINDS for j in jobs):  # notebooks that are not the package's reports read no data
-        return {j.stem: _digest(code, _digest(_file_bytes([_notebook_path(j)])), j.kind,
-                                json.dumps(j.params, sort_keys=True, default=str), ",".join(j.langs)) for j in jobs}
-    if catalog is None:
-        from .report import get_catalog
+    everything = feasibility = task_data = ""
+    tables: dict = {}
+    plans = b""
+    if any(j.kind in config.REPORT_KINDS for j in jobs):
+        if catalog is None:
+            from .report import get_catalog
 
-        catalog = get_catalog()
-    tables = {"targets": catalog.targets, "actuals": catalog.actuals, "scenarios": catalog.scenarios,
-              "indicators": catalog.indicators}
-    plans = _frame_bytes(catalog.plans)
-    everything = _digest(*(_frame_bytes(df) for df in tables.values()), _frame_bytes(catalog.base_rates), plans,
-                         _frame_bytes(getattr(catalog, "tallies", pd.DataFrame())),
-                         _file_bytes(config.data_dir().glob("*.csv")), _file_bytes(user_status_files()))
-    from .feasibility.inputs import INDICATORS, restrict
+            catalog = get_catalog()
+        tables = {"targets": catalog.targets, "actuals": catalog.actuals, "scenarios": catalog.scenarios,
+                  "indicators": catalog.indicators}
+        plans = _frame_bytes(catalog.plans)
+        everything = _digest(*(_frame_bytes(df) for df in tables.values()), _frame_bytes(catalog.base_rates), plans,
+                             _frame_bytes(getattr(catalog, "tallies", pd.DataFrame())),
+                             _file_bytes(config.data_dir().glob("*.csv")), _file_bytes(user_status_files()))
+        from .feasibility.inputs import INDICATORS, restrict
 
-    cut = restrict(catalog, INDICATORS)
-    feasibility = _digest(*(_frame_bytes(getattr(cut, name)) for name in tables), _frame_bytes(catalog.base_rates),
-                          plans, _file_bytes([config.data_dir() / "documents.csv"]))
-    task_data = _digest(_file_bytes([config.data_dir() / "tasks.csv", config.data_dir() / "agencies.csv",
-                                     config.data_dir() / "tasks_en.csv"]), plans,
-                        _file_bytes(user_status_files()), str(today or dt.date.today()))
+        cut = restrict(catalog, INDICATORS)
+        feasibility = _digest(*(_frame_bytes(getattr(cut, name)) for name in tables), _frame_bytes(catalog.base_rates),
+                              plans, _file_bytes([config.data_dir() / "documents.csv"]))
+        task_data = _digest(_file_bytes([config.data_dir() / "tasks.csv", config.data_dir() / "agencies.csv",
+                                         config.data_dir() / "tasks_en.csv"]), plans,
+                            _file_bytes(user_status_files()), str(today or dt.date.today()))
     by_indicator: dict[str, str] = {}
     notebooks: dict[str, str] = {}
     out = {}
@@ -112,6 +107,8 @@ def job_fingerprints(jobs, catalog=None, today: dt.date | None = None) -> dict[s
             data = task_data
         elif job.kind == "feasibility":
             data = feasibility
+        elif job.kind not in config.REPORT_KINDS:
+            data = ""
         else:
             data = everything
         out[job.stem] = _digest(code, notebooks[job.notebook], job.kind,
