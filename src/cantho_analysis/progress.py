@@ -102,14 +102,16 @@ def _f(x) -> float | None:
 
 
 # --------------------------------------------------------------------------- series helpers
+_SERIES_COLS = ["period_start", "value", "status", "published", "value_kind", "value_low", "value_high", "n_versions",
+                "n_values", "actual_id", "source_file", "source_line"]
+
+
 def annual_series(best: pd.DataFrame, indicator_id: str, locality: str) -> pd.DataFrame:
     """Single-year best-available points of one indicator and locality, by year."""
     b = best[(best["indicator_id"] == indicator_id) & (best["locality"] == locality)
              & (best["period_start"] == best["period_end"])]
-    cols = ["period_start", "value", "status", "published", "value_kind", "value_low", "value_high", "n_versions",
-            "n_values", "actual_id", "source_file", "source_line"]
-    out = b[[c for c in cols if c in b.columns]].rename(columns={"period_start": "year"})
-    return out.sort_values("year").reset_index(drop=True)
+    out = b[[c for c in _SERIES_COLS if c in b.columns]].rename(columns={"period_start": "year"})
+    return out.sort_values("year", kind="stable").reset_index(drop=True)
 
 
 def period_values(best: pd.DataFrame, indicator_id: str, locality: str) -> pd.DataFrame:
@@ -120,7 +122,28 @@ def period_values(best: pd.DataFrame, indicator_id: str, locality: str) -> pd.Da
     """
     b = best[(best["indicator_id"] == indicator_id) & (best["locality"] == locality)
              & (best["period_start"] < best["period_end"])]
-    return b.sort_values(["period_start", "period_end"]).reset_index(drop=True)
+    return b.sort_values(["period_start", "period_end"], kind="stable").reset_index(drop=True)
+
+
+def _series_by_unit(best: pd.DataFrame) -> dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]]:
+    """``annual_series`` and ``period_values`` of every (indicator, locality) in ``best`` at once:
+    the same frames, from one filter and one sort of the whole table instead of one per unit."""
+    key = ["indicator_id", "locality"]
+    single = best["period_start"] == best["period_end"]
+    ann = best[single].sort_values(key + ["period_start"], kind="stable")
+    ann_cols = [c for c in _SERIES_COLS if c in best.columns]
+    per = best[best["period_start"] < best["period_end"]].sort_values(key + ["period_start", "period_end"],
+                                                                       kind="stable")
+    out: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+    empty_ann = ann[ann_cols].iloc[0:0].rename(columns={"period_start": "year"}).reset_index(drop=True)
+    empty_per = per.iloc[0:0].reset_index(drop=True)
+    ann_groups = {k: g for k, g in ann.groupby(key, sort=False)}
+    per_groups = {k: g for k, g in per.groupby(key, sort=False)}
+    for k in dict.fromkeys([*ann_groups, *per_groups]):
+        a, p = ann_groups.get(k), per_groups.get(k)
+        out[k] = (empty_ann if a is None else a[ann_cols].rename(columns={"period_start": "year"}).reset_index(drop=True),
+                  empty_per if p is None else p.reset_index(drop=True))
+    return out
 
 
 def baseline(series: pd.DataFrame, base_year: int) -> tuple[int | None, float | None]:
@@ -963,15 +986,12 @@ def _scorecard(targets: pd.DataFrame, indicators: pd.DataFrame, best: pd.DataFra
     ind = {k: v for k, v in indicators.set_index("indicator_id").to_dict("index").items()}
     b = slim_best(best)
     succ = successors(targets) if as_of is not None else {}
-    cache: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
-    groups = {k: g for k, g in b.groupby(["indicator_id", "locality"], sort=False)}  # split once, not per target
+    units = _series_by_unit(b)  # split once, not per target
+    none = (annual_series(b.iloc[0:0], "", ""), period_values(b.iloc[0:0], "", ""))
     recs = []
     for t in targets.to_dict("records"):
         key = (t["indicator_id"], t["locality"])
-        if key not in cache:
-            sub = groups.get(key, b.iloc[0:0])
-            cache[key] = (annual_series(sub, *key), period_values(sub, *key))
-        series, periods = cache[key]
+        series, periods = units.get(key, none)
         recs.append(assess_target(t, ind[key[0]], b, series, periods, as_of=as_of,
                                   successor=succ.get(str(t["target_id"]))).record())
     df = pd.DataFrame(recs, columns=list(Assessment.__dataclass_fields__))
