@@ -17,9 +17,8 @@ import matplotlib
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
 
-from . import config  # noqa: E402
+from . import config, theme  # noqa: E402
 from .i18n import t  # noqa: E402
 from .narrative import _unit, fmt, label, status_label  # noqa: E402
 from .progress import trajectory  # noqa: E402
@@ -142,7 +141,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     legend as ``fig.legend_entries`` (label, colour) for HTML instead.
     """
     if not fast or not _THEMED:
-        sns.set_theme(style="whitegrid", context="notebook")
+        theme.apply("whitegrid")  # seaborn's theme, without importing seaborn (theme.py)
         _THEMED.append(True)
     iid = indicator["indicator_id"]
     unit = _unit(indicator, lang)
@@ -458,7 +457,9 @@ def _handle_color(h):
 
 def status_heatmap(card: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> plt.Figure:
     """Number of targets by plan (rows, by short title) and status (columns)."""
-    sns.set_theme(style="white", context="notebook")
+    import seaborn as sns
+
+    theme.apply("white")
     counts = card.groupby(["plan", "status"]).size().unstack(fill_value=0)
     cols = [s for s in STATUS_ORDER if s in counts.columns]
     counts = counts.reindex(columns=cols)

@@ -22,9 +22,22 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import pandas as pd
-import pandera.pandas as pa
 
 from . import config
+
+
+class _Pandera:
+    """``pandera.pandas``, imported when a table is first validated, not with this module: a process
+    that gets the validated data from the batch (a report kernel, a worker) never needs it, and
+    the import costs about half a CPU-second (it imports scipy.stats)."""
+
+    def __getattr__(self, name: str):
+        import pandera.pandas
+
+        return getattr(pandera.pandas, name)
+
+
+pa = _Pandera()
 
 __all__ = ["Problem", "ValidationError", "TABLES", "read_table", "read_bytes_safely", "validate_files"]
 
