@@ -26,7 +26,8 @@ from . import config, narrative
 from .catalog import Catalog, load_catalog, user_actual_files
 from .i18n import has, t
 from .i18n import t as msg
-from .progress import figure_years, planning_realism, realism_summary, scorecard, stretch_ranking
+from .progress import (base_alternatives, figure_years, planning_realism, realism_summary, scorecard,
+                       stretch_ranking)
 from .safetext import spreadsheet_safe_frame
 from .tallies import compare, tallies_of
 
@@ -165,9 +166,12 @@ def _rate(value, rate_unit, indicator, lang: str, decimals: int | None = None) -
     return f"{narrative.fmt(value, lang, decimals)} {unit}".strip()
 
 
-def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indicator=None) -> pd.DataFrame:
+def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indicator=None,
+           bases: pd.DataFrame | None = None) -> pd.DataFrame:
     """The targets of one indicator page: plan by short title, target with its unit, status in
-    words, rates with their units, stretch and the document's own verdict."""
+    words, rates with their units, stretch and the document's own verdict. A base the sources give
+    in several versions (``bases``, ``progress.base_alternatives``) gives the required rate and the
+    stretch as their range over the versions."""
     plan_names = plan_names or {}
     unit = narrative._unit(indicator, lang) if indicator is not None else ""
     c = {k: msg(f"indicator.targets.col.{k}", lang, unit=unit) if k == "target" else msg(f"indicator.targets.col.{k}", lang)
@@ -179,16 +183,24 @@ def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indica
         shown = narrative._printed_outturn(r, lang) or narrative.fmt(r["latest_value"], lang)  # "35–40", not 37.5
         latest = "—" if _na(r["latest_value"]) else f"{shown} ({figure_years(r)})"
         req_unit = r.get("what_it_takes_unit") if not _na(r.get("what_it_takes")) else r.get("rate_unit")
+        rng = narrative.base_range(bases[bases["target_id"] == r["target_id"]]) if bases is not None and len(bases) else None
+        required = _rate(r["what_it_takes"] if not _na(r.get("what_it_takes")) else r["required_rate"], req_unit, ind, lang)
+        stretch = narrative.fmt(r.get("stretch"), lang, 2)
+        if rng is not None and required != "—" and not (not _na(r.get("stretch")) and float(r["stretch"]) == 0.0):
+            unit_ = narrative.rate_unit_text(req_unit, ind, lang) if isinstance(req_unit, str) and req_unit else ""
+            required = f"{narrative.rate_range_text(*rng, lang)} {unit_}".strip()
+            ach = r.get("achieved_rate_5y")
+            if not _na(r.get("stretch")) and not _na(ach) and float(ach) != 0:
+                stretch = narrative.rate_range_text(*sorted((rng[0] / float(ach), rng[1] / float(ach))), lang, 2)
         rows.append({c["plan"]: plan_names.get(r["plan"], r["plan"]), c["period"]: f"{r['period_start']}–{r['period_end']}",
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
-                     c["status"]: narrative.status_label(r["status"], lang),
+                     c["status"]: narrative.verdict_label(r, lang),
                      c["observed_rate"]: (_rate(r["observed_rate"], r.get("rate_unit"), ind, lang)
                                           if narrative.observed_rate_text(r, lang) == narrative.fmt(r["observed_rate"], lang)
                                           else f"{narrative.observed_rate_text(r, lang)} {narrative.rate_unit_text(r['rate_unit'], ind, lang)}"),
-                     c["required_rate"]: _rate(r["what_it_takes"] if not _na(r.get("what_it_takes")) else r["required_rate"],
-                                               req_unit, ind, lang),
+                     c["required_rate"]: required,
                      c["achieved"]: _rate(r.get("achieved_rate_5y"), r.get("what_it_takes_unit") or r.get("rate_unit"), ind, lang),
-                     c["stretch"]: narrative.fmt(r.get("stretch"), lang, 2),
+                     c["stretch"]: stretch,
                      c["doc_verdict"]: _doc_verdict(r, lang)})
     return pd.DataFrame(rows, columns=list(c.values()))
 
@@ -442,7 +454,8 @@ def indicator_report(indicator_id: str, locality: str, lang: str = "en", ctx: Co
     cat = ctx.catalog
     ind = cat.indicator(indicator_id)
     card = ctx.card[(ctx.card["indicator_id"] == indicator_id) & (ctx.card["locality"] == locality)]
-    paragraphs = narrative.target_paragraphs(card, cat.targets, ind, cat.plans, lang)
+    bases = base_alternatives(card, cat.actuals)  # the rate required from every version of a base
+    paragraphs = narrative.target_paragraphs(card, cat.targets, ind, cat.plans, lang, bases)
     cav = narrative.caveats(cat.actuals, ctx.best, indicator_id, locality, lang)
     title = f"{narrative.label(ind, lang)} — {config.LOCALITY_NAMES[locality][lang]}"
     names = _plan_names(cat.plans, lang)
@@ -452,7 +465,7 @@ def indicator_report(indicator_id: str, locality: str, lang: str = "en", ctx: Co
         fig = indicator_chart(ind, locality, cat.actuals, ctx.best, cat.targets, card, lang, fast=fast_figure,
                               plans=cat.plans)
     return IndicatorReport(indicator_id, locality, lang, title, narrative.indicator_summary(card, ind, locality, lang),
-                           paragraphs, cav, card, _table(card, lang, names, ind), fig,
+                           paragraphs, cav, card, _table(card, lang, names, ind, bases), fig,
                            overall_status(card["status"].tolist()), conclusion=conclusion(card, ind, names, lang),
                            series=series_rows(cat.actuals, ctx.best, indicator_id, locality))
 
