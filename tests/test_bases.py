@@ -130,3 +130,51 @@ def test_narrow_miss_words_keep_the_verdict():
     far = {**a, "latest_value": 50.0, "gap": -3.13, "gap_pct": -5.89}
     assert "narrowly" not in N.status_paragraph(far, ind, "en")
     assert N.verdict_label(a, "en") == "not achieved (narrowly missed)" and N.verdict_label(far, "en") == "not achieved"
+
+
+# --------------------------------------------------------------------------- the index
+def _index(tmp_path, pairs):
+    import html as H
+    import re
+
+    from cantho_analysis.batch import Job, Result, write_index
+
+    results = []
+    for lang in ("vi", "en"):
+        for loc, iid in pairs:
+            stem = f"indicators/{loc}/{iid}.{lang}"
+            results.append(Result(Job("indicator", "indicator_report.ipynb", {}, stem, lang, iid, loc), True, 1.0,
+                                  html=f"{stem}.html"))
+    write_index(tmp_path, results, ["vi", "en"])
+    out = {}
+    for lang in ("vi", "en"):
+        page = (tmp_path / f"index.{lang}.html").read_text(encoding="utf-8")
+        rows = {}
+        for tr in re.findall(r"<tr data-loc.*?</tr>", page, re.S):
+            cells = [H.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+            rows[(re.search(r'data-loc="([^"]+)"', tr).group(1), cells[0])] = (cells, re.search(r'data-status="([^"]*)"', tr).group(1))
+        out[lang] = (page, rows)
+    return out
+
+
+def test_index_shows_the_documents_verdict_beside_the_engines_status(tmp_path):
+    pairs = (("can_tho_old", "labour_productivity"), ("hau_giang", "par_index_rank"),
+             ("hau_giang", "defence_education_coverage"), ("can_tho_old", "grdp_per_capita"),
+             ("can_tho_old", "share_services"), ("can_tho_merged", "grdp_current"))
+    idx = _index(tmp_path, pairs)
+    en, vi = idx["en"][1], idx["vi"][1]
+    row = lambda rows, loc, name: next(v for k, v in rows.items() if k[0] == loc and k[1].startswith(name))  # noqa: E731
+    # no engine verdict (deadline passed, no outturn): the chip stays the engine's, the document's verdict beside it
+    cells, status = row(en, "can_tho_old", "Labour productivity")
+    assert status == "closed_no_outturn" and cells[5] == "deadline passed, no outturn document: not achieved"
+    cells, status = row(vi, "can_tho_old", "Năng suất lao động")
+    assert status == "closed_no_outturn" and cells[5].endswith("văn kiện: Không đạt")
+    cells, status = row(en, "hau_giang", "Public administration reform")
+    assert status == "closed_no_outturn" and cells[5].endswith(" document: exceeded")
+    cells, status = row(vi, "hau_giang", "Tỷ lệ bồi dưỡng kiến thức quốc phòng")
+    assert status == "closed_no_outturn" and cells[5].endswith(" văn kiện: Đạt")
+    # the filter still works on the engine's status: the select offers it and the rows carry it
+    page = idx["en"][0]
+    assert '<option value="closed_no_outturn">' in page and 'data-status="closed_no_outturn"' in page
+    # an engine verdict gets no document note
+    assert "document:" not in row(en, "can_tho_merged", "GRDP at current prices")[0][5]
