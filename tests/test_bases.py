@@ -178,3 +178,17 @@ def test_index_shows_the_documents_verdict_beside_the_engines_status(tmp_path):
     assert '<option value="closed_no_outturn">' in page and 'data-status="closed_no_outturn"' in page
     # an engine verdict gets no document note
     assert "document:" not in row(en, "can_tho_merged", "GRDP at current prices")[0][5]
+
+
+def test_overview_past_targets_say_narrowly_missed(bundled_card, catalog):
+    from cantho_analysis.i18n import t
+    from cantho_analysis.progress import planning_realism
+    from cantho_analysis.report import past_targets_table
+
+    realism = planning_realism(bundled_card, catalog.indicators)
+    for lang, word in (("en", "not achieved (narrowly missed)"), ("vi", "không đạt (hụt sát chỉ tiêu)")):
+        tab = past_targets_table(realism, catalog.indicators, catalog.plans, lang, bundled_card)
+        narrow = tab[tab[t("overview.col.verdict", lang)] == word]
+        # 94.8 against 95–98 (2023) and 53.12 against 53.13–53.14 (2024), old Cần Thơ
+        assert sorted(narrow[t("overview.col.outturn", lang)]) == (["53.12", "94.8"] if lang == "en" else ["53,12", "94,8"])
+        assert (tab[t("overview.col.verdict", lang)] == N.status_label("not_achieved", lang)).sum() > 10

@@ -617,7 +617,8 @@ def past_targets_table(realism: pd.DataFrame, indicators: pd.DataFrame, plans: p
         gaps = narrative.gap_cells(a, lang)  # over the printed range (1,40–1,65), not its midpoint
         rows.append({**_target_identity(x, c, pn, ind, lang),
                      c["outturn"]: narrative.outturn_text(a, lang) or "—",
-                     c["verdict"]: narrative.status_label(x["verdict"], lang) if isinstance(x["verdict"], str) else "—",
+                     c["verdict"]: narrative.verdict_label({**a, "status": x["verdict"]}, lang)
+                     if isinstance(x["verdict"], str) else "—",  # a miss within 1 % of the target: narrowly missed
                      c["gap"]: gaps["gap"],
                      c["gap_pct"]: "—" if gaps["gap_pct"] == "—" else f"{gaps['gap_pct']} %",
                      c["doc_verdict"]: _doc_verdict(x, lang)})
@@ -633,7 +634,7 @@ def all_targets_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
     for x in card.to_dict("records"):
         latest = "—" if pd.isna(x["latest_value"]) else f"{narrative.outturn_text(x, lang)} ({figure_years(x)})"
         rows.append({**_target_identity(x, c, pn, ind, lang), c["latest"]: latest,
-                     c["status"]: narrative.status_label(x["status"], lang),
+                     c["status"]: narrative.verdict_label(x, lang),
                      c["observed_rate"]: narrative.observed_rate_text(x, lang),  # 1,40–1,65 as printed, not 1,52
                      c["required_rate"]: narrative.fmt(x["required_rate"], lang),
                      c["doc_verdict"]: _doc_verdict(x, lang)})
@@ -788,7 +789,7 @@ def overview_html(lang: str = "en", ctx: Context | None = None, ov: dict | None 
     tally_summary = m("tally_summary", n=len(cmp), k=cmp["tally_id"].nunique() if len(cmp) else 0, same=same,
                       diff=len(cmp) - same)
     return fragment("overview.html.j2", m=m, ov=ov, tables=tables, stretch=stretch, tally_summary=tally_summary,
-                    part=part, heatmap=figure_png(status_heatmap(ctx.card, ctx.catalog.plans, lang)) if part == "all" else "",
+                    part=part, narrow_rule=narrative.narrow_rule_text(lang), heatmap=figure_png(status_heatmap(ctx.card, ctx.catalog.plans, lang)) if part == "all" else "",
                     heatmap_alt=m("heatmap.title"), tasks=Markup(tasks_overview_html(lang)) if part != "head" else "")
 
 
