@@ -192,3 +192,31 @@ def test_overview_past_targets_say_narrowly_missed(bundled_card, catalog):
         # 94.8 against 95–98 (2023) and 53.12 against 53.13–53.14 (2024), old Cần Thơ
         assert sorted(narrow[t("overview.col.outturn", lang)]) == (["53.12", "94.8"] if lang == "en" else ["53,12", "94,8"])
         assert (tab[t("overview.col.verdict", lang)] == N.status_label("not_achieved", lang)).sum() > 10
+
+
+# --------------------------------------------------------------------------- the feasibility page
+def test_feasibility_page_gives_the_published_average_beside_the_computed_one(feasibility_pages, study_result):
+    import re
+
+    from markupsafe import escape
+
+    from cantho_analysis.feasibility import display as D
+    from cantho_analysis.feasibility.charts import recent_average
+    from cantho_analysis.numbers import format_number
+    from cantho_analysis.report import get_context
+
+    a0, a1, computed = recent_average(study_result.history)
+    pub = D.published_average(study_result.history, a0, a1, get_context().best)
+    assert pub is not None and pub["derived"]  # some years of the study's average are back-cast
+    assert abs(pub["value"] - computed) > 0.005  # the two differ (6.86 against 6.82 in the bundle)
+    for lang, html in feasibility_pages.items():
+        text = re.sub(r"\s+", " ", html)
+        takes = text[text.index(str(escape(D.page_text("head.takes", lang)))):]
+        c, p = format_number(computed, lang, 2), format_number(pub["value"], lang, 2)
+        assert c in takes and p in takes, (lang, c, p)
+        assert takes.index(c) < takes.index(p)  # the published figure beside the computed one
+        assert "xe.today" in takes  # the published figure's source
+        method = "back-cast from the three former units" if lang == "en" else "tính lại từ tốc độ tăng trưởng của ba đơn vị cũ"
+        assert method in takes
+        # the glance table has both, each named
+        assert str(escape(D.page_text("glance.achieved_published", lang, a0=a0, a1=a1))) in text

@@ -19,7 +19,7 @@ from .i18n import t as t_
 from .numbers import format_number
 
 __all__ = ["LANGS", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs", "verdict_label",
-           "narrow_rule_text", "base_versions_text", "base_range", "rate_range_text",
+           "narrow_rule_text", "base_versions_text", "source_who", "base_range", "rate_range_text",
            "caveats", "indicator_summary", "status_label", "what_it_takes_text", "successor_text", "rate_unit_text", "outturn_text",
            "target_level", "target_cell_parts", "target_cell", "gap_range", "gap_cells", "observed_rate_text"]
 
@@ -194,7 +194,7 @@ def base_range(bases) -> tuple[float, float] | None:
     return (min(vals), max(vals)) if vals else None
 
 
-def _source_who(r: Mapping, lang: str) -> str:
+def source_who(r: Mapping, lang: str) -> str:
     """Who published a figure and where: "Statistics Office, vneconomy.vn", or a document's title and line."""
     from .report import figure_source
 
@@ -228,7 +228,7 @@ def base_versions_text(bases, a: Mapping, indicator: Mapping, lang: str) -> str:
         pub = r.get("published")
         status = t_(f"status.figure.{r.get('status')}", lang) if has(f"status.figure.{r.get('status')}", lang) else str(r.get("status") or "")
         who = m("base.who", status=status, published=format_vintage(str(pub), lang) if isinstance(pub, str) and pub
-                else m("base.undated"), source=_source_who(r, lang))
+                else m("base.undated"), source=source_who(r, lang))
         if kind in ("lower_bound", "upper_bound"):
             who += m(f"base.why.{kind}")
         if r.get("chosen"):
