@@ -220,3 +220,19 @@ def test_feasibility_page_gives_the_published_average_beside_the_computed_one(fe
         assert method in takes
         # the glance table has both, each named
         assert str(escape(D.page_text("glance.achieved_published", lang, a0=a0, a1=a1))) in text
+
+
+def test_overview_stretch_table_gives_the_range_over_base_versions(bundled_card, catalog):
+    from cantho_analysis.i18n import t
+    from cantho_analysis.report import stretch_table
+
+    alt = base_alternatives(bundled_card, catalog.actuals)
+    for lang in ("en", "vi"):
+        tab = stretch_table(bundled_card, catalog.indicators, catalog.plans, lang, bases=alt)
+        row = tab[tab[t("overview.col.indicator", lang)] == N.label(catalog.indicator("grdp_current"), lang)].iloc[0]
+        lo, hi = base_rate_range(alt, "dh_i_2025_2030.01.grdp_current")
+        assert row[t("overview.col.required", lang)] == N.rate_range_text(lo, hi, lang)
+        assert row[t("overview.col.baseline", lang)].endswith("3 versions" if lang == "en" else "3 phiên bản")
+        plain = stretch_table(bundled_card, catalog.indicators, catalog.plans, lang)  # without bases: one rate
+        prow = plain[plain[t("overview.col.indicator", lang)] == N.label(catalog.indicator("grdp_current"), lang)].iloc[0]
+        assert prow[t("overview.col.required", lang)] == N.fmt(lo, lang)

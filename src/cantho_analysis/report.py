@@ -490,9 +490,11 @@ def _plan_names(plans: pd.DataFrame, lang: str) -> dict:
 
 
 def stretch_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFrame, lang: str = "en",
-                  end_year: int | None = None) -> pd.DataFrame:
+                  end_year: int | None = None, bases: pd.DataFrame | None = None) -> pd.DataFrame:
     """The open targets of each plan ranked by stretch, hardest first, with names and units
-    (``progress.stretch_ranking``), for a report in ``lang``. ``end_year`` keeps one deadline."""
+    (``progress.stretch_ranking``), for a report in ``lang``. ``end_year`` keeps one deadline. A base
+    the sources give in several versions (``bases``, ``progress.base_alternatives``) gives the
+    required rate and the stretch as their range (the ranking keeps the best available base)."""
     c = _cols(_STRETCH_KEYS, lang)
     r = stretch_ranking(card if end_year is None else card[card["period_end"] == end_year])
     ind = indicators.set_index("indicator_id")
@@ -506,14 +508,25 @@ def stretch_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFr
         years = "—" if pd.isna(x["achieved_from"]) else (
             str(x["achieved_to"]) if x["achieved_from"] == x["achieved_to"] else f"{x['achieved_from']}–{x['achieved_to']}")
         level, unit, when = narrative.target_cell_parts(x, i, lang)
+        required = narrative.fmt(x["what_it_takes"], lang)
+        stretch = ("—" if pd.isna(x["stretch"]) and pd.isna(x["achieved_rate_5y"]) else
+                   ("∞" if pd.isna(x["stretch"]) else narrative.fmt(x["stretch"], lang, 2)))
+        rng = (narrative.base_range(bases[bases["target_id"] == x["target_id"]])
+               if bases is not None and len(bases) and not (not pd.isna(x["stretch"]) and float(x["stretch"]) == 0.0) else None)
+        if rng is not None:
+            required = narrative.rate_range_text(*rng, lang)
+            if not pd.isna(x["stretch"]) and not pd.isna(x["achieved_rate_5y"]) and float(x["achieved_rate_5y"]) != 0:
+                a = float(x["achieved_rate_5y"])
+                stretch = narrative.rate_range_text(*sorted((rng[0] / a, rng[1] / a)), lang, 2)
+        if x["target_kind"] != "average_growth" and base != "—" and rng is not None:
+            base = t("overview.base_versions", lang, base=base, n=int((bases["target_id"] == x["target_id"]).sum()))
         rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["rank"]: int(x["rank"]),
                      c["indicator"]: narrative.label(i, lang), c["target"]: f"{level} ({when})",
                      c["unit"]: unit, c["baseline"]: base,
-                     c["required"]: narrative.fmt(x["what_it_takes"], lang),
+                     c["required"]: required,
                      c["achieved"]: narrative.fmt(x["achieved_rate_5y"], lang), c["years"]: years,
                      c["rate_unit"]: narrative.rate_unit_text(x["what_it_takes_unit"], i, lang),
-                     c["stretch"]: ("—" if pd.isna(x["stretch"]) and pd.isna(x["achieved_rate_5y"]) else
-                                    ("∞" if pd.isna(x["stretch"]) else narrative.fmt(x["stretch"], lang, 2)))})
+                     c["stretch"]: stretch})
     return pd.DataFrame(rows, columns=list(c.values()))
 
 
@@ -666,7 +679,8 @@ def overview(lang: str = "en", ctx: Context | None = None) -> dict:
             "realism_sentence": narrative.realism_sentence(summary, lang, _forecast_bias(ctx)),
             "realism_table": realism_table(summary, cat.plans, lang),
             "verdict_table": verdict_table(ctx.card, lang),
-            "stretch": stretch_table(ctx.card, cat.indicators, cat.plans, lang),
+            "stretch": stretch_table(ctx.card, cat.indicators, cat.plans, lang,
+                                     bases=base_alternatives(ctx.card, cat.actuals)),
             "tally_table": tally_table(cmp, cat.plans, lang),
             "past_table": past_targets_table(realism, cat.indicators, cat.plans, lang, ctx.card),
             "targets_table": all_targets_table(ctx.card, cat.indicators, cat.plans, lang)}
