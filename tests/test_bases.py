@@ -178,6 +178,9 @@ def test_index_shows_the_documents_verdict_beside_the_engines_status(tmp_path):
     assert '<option value="closed_no_outturn">' in page and 'data-status="closed_no_outturn"' in page
     # an engine verdict gets no document note
     assert "document:" not in row(en, "can_tho_merged", "GRDP at current prices")[0][5]
+    # a base the sources print in several versions says so beside its year
+    assert row(en, "can_tho_merged", "GRDP at current prices")[0][4] == "2025 (base year; 3 versions in the sources)"
+    assert row(vi, "can_tho_merged", "GRDP theo giá hiện hành")[0][4] == "2025 (năm gốc; các nguồn có 3 phiên bản)"
 
 
 def test_overview_past_targets_say_narrowly_missed(bundled_card, catalog):

@@ -529,7 +529,7 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
     from .pages import _environment, _markup, _version, format_date
     import pandas as pd
 
-    from .progress import figure_years
+    from .progress import base_alternatives, figure_years
     from .report import get_context, headline_target
 
     ctx = get_context()
@@ -604,6 +604,8 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                 latest_unit = (f" {target_cell_parts(head, indicator, lang)[1]}"
                                if latest is not None and indicator is not None and head["target_kind"] == "average_growth"
                                and "–" in figure_years(latest) else unit)
+                n_bases = (int(len(base_alternatives(c[c["target_id"] == head["target_id"]], ctx.catalog.actuals)))
+                           if base is not None else 0)
                 o = other.get(("indicator", loc, iid))
                 bg, fg = _chip(st)
                 iname = label(indicator, lang) if indicator is not None else iid
@@ -619,7 +621,9 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                     "latest": (f"{outturn_text(latest, lang)}{latest_unit}" if latest is not None else
                                f"{outturn_text(base, lang)}{unit}" if base is not None else "—"),
                     "year": (figure_years(latest) if latest is not None else  # 2021–2025 for a period figure
-                             t("base_year", year=base["latest_year"]) if base is not None else "—"),
+                             # a base the sources print in several versions says so (the page gives each)
+                             t("base_year_versions", year=base["latest_year"], n=n_bases) if base is not None and n_bases > 1
+                             else t("base_year", year=base["latest_year"]) if base is not None else "—"),
                     "search": _fold(f"{iname} {iid} {' '.join(plan_name(p) for p in plan_ids)}"),
                     "other_href": href(o) if o is not None else "", "other_lang": o.job.lang if o is not None else "",
                     "other_label": msg(f"page.lang.{o.job.lang}", lang) if o is not None else ""})
