@@ -189,9 +189,10 @@ def _base_rows(bases) -> list[dict]:
 
 def base_range(bases) -> tuple[float, float] | None:
     """The lowest and highest rate required over the versions of a target's base (``progress.base_alternatives``
-    rows of one target), or None for a single version."""
-    vals = [float(r[c]) for r in _base_rows(bases) for c in ("rate", "rate_low", "rate_high") if not _na(r.get(c))]
-    return (min(vals), max(vals)) if vals else None
+    rows of one target), or None for a single version (``progress.base_rate_range``)."""
+    from .progress import base_rate_range
+
+    return base_rate_range(_base_rows(bases))
 
 
 def source_who(r: Mapping, lang: str) -> str:

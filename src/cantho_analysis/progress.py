@@ -1185,11 +1185,18 @@ def base_alternatives(card: pd.DataFrame, actuals: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(rows, columns=cols)
 
 
-def base_rate_range(alternatives: pd.DataFrame, target_id: str) -> tuple[float, float] | None:
+def base_rate_range(alternatives, target_id: str | None = None) -> tuple[float, float] | None:
     """The lowest and highest required rate over a target's base versions (a range's ends included),
-    or None when its base has one version."""
-    if alternatives is None or alternatives.empty:
+    or None when its base has one version. ``alternatives``: rows of :func:`base_alternatives` (a frame
+    or a list of records), of ``target_id`` or, without it, all of one target."""
+    if alternatives is None:
         return None
-    g = alternatives[alternatives["target_id"] == target_id]
-    vals = [float(x) for c in ("rate", "rate_low", "rate_high") for x in g[c] if _f(x) is not None]
+    g = alternatives if isinstance(alternatives, pd.DataFrame) else pd.DataFrame(list(alternatives))
+    if g.empty:
+        return None
+    if target_id is not None:
+        g = g[g["target_id"] == target_id]
+    if len(g) < 2:
+        return None
+    vals = [float(x) for c in ("rate", "rate_low", "rate_high") if c in g for x in g[c] if _f(x) is not None]
     return (min(vals), max(vals)) if vals else None
