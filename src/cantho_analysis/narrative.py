@@ -228,8 +228,11 @@ def base_versions_text(bases, a: Mapping, indicator: Mapping, lang: str) -> str:
                                              high=fmt(r.get("value_high"), lang))}.get(kind, lambda: fmt(r["value"], lang))()
         pub = r.get("published")
         status = t_(f"status.figure.{r.get('status')}", lang) if has(f"status.figure.{r.get('status')}", lang) else str(r.get("status") or "")
-        who = m("base.who", status=status, published=format_vintage(str(pub), lang) if isinstance(pub, str) and pub
-                else m("base.undated"), source=source_who(r, lang))
+        web = isinstance(r.get("source_url"), str) and bool(str(r.get("source_url")).strip())
+        # a document's title carries its date; a web source gets the date of publication
+        who = (m("base.who", status=status, published=format_vintage(str(pub), lang) if isinstance(pub, str) and pub
+                 else m("base.undated"), source=source_who(r, lang)) if web
+               else m("base.who_doc", status=status, source=source_who(r, lang)))
         if kind in ("lower_bound", "upper_bound"):
             who += m(f"base.why.{kind}")
         if r.get("chosen"):
