@@ -179,8 +179,10 @@ def test_index_shows_the_documents_verdict_beside_the_engines_status(tmp_path):
     # an engine verdict gets no document note
     assert "document:" not in row(en, "can_tho_merged", "GRDP at current prices")[0][5]
     # a base the sources print in several versions says so beside its year
-    assert row(en, "can_tho_merged", "GRDP at current prices")[0][4] == "2025 (base year; 3 versions in the sources)"
-    assert row(vi, "can_tho_merged", "GRDP theo giá hiện hành")[0][4] == "2025 (năm gốc; các nguồn có 3 phiên bản)"
+    cells = row(en, "can_tho_merged", "GRDP at current prices")[0]
+    assert cells[3] == "316,932 billion VND3 versions in the sources" and cells[4] == "2025 (base year)"
+    cells = row(vi, "can_tho_merged", "GRDP theo giá hiện hành")[0]
+    assert cells[3] == "316.932 tỷ đồngcác nguồn có 3 phiên bản" and cells[4] == "2025 (năm gốc)"
 
 
 def test_overview_past_targets_say_narrowly_missed(bundled_card, catalog):

@@ -621,9 +621,9 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                     "latest": (f"{outturn_text(latest, lang)}{latest_unit}" if latest is not None else
                                f"{outturn_text(base, lang)}{unit}" if base is not None else "—"),
                     "year": (figure_years(latest) if latest is not None else  # 2021–2025 for a period figure
-                             # a base the sources print in several versions says so (the page gives each)
-                             t("base_year_versions", year=base["latest_year"], n=n_bases) if base is not None and n_bases > 1
-                             else t("base_year", year=base["latest_year"]) if base is not None else "—"),
+                             t("base_year", year=base["latest_year"]) if base is not None else "—"),
+                    # a base the sources print in several versions says so (the page gives the rate from each)
+                    "versions": t("base_versions", n=n_bases) if base is not None and n_bases > 1 else "",
                     "search": _fold(f"{iname} {iid} {' '.join(plan_name(p) for p in plan_ids)}"),
                     "other_href": href(o) if o is not None else "", "other_lang": o.job.lang if o is not None else "",
                     "other_label": msg(f"page.lang.{o.job.lang}", lang) if o is not None else ""})
