@@ -506,15 +506,30 @@ def base_figure(best, indicator_id: str, locality: str, year) -> dict | None:
     return {"latest_value": float(r["value"]), "latest_year": int(year), "outturn_low": lo, "outturn_high": hi}
 
 
+def doc_verdict_note(row, lang: str) -> str:
+    """Beside an index chip: the document's own verdict of a target the engine gives none (its
+    deadline passed without an outturn, an outturn printed only as a range across the target):
+    "document: not achieved" ("văn kiện: Không đạt", the printed word on a Vietnamese page); ''
+    where the engine has a verdict or the document none (a verdict printed for a whole numbered
+    item is the item's, never the row's)."""
+    from .progress import DOC_VERDICTS
+
+    doc, verdict = row.get("doc_verdict"), row.get("verdict")
+    if not isinstance(doc, str) or doc not in DOC_VERDICTS or (isinstance(verdict, str) and verdict):
+        return ""
+    word = doc if lang == "vi" else msg(f"status.progress.{DOC_VERDICTS[doc]}", lang)
+    return msg("index.doc_verdict", lang, verdict=word)
+
+
 def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
     """``index.<lang>.html`` for each language (and ``index.html``, the first of vi and en built):
     every report, the merged city first, with its headline target, latest figure, status and a
     client-side filter by locality, plan and status, and a search box (inline JS, nothing fetched)."""
-    from .narrative import _unit, fmt, label, outturn_text, status_label, target_cell, target_cell_parts
+    from .narrative import _unit, fmt, label, outturn_text, status_label, target_cell, target_cell_parts, verdict_label
     from .pages import _environment, _markup, _version, format_date
     import pandas as pd
 
-    from .progress import figure_years
+    from .progress import base_alternatives, figure_years
     from .report import get_context, headline_target
 
     ctx = get_context()
@@ -589,18 +604,26 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                 latest_unit = (f" {target_cell_parts(head, indicator, lang)[1]}"
                                if latest is not None and indicator is not None and head["target_kind"] == "average_growth"
                                and "–" in figure_years(latest) else unit)
+                n_bases = (int(len(base_alternatives(c[c["target_id"] == head["target_id"]], ctx.catalog.actuals)))
+                           if base is not None else 0)
                 o = other.get(("indicator", loc, iid))
                 bg, fg = _chip(st)
                 iname = label(indicator, lang) if indicator is not None else iid
                 plan_ids = list(dict.fromkeys(c["plan"]))
                 rows.append({
-                    "name": iname, "href": href(r), "note": note(r), "status": st, "status_label": status_label(st, lang),
+                    "name": iname, "href": href(r), "note": note(r), "status": st,
+                    # the engine's status (a miss within 1 % of the target says so: narrowly missed) ...
+                    "status_label": verdict_label(head, lang) if head is not None else status_label(st, lang),
+                    # ... and, where the engine has no verdict, the document's own (the page gives both)
+                    "doc": doc_verdict_note(head, lang) if head is not None else "",
                     "bg": bg, "fg": fg, "plans": " ".join(plan_ids), "plan_names": "; ".join(plan_name(p) for p in plan_ids),
                     "target": target_cell(head, indicator, lang) if head is not None else "—",
                     "latest": (f"{outturn_text(latest, lang)}{latest_unit}" if latest is not None else
                                f"{outturn_text(base, lang)}{unit}" if base is not None else "—"),
                     "year": (figure_years(latest) if latest is not None else  # 2021–2025 for a period figure
                              t("base_year", year=base["latest_year"]) if base is not None else "—"),
+                    # a base the sources print in several versions says so (the page gives the rate from each)
+                    "versions": t("base_versions", n=n_bases) if base is not None and n_bases > 1 else "",
                     "search": _fold(f"{iname} {iid} {' '.join(plan_name(p) for p in plan_ids)}"),
                     "other_href": href(o) if o is not None else "", "other_lang": o.job.lang if o is not None else "",
                     "other_label": msg(f"page.lang.{o.job.lang}", lang) if o is not None else ""})

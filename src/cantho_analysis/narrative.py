@@ -18,7 +18,8 @@ from .i18n import has, scoped, t
 from .i18n import t as t_
 from .numbers import format_number
 
-__all__ = ["LANGS", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs",
+__all__ = ["LANGS", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs", "verdict_label",
+           "narrow_rule_text", "base_versions_text", "source_who", "base_range", "rate_range_text",
            "caveats", "indicator_summary", "status_label", "what_it_takes_text", "successor_text", "rate_unit_text", "outturn_text",
            "target_level", "target_cell_parts", "target_cell", "gap_range", "gap_cells", "observed_rate_text"]
 
@@ -171,8 +172,89 @@ def rate_unit_text(rate_unit: str, indicator: Mapping, lang: str) -> str:
     return t_(key, lang, unit=_unit(indicator, lang)) if has(key, lang) else str(rate_unit)
 
 
-def what_it_takes_text(a: Mapping, indicator: Mapping, lang: str) -> str:
-    """One sentence: the required annual rate, the rate of the last five years and the stretch."""
+def rate_range_text(low: float, high: float, lang: str, decimals: int | None = None) -> str:
+    """A range of rates: ``17,74–18,57``; ``-0,99 đến -0,94`` when a sign would meet the dash."""
+    if abs(float(low) - float(high)) < 1e-12:
+        return fmt(low, lang, decimals)
+    key = "narrative.rate_range" if float(low) >= 0 else "narrative.rate_range_signed"
+    return t_(key, lang, low=fmt(low, lang, decimals), high=fmt(high, lang, decimals))
+
+
+def _base_rows(bases) -> list[dict]:
+    if bases is None:
+        return []
+    rows = bases.to_dict("records") if isinstance(bases, pd.DataFrame) else list(bases)
+    return rows if len(rows) > 1 else []
+
+
+def base_range(bases) -> tuple[float, float] | None:
+    """The lowest and highest rate required over the versions of a target's base (``progress.base_alternatives``
+    rows of one target), or None for a single version (``progress.base_rate_range``)."""
+    from .progress import base_rate_range
+
+    return base_rate_range(_base_rows(bases))
+
+
+def source_who(r: Mapping, lang: str) -> str:
+    """Who published a figure and where: "Statistics Office, vneconomy.vn", or a document's title and line."""
+    from .report import figure_source
+
+    text, _ = figure_source(r, lang)
+    kind = r.get("source_type")
+    url = r.get("source_url")
+    if isinstance(url, str) and url.strip() and isinstance(kind, str) and has(f"narrative.source_type.{kind}", lang):
+        return t_("narrative.base.who_web", lang, who=t_(f"narrative.source_type.{kind}", lang), where=text)
+    return text
+
+
+def base_versions_text(bases, a: Mapping, indicator: Mapping, lang: str) -> str:
+    """The rate required from each version of the base, one clause each, with who published the
+    version and when; a bound says which way the rate is bounded. '' for a single version."""
+    from .pages import format_vintage
+
+    rows = _base_rows(bases)
+    if not rows:
+        return ""
+    m = _msgs(lang)
+    unit = _unit(indicator, lang)
+    runit = rate_unit_text(a.get("what_it_takes_unit") or a.get("rate_unit") or "", indicator, lang)
+    items = []
+    for r in rows:
+        kind = str(r.get("value_kind") or "exact")
+        value = {"lower_bound": lambda: t_("status.outturn.above", lang, low=fmt(r["value"], lang)),
+                 "upper_bound": lambda: t_("status.outturn.below", lang, high=fmt(r["value"], lang)),
+                 "approx": lambda: m("base.about_value", value=fmt(r["value"], lang)),
+                 "range_midpoint": lambda: t_("status.outturn.range", lang, low=fmt(r.get("value_low"), lang),
+                                             high=fmt(r.get("value_high"), lang))}.get(kind, lambda: fmt(r["value"], lang))()
+        pub = r.get("published")
+        status = t_(f"status.figure.{r.get('status')}", lang) if has(f"status.figure.{r.get('status')}", lang) else str(r.get("status") or "")
+        web = isinstance(r.get("source_url"), str) and bool(str(r.get("source_url")).strip())
+        # a document's title carries its date; a web source gets the date of publication
+        who = (m("base.who", status=status, published=format_vintage(str(pub), lang) if isinstance(pub, str) and pub
+                 else m("base.undated"), source=source_who(r, lang)) if web
+               else m("base.who_doc", status=status, source=source_who(r, lang)))
+        if kind in ("lower_bound", "upper_bound"):
+            who += m(f"base.why.{kind}")
+        if r.get("chosen"):
+            who += m("base.chosen")
+        if r.get("met"):
+            items.append(m("base.item_met", value=value, unit=unit, who=who))
+            continue
+        if not _na(r.get("rate_low")) and not _na(r.get("rate_high")):
+            rate = rate_range_text(r["rate_low"], r["rate_high"], lang)
+        else:
+            bound = r.get("rate_bound") or "exact"
+            rate = m(f"base.rate.{bound}", rate=fmt(r.get("rate"), lang))
+        items.append(m("base.item", rate=rate, runit=runit, value=value, unit=unit, who=who))
+    return m("base.head", y0=int(rows[0]["baseline_year"]), items=m("base.sep").join(items))
+
+
+def what_it_takes_text(a: Mapping, indicator: Mapping, lang: str, bases=None) -> str:
+    """One sentence: the required annual rate, the rate of the last five years and the stretch.
+
+    ``bases`` (the ``progress.base_alternatives`` rows of this target) gives the required rate for
+    every version of the base the sources print: the rate and the stretch are then their range, and
+    a second sentence gives each version's rate with its source (:func:`base_versions_text`)."""
     m = _msgs(lang)
     req = a.get("what_it_takes")
     if _na(req):
@@ -181,10 +263,23 @@ def what_it_takes_text(a: Mapping, indicator: Mapping, lang: str) -> str:
     y0 = a.get("baseline_year")
     end = a["period_end"]
     stretch, ach = a.get("stretch"), a.get("achieved_rate_5y")
+    rng = base_range(bases)
+    more = base_versions_text(bases, a, indicator, lang) if rng is not None else ""
     if not _na(stretch) and float(stretch) == 0.0:
-        return m("wit_met", y0=y0 if not _na(y0) else a["period_start"], end=end)
-    kw = dict(req=fmt(req, lang), runit=runit, y0=y0, end=end, ach=fmt(ach, lang),
-              a0=a.get("achieved_from"), a1=a.get("achieved_to"), stretch=fmt(stretch, lang, 2))
+        return m("wit_met", y0=y0 if not _na(y0) else a["period_start"], end=end) + more
+    req_text, stretch_text = fmt(req, lang), fmt(stretch, lang, 2)
+    if rng is not None:
+        req_text = rate_range_text(*rng, lang)
+        if not _na(stretch) and not _na(ach) and float(ach) != 0:
+            lo, hi = sorted((rng[0] / float(ach), rng[1] / float(ach)))
+            stretch_text = rate_range_text(lo, hi, lang, 2)
+    kw = dict(req=req_text, runit=runit, y0=y0, end=end, ach=fmt(ach, lang),
+              a0=a.get("achieved_from"), a1=a.get("achieved_to"), stretch=stretch_text)
+    return _wit(a, indicator, m, kw) + more
+
+
+def _wit(a: Mapping, indicator: Mapping, m, kw: dict) -> str:
+    ach, stretch, y0 = a.get("achieved_rate_5y"), a.get("stretch"), a.get("baseline_year")
     if _na(ach):
         if a["target_kind"] == "average_growth" or _na(y0):
             return ""
@@ -198,11 +293,35 @@ def what_it_takes_text(a: Mapping, indicator: Mapping, lang: str) -> str:
     return m("wit", **kw)
 
 
-def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str = "") -> str:
+def verdict_label(a: Mapping, lang: str) -> str:
+    """A scorecard row's status in words; a miss within ``progress.NARROW_MISS_PCT`` % of the target
+    reads "not achieved (narrowly missed)" (the verdict itself is unchanged)."""
+    from .progress import narrowly_missed
+
+    if narrowly_missed(a):
+        return t_("narrative.narrow.label", lang)
+    return status_label(a.get("status"), lang)
+
+
+def _narrow(a: Mapping) -> bool:
+    from .progress import narrowly_missed
+
+    return narrowly_missed(a)
+
+
+def narrow_rule_text(lang: str) -> str:
+    """The rule behind "narrowly missed", for the pages' method notes."""
+    from .progress import NARROW_MISS_PCT
+
+    return t_("narrative.narrow.rule", lang, pct=fmt(NARROW_MISS_PCT, lang))
+
+
+def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str = "", bases=None) -> str:
     """Where the indicator stands for one target, from a scorecard row.
 
     ``successor`` is the sentence naming the merged city's corresponding target (for a
-    superseded target), from :func:`successor_text`.
+    superseded target), from :func:`successor_text`; ``bases`` the target's rows of
+    ``progress.base_alternatives`` (the rate required from every version of its base).
     """
     m = _msgs(lang)
     unit = _unit(indicator, lang)
@@ -216,14 +335,14 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
         printed = _printed_outturn(a, lang)
         if st == "undetermined" or (printed and (gap is None or pd.isna(gap))):
             key = "status.outturn.undetermined" if st == "undetermined" else "status.outturn.bound_verdict"
-            s = t_(key, lang, printed=printed, unit=unit, how=how, verdict=status_label(st, lang))
+            s = t_(key, lang, printed=printed, unit=unit, how=how, verdict=verdict_label(a, lang))
         elif gap is None or pd.isna(gap) or abs(float(gap)) < 1e-9:
             within = not _na(a.get("low")) and not _na(a.get("high")) and float(a["high"]) > float(a["low"])
             s = m("closed_within" if within else "closed_zero", value=outturn_text(a, lang), unit=unit, how=how,
-                  verdict=status_label(st, lang))
+                  verdict=verdict_label(a, lang))
         else:
             s = m("closed", value=printed or fmt(a["latest_value"], lang), unit=unit, how=how,
-                                   verdict=status_label(st, lang),
+                                   verdict=verdict_label(a, lang),
                                    gap=fmt(abs(float(gap)), lang), gunit=_gap_unit(indicator, lang),
                                    # the outturn as a share of the target ("đạt 52,7 % chỉ tiêu"), not the gap's share
                                    ratio=fmt(100 + float(a["gap_pct"]), lang, 1)
@@ -282,7 +401,9 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
     if a.get("period_state") == "closed" and not _na(a.get("published_average")):
         s += t_("status.outturn.published_average", lang, value=fmt(a["published_average"], lang), unit=unit)
     if a.get("period_state") == "open":
-        s += what_it_takes_text(a, indicator, lang)
+        s += what_it_takes_text(a, indicator, lang, bases)
+    if a.get("period_state") == "closed" and _narrow(a):
+        s += " " + narrow_rule_text(lang)
     doc = a.get("doc_verdict")
     if doc:
         # the document's word, glossed by the engine's category where the page's words differ
@@ -373,8 +494,9 @@ def _printed_outturn(a: Mapping, lang: str) -> str:
 
 
 def target_paragraphs(card_rows: pd.DataFrame, targets: pd.DataFrame, indicator: Mapping, plans: pd.DataFrame,
-                      lang: str) -> list[dict]:
-    """For each target of one indicator: the target sentence, its source and its status paragraph."""
+                      lang: str, bases: pd.DataFrame | None = None) -> list[dict]:
+    """For each target of one indicator: the target sentence, its source and its status paragraph.
+    ``bases``: ``progress.base_alternatives`` (the rate required from every version of a base)."""
     pl = plans.set_index("plan") if not plans.empty else None
     out = []
     tg = targets.set_index("target_id")
@@ -383,9 +505,16 @@ def target_paragraphs(card_rows: pd.DataFrame, targets: pd.DataFrame, indicator:
         plan_name = str(pl.loc[t["plan"], f"name_{lang}"]) if pl is not None and t["plan"] in pl.index else str(t["plan"])
         succ = successor_text(a.get("successor"), targets, indicator, plans, lang)
         out.append({"target_id": a["target_id"], "target": target_text(t, indicator, plan_name, lang),
-                    "source": source_text(t, lang), "status": status_paragraph(a, indicator, lang, succ),
+                    "source": source_text(t, lang),
+                    "status": status_paragraph(a, indicator, lang, succ, _bases_of(bases, a["target_id"])),
                     "status_code": a["status"]})
     return out
+
+
+def _bases_of(bases: pd.DataFrame | None, target_id: str) -> list[dict]:
+    if bases is None or bases.empty:
+        return []
+    return bases[bases["target_id"] == target_id].to_dict("records")
 
 
 def successor_text(successor, targets: pd.DataFrame, indicator: Mapping, plans: pd.DataFrame, lang: str) -> str:

@@ -73,6 +73,7 @@ __all__ = [
     "stretch_ranking", "ON_TRACK", "ACCELERATE", "OPEN_STATUSES", "VERDICTS", "DOC_VERDICTS",
     "Assessment", "annual_series", "period_values", "baseline", "trajectory", "growth_progress",
     "classify_ratio", "verdict", "assess_target", "scorecard", "planning_realism", "realism_summary",
+    "NARROW_MISS_PCT", "narrowly_missed", "base_versions", "rate_from_base", "base_alternatives", "base_rate_range",
 ]
 
 ON_TRACK, ACCELERATE = 0.95, 0.6
@@ -88,6 +89,10 @@ MIN_ACHIEVED_YEARS = 3
 VERDICTS = ("exceeded", "achieved", "not_achieved")
 DOC_VERDICTS = {"Vượt": "exceeded", "Đạt": "achieved", "Không đạt": "not_achieved"}
 _GEOMETRIC = {"level", "count"}
+# A target not achieved by at most this share of its own value (|gap| <= 1 % of the target: 53.12
+# against 53.13–53.14, 94.8 against 95) is "narrowly missed". The verdict stays not_achieved (the
+# rule does not bend); only the words say how near it came. One rule, stated on the pages.
+NARROW_MISS_PCT = 1.0
 
 
 def _f(x) -> float | None:
@@ -1070,3 +1075,148 @@ def realism_summary(realism: pd.DataFrame) -> pd.DataFrame:
                  "mean_gap_growth_pp": round(allg["gap"].mean(), 4) if len(allg) else np.nan,
                  "gap_grdp_growth_pp": round(allgr["gap"].mean(), 4) if len(allgr) else np.nan})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- how near a miss came
+def narrowly_missed(row: Mapping) -> bool:
+    """Whether a scorecard row is a miss within :data:`NARROW_MISS_PCT` of the target's value: the
+    verdict ``not_achieved`` with a known gap of at most 1 % of the target (53.12 against
+    53.13–53.14, 94.8 against 95, 1.5 against "dưới 1,5"). The verdict is unchanged; an outturn
+    known only as a bound (no gap) or a target of 0 (no percentage) is never called narrow."""
+    if row.get("verdict") != "not_achieved":
+        return False
+    pct = _f(row.get("gap_pct"))
+    return pct is not None and abs(pct) <= NARROW_MISS_PCT + 1e-9
+
+
+# --------------------------------------------------------------------------- every version of a base
+def base_versions(actuals: pd.DataFrame, indicator_id: str, locality: str, year: int) -> list[dict]:
+    """Every version the sources give of one indicator's whole-year figure for ``year`` (a target's base).
+
+    One entry per distinct printed figure (value and kind: ``> 306,000`` and ``306,000`` differ);
+    sources printing the same figure are one version, represented by its latest publication (then
+    highest status). Low-reliability rows are left out, as they are never chosen as the best figure;
+    parts of a year are not the year's figure. Ordered by publication, oldest first, then value.
+    Each entry: ``value``, ``value_kind``, ``value_low``, ``value_high``, ``status``, ``published``,
+    ``actual_id``, ``source_file``, ``source_line``, ``source_url``, ``source_type`` and ``n_rows``
+    (how many rows print it).
+    """
+    from .catalog import published_key
+
+    if actuals is None or actuals.empty or year is None:
+        return []
+    a = actuals[(actuals["indicator_id"] == indicator_id) & (actuals["locality"] == locality)
+                & (actuals["period_start"] == int(year)) & (actuals["period_end"] == int(year))]
+    if "subperiod" in a:
+        a = a[a["subperiod"].fillna("year").isin(("year", ""))]
+    if "reliability" in a:
+        a = a[a["reliability"].fillna("normal") != "low"]
+    groups: dict[tuple, list[dict]] = {}
+    for r in a.to_dict("records"):
+        v = _f(r.get("value"))
+        if v is None:
+            continue
+        kind = r.get("value_kind") if isinstance(r.get("value_kind"), str) and r.get("value_kind") else "exact"
+        key = (round(v, 6), kind, _f(r.get("value_low")), _f(r.get("value_high")))
+        groups.setdefault(key, []).append({**r, "value": v, "value_kind": kind})
+    out = []
+    for rows in groups.values():
+        rep = max(rows, key=lambda r: (published_key(r.get("published")), STATUS_RANK.get(r.get("status"), -1)))
+        out.append({k: (rep.get(k) if isinstance(rep.get(k), str) or _f(rep.get(k)) is not None else None)
+                    for k in ("value", "value_kind", "value_low", "value_high", "status", "published", "actual_id",
+                              "source_file", "source_line", "source_url", "source_type")} | {"n_rows": len(rows)})
+    return sorted(out, key=lambda r: (published_key(r.get("published")), r["value"]))
+
+
+def rate_from_base(value: float, target_level: float, years: int, geometric: bool) -> float | None:
+    """The yearly rate from a base to the target level: compound (%/yr) or linear (units per year),
+    as the engine's required rate (None without a compound rate through zero)."""
+    return _rate(float(value), float(target_level), years, geometric)
+
+
+def base_alternatives(card: pd.DataFrame, actuals: pd.DataFrame) -> pd.DataFrame:
+    """The required rate from every version of the base, for the open targets whose base figure the
+    sources give in more than one version (one rule for every indicator and locality).
+
+    The scorecard computes the required rate from the best available base figure; the sources may
+    disagree about it (the merged city's 2025 GRDP: 316,932 in appendix 8 (09/2025), 312,621 in
+    appendix 4, "trên 306.000" from the Statistics Office (01/2026)). For each version the same
+    target level, years and kind of rate give its own rate: the target level is the one the
+    scorecard's rate reaches from its base (so the rule is the engine's, whatever the bound), only
+    the base changes. The rate falls as the base rises, so a base known only as a lower bound
+    ("trên 306.000") gives an upper bound on the rate (``rate_bound`` = ``at_most``), an upper bound
+    a lower one (``at_least``); a base printed as a range gives ``rate_low``–``rate_high``. ``met``
+    says that from this version the target is already met (nothing more is required); a target met
+    from every version is left out (nothing depends on the base).
+
+    One row per (target, version), targets in the card's order, versions by publication; ``chosen``
+    marks the version the scorecard used. Empty when every base has one version.
+    """
+    cols = ["target_id", "baseline_year", "value", "value_kind", "value_low", "value_high", "status", "published",
+            "actual_id", "source_file", "source_line", "source_url", "source_type", "n_rows", "chosen", "rate",
+            "rate_low", "rate_high", "rate_bound", "rate_unit", "met"]
+    rows = []
+    if card is None or card.empty:
+        return pd.DataFrame(columns=cols)
+    for a in card.to_dict("records"):
+        if a.get("period_state") != "open" or a.get("target_kind") not in ("value_in_year", "annual_value"):
+            continue
+        unit = a.get("what_it_takes_unit") or a.get("rate_unit")
+        req = _f(a.get("what_it_takes"))
+        req = req if req is not None else _f(a.get("required_rate"))
+        x0, y0 = _f(a.get("baseline_value")), _f(a.get("baseline_year"))
+        if req is None or x0 is None or y0 is None or unit not in ("%/yr", "points/yr", "units/yr"):
+            continue
+        n = int(a["period_end"]) - int(y0)
+        if n <= 0:
+            continue
+        geometric = unit == "%/yr"
+        if geometric and x0 <= 0:
+            continue
+        level = x0 * (1 + req / 100) ** n if geometric else x0 + req * n  # what the engine's rate reaches
+        versions = base_versions(actuals, str(a["indicator_id"]), str(a["locality"]), int(y0))
+        if len(versions) < 2:
+            continue
+        # the direction the target needs from the chosen base (stretch 0: it is already met there)
+        met_there = _f(a.get("stretch")) == 0.0
+        need = (-1.0 if met_there else 1.0) * (1.0 if req > 0 else -1.0 if req < 0 else 0.0)
+
+        def met(rate):  # nothing more required from this base: zero, or a rate the other way
+            return rate is not None and (need == 0.0 or rate * need <= 1e-12)
+
+        rates = [rate_from_base(v["value"], level, n, geometric) for v in versions]
+        if met_there and all(met(r) for r in rates):
+            continue  # every version of the base already meets the target: nothing depends on which
+        chosen = next((i for i, v in enumerate(versions) if abs(v["value"] - x0) < 1e-9
+                       and v["value_kind"] not in ("lower_bound", "upper_bound")), None)
+        if chosen is None:
+            chosen = next((i for i, v in enumerate(versions) if abs(v["value"] - x0) < 1e-9), None)
+        for i, (v, rate) in enumerate(zip(versions, rates)):
+            lo = hi = None
+            if v["value_kind"] == "range_midpoint" and _f(v.get("value_low")) is not None and _f(v.get("value_high")) is not None:
+                ends = [rate_from_base(v["value_low"], level, n, geometric), rate_from_base(v["value_high"], level, n, geometric)]
+                if None not in ends:
+                    lo, hi = min(ends), max(ends)
+            bound = {"lower_bound": "at_most", "upper_bound": "at_least", "approx": "about"}.get(v["value_kind"], "")
+            rows.append({"target_id": a["target_id"], "baseline_year": int(y0), **{k: v.get(k) for k in cols if k in v},
+                         "chosen": i == chosen, "rate": None if rate is None else round(rate, 4),
+                         "rate_low": None if lo is None else round(lo, 4), "rate_high": None if hi is None else round(hi, 4),
+                         "rate_bound": bound, "rate_unit": unit, "met": met(rate)})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def base_rate_range(alternatives, target_id: str | None = None) -> tuple[float, float] | None:
+    """The lowest and highest required rate over a target's base versions (a range's ends included),
+    or None when its base has one version. ``alternatives``: rows of :func:`base_alternatives` (a frame
+    or a list of records), of ``target_id`` or, without it, all of one target."""
+    if alternatives is None:
+        return None
+    g = alternatives if isinstance(alternatives, pd.DataFrame) else pd.DataFrame(list(alternatives))
+    if g.empty:
+        return None
+    if target_id is not None:
+        g = g[g["target_id"] == target_id]
+    if len(g) < 2:
+        return None
+    vals = [float(x) for c in ("rate", "rate_low", "rate_high") if c in g for x in g[c] if _f(x) is not None]
+    return (min(vals), max(vals)) if vals else None

@@ -26,7 +26,8 @@ from . import config, narrative
 from .catalog import Catalog, load_catalog, user_actual_files
 from .i18n import has, t
 from .i18n import t as msg
-from .progress import figure_years, planning_realism, realism_summary, scorecard, stretch_ranking
+from .progress import (base_alternatives, figure_years, planning_realism, realism_summary, scorecard,
+                       stretch_ranking)
 from .safetext import spreadsheet_safe_frame
 from .tallies import compare, tallies_of
 
@@ -165,9 +166,12 @@ def _rate(value, rate_unit, indicator, lang: str, decimals: int | None = None) -
     return f"{narrative.fmt(value, lang, decimals)} {unit}".strip()
 
 
-def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indicator=None) -> pd.DataFrame:
+def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indicator=None,
+           bases: pd.DataFrame | None = None) -> pd.DataFrame:
     """The targets of one indicator page: plan by short title, target with its unit, status in
-    words, rates with their units, stretch and the document's own verdict."""
+    words, rates with their units, stretch and the document's own verdict. A base the sources give
+    in several versions (``bases``, ``progress.base_alternatives``) gives the required rate and the
+    stretch as their range over the versions."""
     plan_names = plan_names or {}
     unit = narrative._unit(indicator, lang) if indicator is not None else ""
     c = {k: msg(f"indicator.targets.col.{k}", lang, unit=unit) if k == "target" else msg(f"indicator.targets.col.{k}", lang)
@@ -179,16 +183,24 @@ def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indica
         shown = narrative._printed_outturn(r, lang) or narrative.fmt(r["latest_value"], lang)  # "35–40", not 37.5
         latest = "—" if _na(r["latest_value"]) else f"{shown} ({figure_years(r)})"
         req_unit = r.get("what_it_takes_unit") if not _na(r.get("what_it_takes")) else r.get("rate_unit")
+        rng = narrative.base_range(bases[bases["target_id"] == r["target_id"]]) if bases is not None and len(bases) else None
+        required = _rate(r["what_it_takes"] if not _na(r.get("what_it_takes")) else r["required_rate"], req_unit, ind, lang)
+        stretch = narrative.fmt(r.get("stretch"), lang, 2)
+        if rng is not None and required != "—" and not (not _na(r.get("stretch")) and float(r["stretch"]) == 0.0):
+            unit_ = narrative.rate_unit_text(req_unit, ind, lang) if isinstance(req_unit, str) and req_unit else ""
+            required = f"{narrative.rate_range_text(*rng, lang)} {unit_}".strip()
+            ach = r.get("achieved_rate_5y")
+            if not _na(r.get("stretch")) and not _na(ach) and float(ach) != 0:
+                stretch = narrative.rate_range_text(*sorted((rng[0] / float(ach), rng[1] / float(ach))), lang, 2)
         rows.append({c["plan"]: plan_names.get(r["plan"], r["plan"]), c["period"]: f"{r['period_start']}–{r['period_end']}",
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
-                     c["status"]: narrative.status_label(r["status"], lang),
+                     c["status"]: narrative.verdict_label(r, lang),
                      c["observed_rate"]: (_rate(r["observed_rate"], r.get("rate_unit"), ind, lang)
                                           if narrative.observed_rate_text(r, lang) == narrative.fmt(r["observed_rate"], lang)
                                           else f"{narrative.observed_rate_text(r, lang)} {narrative.rate_unit_text(r['rate_unit'], ind, lang)}"),
-                     c["required_rate"]: _rate(r["what_it_takes"] if not _na(r.get("what_it_takes")) else r["required_rate"],
-                                               req_unit, ind, lang),
+                     c["required_rate"]: required,
                      c["achieved"]: _rate(r.get("achieved_rate_5y"), r.get("what_it_takes_unit") or r.get("rate_unit"), ind, lang),
-                     c["stretch"]: narrative.fmt(r.get("stretch"), lang, 2),
+                     c["stretch"]: stretch,
                      c["doc_verdict"]: _doc_verdict(r, lang)})
     return pd.DataFrame(rows, columns=list(c.values()))
 
@@ -442,7 +454,8 @@ def indicator_report(indicator_id: str, locality: str, lang: str = "en", ctx: Co
     cat = ctx.catalog
     ind = cat.indicator(indicator_id)
     card = ctx.card[(ctx.card["indicator_id"] == indicator_id) & (ctx.card["locality"] == locality)]
-    paragraphs = narrative.target_paragraphs(card, cat.targets, ind, cat.plans, lang)
+    bases = base_alternatives(card, cat.actuals)  # the rate required from every version of a base
+    paragraphs = narrative.target_paragraphs(card, cat.targets, ind, cat.plans, lang, bases)
     cav = narrative.caveats(cat.actuals, ctx.best, indicator_id, locality, lang)
     title = f"{narrative.label(ind, lang)} — {config.LOCALITY_NAMES[locality][lang]}"
     names = _plan_names(cat.plans, lang)
@@ -452,7 +465,7 @@ def indicator_report(indicator_id: str, locality: str, lang: str = "en", ctx: Co
         fig = indicator_chart(ind, locality, cat.actuals, ctx.best, cat.targets, card, lang, fast=fast_figure,
                               plans=cat.plans)
     return IndicatorReport(indicator_id, locality, lang, title, narrative.indicator_summary(card, ind, locality, lang),
-                           paragraphs, cav, card, _table(card, lang, names, ind), fig,
+                           paragraphs, cav, card, _table(card, lang, names, ind, bases), fig,
                            overall_status(card["status"].tolist()), conclusion=conclusion(card, ind, names, lang),
                            series=series_rows(cat.actuals, ctx.best, indicator_id, locality))
 
@@ -477,9 +490,11 @@ def _plan_names(plans: pd.DataFrame, lang: str) -> dict:
 
 
 def stretch_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFrame, lang: str = "en",
-                  end_year: int | None = None) -> pd.DataFrame:
+                  end_year: int | None = None, bases: pd.DataFrame | None = None) -> pd.DataFrame:
     """The open targets of each plan ranked by stretch, hardest first, with names and units
-    (``progress.stretch_ranking``), for a report in ``lang``. ``end_year`` keeps one deadline."""
+    (``progress.stretch_ranking``), for a report in ``lang``. ``end_year`` keeps one deadline. A base
+    the sources give in several versions (``bases``, ``progress.base_alternatives``) gives the
+    required rate and the stretch as their range (the ranking keeps the best available base)."""
     c = _cols(_STRETCH_KEYS, lang)
     r = stretch_ranking(card if end_year is None else card[card["period_end"] == end_year])
     ind = indicators.set_index("indicator_id")
@@ -493,14 +508,25 @@ def stretch_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFr
         years = "—" if pd.isna(x["achieved_from"]) else (
             str(x["achieved_to"]) if x["achieved_from"] == x["achieved_to"] else f"{x['achieved_from']}–{x['achieved_to']}")
         level, unit, when = narrative.target_cell_parts(x, i, lang)
+        required = narrative.fmt(x["what_it_takes"], lang)
+        stretch = ("—" if pd.isna(x["stretch"]) and pd.isna(x["achieved_rate_5y"]) else
+                   ("∞" if pd.isna(x["stretch"]) else narrative.fmt(x["stretch"], lang, 2)))
+        rng = (narrative.base_range(bases[bases["target_id"] == x["target_id"]])
+               if bases is not None and len(bases) and not (not pd.isna(x["stretch"]) and float(x["stretch"]) == 0.0) else None)
+        if rng is not None:
+            required = narrative.rate_range_text(*rng, lang)
+            if not pd.isna(x["stretch"]) and not pd.isna(x["achieved_rate_5y"]) and float(x["achieved_rate_5y"]) != 0:
+                a = float(x["achieved_rate_5y"])
+                stretch = narrative.rate_range_text(*sorted((rng[0] / a, rng[1] / a)), lang, 2)
+        if x["target_kind"] != "average_growth" and base != "—" and rng is not None:
+            base = t("overview.base_versions", lang, base=base, n=int((bases["target_id"] == x["target_id"]).sum()))
         rows.append({c["plan"]: pn.get(x["plan"], x["plan"]), c["rank"]: int(x["rank"]),
                      c["indicator"]: narrative.label(i, lang), c["target"]: f"{level} ({when})",
                      c["unit"]: unit, c["baseline"]: base,
-                     c["required"]: narrative.fmt(x["what_it_takes"], lang),
+                     c["required"]: required,
                      c["achieved"]: narrative.fmt(x["achieved_rate_5y"], lang), c["years"]: years,
                      c["rate_unit"]: narrative.rate_unit_text(x["what_it_takes_unit"], i, lang),
-                     c["stretch"]: ("—" if pd.isna(x["stretch"]) and pd.isna(x["achieved_rate_5y"]) else
-                                    ("∞" if pd.isna(x["stretch"]) else narrative.fmt(x["stretch"], lang, 2)))})
+                     c["stretch"]: stretch})
     return pd.DataFrame(rows, columns=list(c.values()))
 
 
@@ -604,7 +630,8 @@ def past_targets_table(realism: pd.DataFrame, indicators: pd.DataFrame, plans: p
         gaps = narrative.gap_cells(a, lang)  # over the printed range (1,40–1,65), not its midpoint
         rows.append({**_target_identity(x, c, pn, ind, lang),
                      c["outturn"]: narrative.outturn_text(a, lang) or "—",
-                     c["verdict"]: narrative.status_label(x["verdict"], lang) if isinstance(x["verdict"], str) else "—",
+                     c["verdict"]: narrative.verdict_label({**a, "status": x["verdict"]}, lang)
+                     if isinstance(x["verdict"], str) else "—",  # a miss within 1 % of the target: narrowly missed
                      c["gap"]: gaps["gap"],
                      c["gap_pct"]: "—" if gaps["gap_pct"] == "—" else f"{gaps['gap_pct']} %",
                      c["doc_verdict"]: _doc_verdict(x, lang)})
@@ -620,7 +647,7 @@ def all_targets_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
     for x in card.to_dict("records"):
         latest = "—" if pd.isna(x["latest_value"]) else f"{narrative.outturn_text(x, lang)} ({figure_years(x)})"
         rows.append({**_target_identity(x, c, pn, ind, lang), c["latest"]: latest,
-                     c["status"]: narrative.status_label(x["status"], lang),
+                     c["status"]: narrative.verdict_label(x, lang),
                      c["observed_rate"]: narrative.observed_rate_text(x, lang),  # 1,40–1,65 as printed, not 1,52
                      c["required_rate"]: narrative.fmt(x["required_rate"], lang),
                      c["doc_verdict"]: _doc_verdict(x, lang)})
@@ -652,7 +679,8 @@ def overview(lang: str = "en", ctx: Context | None = None) -> dict:
             "realism_sentence": narrative.realism_sentence(summary, lang, _forecast_bias(ctx)),
             "realism_table": realism_table(summary, cat.plans, lang),
             "verdict_table": verdict_table(ctx.card, lang),
-            "stretch": stretch_table(ctx.card, cat.indicators, cat.plans, lang),
+            "stretch": stretch_table(ctx.card, cat.indicators, cat.plans, lang,
+                                     bases=base_alternatives(ctx.card, cat.actuals)),
             "tally_table": tally_table(cmp, cat.plans, lang),
             "past_table": past_targets_table(realism, cat.indicators, cat.plans, lang, ctx.card),
             "targets_table": all_targets_table(ctx.card, cat.indicators, cat.plans, lang)}
@@ -775,7 +803,7 @@ def overview_html(lang: str = "en", ctx: Context | None = None, ov: dict | None 
     tally_summary = m("tally_summary", n=len(cmp), k=cmp["tally_id"].nunique() if len(cmp) else 0, same=same,
                       diff=len(cmp) - same)
     return fragment("overview.html.j2", m=m, ov=ov, tables=tables, stretch=stretch, tally_summary=tally_summary,
-                    part=part, heatmap=figure_png(status_heatmap(ctx.card, ctx.catalog.plans, lang)) if part == "all" else "",
+                    part=part, narrow_rule=narrative.narrow_rule_text(lang), heatmap=figure_png(status_heatmap(ctx.card, ctx.catalog.plans, lang)) if part == "all" else "",
                     heatmap_alt=m("heatmap.title"), tasks=Markup(tasks_overview_html(lang)) if part != "head" else "")
 
 

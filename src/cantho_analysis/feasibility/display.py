@@ -495,8 +495,9 @@ def period_checks_table(r, lang: str) -> pd.DataFrame:
     return out
 
 
-def glance_table(r, j: dict, lang: str) -> pd.DataFrame:
-    """The answer at a glance: probability, range, central estimate, what it takes, what was achieved, audit."""
+def glance_table(r, j: dict, lang: str, context=None) -> pd.DataFrame:
+    """The answer at a glance: probability, range, central estimate, what it takes, what was achieved
+    (the study's series and, with ``context``, the published average of the same years), audit."""
     from .charts import recent_average
 
     g = lambda key, **kw: page_text(f"glance.{key}", lang, **kw)  # noqa: E731
@@ -522,7 +523,11 @@ def glance_table(r, j: dict, lang: str) -> pd.DataFrame:
         rows.append((g("required"), g("value_rate_range", a=num(req["low"], lang), b=num(req["high"], lang))))
     rec = recent_average(r.history)
     if rec:
-        rows.append((g("achieved", a0=rec[0], a1=rec[1]), g("value_rate", v=num(rec[2], lang, 2))))
+        pub = published_average(r.history, rec[0], rec[1], context.best) if context is not None else None
+        rows.append((g("achieved_study" if pub is not None and pub["derived"] else "achieved", a0=rec[0], a1=rec[1]),
+                     g("value_rate", v=num(rec[2], lang, 2))))
+        if pub is not None:
+            rows.append((g("achieved_published", a0=rec[0], a1=rec[1]), g("value_rate", v=num(pub["value"], lang, 2))))
     rows.append((g("audit"), g("value_count", k=sum(1 for c in j["checks"] if c["flag"]), n=len(j["checks"]))))
     rows.append((g("data"), str(p["data_through"])))
     return pd.DataFrame(rows, columns=[g("what"), g("value")])
@@ -582,8 +587,50 @@ def headline_condition(j: dict, lang: str) -> str:
     return condition_text(j, lang)
 
 
-def what_it_takes(r, j: dict, lang: str) -> str:
-    """Required growth per year against the growth achieved over the last five years."""
+def published_average(history: pd.DataFrame, first: int, last: int, best: pd.DataFrame | None) -> dict | None:
+    """The merged city's published average growth for exactly ``first``–``last``, beside the study's own
+    average of those years (which rests on back-cast years): ``value``, the best-available row and the
+    years of the study's series that are back-cast (``derived``). None when nothing is published for
+    those years."""
+    if best is None or best.empty:
+        return None
+    m = best[(best["indicator_id"] == "grdp_growth") & (best["locality"] == "can_tho_merged")
+             & (best["period_start"] == int(first)) & (best["period_end"] == int(last))]
+    if m.empty:
+        return None
+    h = history[(history["year"] >= first) & (history["year"] <= last)]
+    derived = ([int(y) for y, s in zip(h["year"], h["source"]) if s == "derived"] if "source" in h else [])
+    row = m.iloc[0].to_dict()
+    return {"value": float(row["value"]), "row": row, "derived": derived}
+
+
+def _published_text(pub: dict | None, a0: int, a1: int, lang: str) -> str:
+    """Two sentences: how the study's average of back-cast years is made, and the published average
+    with its status, date and source."""
+    from ..narrative import source_who
+    from ..pages import format_vintage
+
+    if pub is None:
+        return ""
+    out = ""
+    d = pub["derived"]
+    if d:
+        years = str(d[0]) if len(d) == 1 else f"{d[0]}–{d[-1]}" if d == list(range(d[0], d[-1] + 1)) else ", ".join(map(str, d))
+        out += " " + page_text("takes_backcast", lang, a0=a0, a1=a1, years=years)
+    r = pub["row"]
+    st = r.get("status")
+    pubd = r.get("published")
+    out += " " + page_text("takes_published", lang, a0=a0, a1=a1, pub=num(pub["value"], lang, 2),
+                           status=msg(f"status.figure.{st}", lang) if msg_has(f"status.figure.{st}") else str(st),
+                           date=format_vintage(str(pubd), lang) if isinstance(pubd, str) and pubd else "—",
+                           source=source_who(r, lang))
+    return out
+
+
+def what_it_takes(r, j: dict, lang: str, context=None) -> str:
+    """Required growth per year against the growth achieved over the last five years; with ``context``
+    (the catalogue's best figures) the published average of those years beside the study's own, the
+    back-cast's method in one sentence and the published figure's source."""
     from .charts import recent_average
 
     req = j["required_growth"]
@@ -594,8 +641,9 @@ def what_it_takes(r, j: dict, lang: str) -> str:
     rec = recent_average(r.history)
     if not rec or rec[2] <= 0:
         return page_text("takes_no_history", lang, **kw)
+    pub = published_average(r.history, rec[0], rec[1], context.best) if context is not None else None
     return page_text("takes", lang, a0=rec[0], a1=rec[1], ach=num(rec[2], lang, 2),
-                     x=format_number(req["low"] / rec[2], lang, 2), **kw)
+                     x=format_number(req["low"] / rec[2], lang, 2), **kw) + _published_text(pub, rec[0], rec[1], lang)
 
 
 def _params(target_low, target_high, start_year, end_year, data_through, n_paths, seed) -> StudyParams:
@@ -631,8 +679,8 @@ def feasibility_html(r, lang: str = "en", context=None) -> str:
                 e=p["end_year"]),
         headline=headline(j, lang), condition=headline_condition(j, lang), caveat=headline_caveat(j, lang),
         verdict=verdict_paragraph(j, lang, with_condition=False),
-        takes=what_it_takes(r, j, lang), why=why_groups(j, lang, {"plans": [reconcile]}),
-        glance=safe(glance_table(r, j, lang)),
+        takes=what_it_takes(r, j, lang, ctx), why=why_groups(j, lang, {"plans": [reconcile]}),
+        glance=safe(glance_table(r, j, lang, ctx)),
         top_charts=[figure_png(charts.average_fan_chart(r, lang)), figure_png(charts.sensitivity_chart(r, lang)),
                     figure_png(charts.history_chart(r, lang))],
         models=safe(models_table(r, lang)), sensitivity=safe(sensitivity_table(r, lang)),
