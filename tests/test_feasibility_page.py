@@ -373,3 +373,17 @@ def test_the_headline_names_the_national_growth_it_assumes_and_the_calibration_m
     assert "too wide" in headline_caveat(j, "en")
     j["ensemble_backtest"][0]["coverage80_avg"] = 0.8
     assert headline_caveat(j, "en") == ""
+
+
+def test_feasibility_chart_axes_use_the_page_number_format_and_a_true_minus_sign(study):
+    import matplotlib.pyplot as plt
+
+    from cantho_analysis.feasibility.charts import fan_chart
+
+    for lang, other in (("vi", "."), ("en", ",")):
+        fig = fan_chart(study, lang)
+        fig.canvas.draw()
+        ticks = [x.get_text() for x in fig.axes[0].get_yticklabels() if x.get_text()]
+        plt.close(fig)
+        assert ticks and not any("-" in x or other in x for x in ticks), ticks
+        assert any(x.startswith("\u2212") for x in ticks), ticks  # the series has years of negative growth

@@ -12,7 +12,8 @@ import pytest  # noqa: E402
 from cantho_analysis import config  # noqa: E402
 from cantho_analysis.catalog import best_available  # noqa: E402
 from cantho_analysis.i18n import t  # noqa: E402
-from cantho_analysis.plots import LOOKBACK_YEARS, history_start, indicator_chart, status_heatmap, value_axis_range  # noqa: E402
+from cantho_analysis.plots import (LOOKBACK_YEARS, axis_number, history_start, indicator_chart, status_heatmap,  # noqa: E402
+                                   value_axis_range, value_formatter)
 
 PLANS = pd.DataFrame({"plan": ["p_cum", "p_val"], "name_vi": ["Nghị quyết A dài", "Chương trình B dài"],
                       "name_en": ["Resolution A long", "Programme B long"], "short_vi": ["NQ A", "CTr B"],
@@ -377,4 +378,27 @@ def test_a_second_version_with_the_same_average_adds_no_invisible_line():
                           pd.DataFrame([_target("x", "p_val", "value_in_year", 1.0, 1.0, 2025, 2025, 2020)]).iloc[0:0],
                           pd.DataFrame({"target_id": [], "baseline_year": [], "baseline_value": []}), "en", plans=PLANS)
     assert t("chart.period_avg", "en") in _legend(fig) and t("chart.period_avg_other", "en") not in _legend(fig)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("lang, neg, pos", [("vi", "\u22122,5", "43.000"), ("en", "\u22122.5", "43,000")])
+def test_tick_formatter_writes_a_true_minus_sign_in_the_page_number_format(lang, neg, pos):
+    f = value_formatter(lang)
+    assert f(-2.5, 0) == neg and f(43000, 1) == pos and f(0, 2) == "0"
+    with matplotlib.rc_context({"axes.unicode_minus": False}):  # the rcParam is honoured, not ignored
+        assert axis_number(-2.5, lang) == neg.replace("\u2212", "-")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_negative_ticks_on_a_growth_chart_carry_the_minus_sign_not_a_hyphen(lang):
+    ind = pd.Series({"indicator_id": "inv", "name_en": "Growth", "name_vi": "Tăng trưởng", "unit": "%",
+                     "unit_vi": "%", "measure": "growth_rate"})
+    actuals = pd.DataFrame([_actual(2019, 7.5), _actual(2020, -3.5), _actual(2021, -1.25), _actual(2022, 6.0)])
+    fig = indicator_chart(ind, "hau_giang", actuals, best_available(actuals), actuals.iloc[0:0].assign(
+        target_id=[], plan=[], target_kind=[], low=[], high=[], base_year=[], bound=[]), pd.DataFrame(), lang)
+    fig.canvas.draw()
+    ticks = [x.get_text() for x in fig.axes[0].get_yticklabels() if x.get_text()]
+    negative = [x for x in ticks if x.startswith("\u2212")]
+    assert negative and not any("-" in x for x in ticks)
+    assert all(("," in x) == (lang == "vi") for x in negative if x.strip("\u22120123456789"))
     plt.close(fig)

@@ -6,7 +6,8 @@ estimate) is a shade of one hue (``config.FIGURE_COLORS``); targets are drawn in
 what the target implies, not a forecast). Totals over several years (cumulative targets, published
 period totals) are never drawn among annual values: they are listed in a box under the chart.
 Every word comes from the message catalogue (``locales/*/chart.yaml``, ``status.yaml``); numbers on
-the value axis follow the page's language (9,5 and 43.000 in Vietnamese).
+the value axis follow the page's language (9,5 and 43.000 in Vietnamese) and carry a true minus
+sign (U+2212, ``axis_number``) as matplotlib's own formatters do under ``axes.unicode_minus``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .progress import trajectory  # noqa: E402
 from .safetext import mathtext_escape  # noqa: E402
 
 __all__ = ["indicator_chart", "status_heatmap", "STATUS_ORDER", "STATUS_COLORS", "FIGURE_COLORS", "plan_short_names",
-           "history_start", "value_axis_range", "LOOKBACK_YEARS"]
+           "history_start", "value_axis_range", "LOOKBACK_YEARS", "axis_number", "value_formatter", "MINUS"]
 
 STATUS_ORDER = list(config.STATUS_ORDER)
 STATUS_COLORS = config.STATUS_COLORS
@@ -41,6 +42,29 @@ LEVEL_MEASURES = ("level", "count")  # amounts: their value axis starts at zero
 MIN_RELATIVE_SPAN = 0.2  # other measures: the value axis spans at least 20 % of the largest value shown
 # a bound is a filled triangle whose base is on the value and whose tip points where the figure lies
 _BOUND_MARKERS = {"lower_bound": [(-1, 0), (1, 0), (0, 1.6), (-1, 0)], "upper_bound": [(-1, 0), (1, 0), (0, -1.6), (-1, 0)]}
+
+
+MINUS = "\u2212"  # the minus sign of typeset numbers; a hyphen reads as a dash on an axis
+
+
+def axis_number(v: float, lang: str) -> str:
+    """A tick label: ``v`` in the page's number format (9,5 and 43.000 in Vietnamese) with a true
+    minus sign (U+2212) in front of a negative number whenever matplotlib's ``axes.unicode_minus``
+    is on (its default, and what our theme sets), as matplotlib's own formatters do."""
+    s = fmt(v, lang)
+    if s.startswith("-") and matplotlib.rcParams["axes.unicode_minus"]:
+        s = MINUS + s[1:]
+    return s
+
+
+def value_formatter(lang: str) -> matplotlib.ticker.FuncFormatter:
+    """The value axis's tick formatter in the page's language (``axis_number``)."""
+    return matplotlib.ticker.FuncFormatter(lambda v, _p: axis_number(v, lang))
+
+
+def _theme() -> None:
+    """The charts' one look: seaborn's white grid, with the true minus sign on every axis."""
+    sns.set_theme(style="whitegrid", context="notebook", rc={"axes.unicode_minus": True})
 
 
 def history_start(targets: pd.DataFrame, figure_years) -> int | None:
@@ -102,7 +126,7 @@ def _bounds(tg: pd.Series) -> tuple[float, float]:
 
 
 def _value_text(lo: float, hi: float, lang: str) -> str:
-    return fmt(lo, lang) if lo == hi else f"{fmt(lo, lang)}–{fmt(hi, lang)}"
+    return axis_number(lo, lang) if lo == hi else f"{axis_number(lo, lang)}–{axis_number(hi, lang)}"
 
 
 def _target_text(tg: pd.Series, lang: str) -> str:
@@ -112,11 +136,11 @@ def _target_text(tg: pd.Series, lang: str) -> str:
     strict = str(tg.get("strict", "no")) == "yes"
     bound = str(tg.get("bound", "range"))
     if bound == "at_least":  # a no-break space: the sign is never wrapped away from its number
-        return f"{'>' if strict else '≥'}\u00a0{fmt(lo, lang)}"
+        return f"{'>' if strict else '≥'}\u00a0{axis_number(lo, lang)}"
     if bound == "at_most":
-        return f"{'<' if strict else '≤'}\u00a0{fmt(hi, lang)}"
+        return f"{'<' if strict else '≤'}\u00a0{axis_number(hi, lang)}"
     if bound == "about":
-        return f"≈\u00a0{fmt(lo, lang)}"
+        return f"≈\u00a0{axis_number(lo, lang)}"
     return _value_text(lo, hi, lang)
 
 
@@ -142,7 +166,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     legend as ``fig.legend_entries`` (label, colour) for HTML instead.
     """
     if not fast or not _THEMED:
-        sns.set_theme(style="whitegrid", context="notebook")
+        _theme()
         _THEMED.append(True)
     iid = indicator["indicator_id"]
     unit = _unit(indicator, lang)
@@ -169,7 +193,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     if covered.any():  # a bound beside a point figure of the same year says less than the point: named, not drawn
         sign = {"lower_bound": ">", "upper_bound": "<"}
         notes.append(t("chart.bounds_left_out", lang, bounds=", ".join(
-            f"{sign[k]}\u00a0{fmt(float(v), lang)} ({int(y)})" for k, v, y in
+            f"{sign[k]}\u00a0{axis_number(float(v), lang)} ({int(y)})" for k, v, y in
             zip(kinds[covered], annual.loc[covered, "value"], annual.loc[covered, "period_start"]))))
         annual, kinds, special = annual[~covered], kinds[~covered], special[~covered]
     for st in FIG_STATUS_ORDER + sorted(set(dots["status"]) - set(FIG_STATUS_ORDER)):
@@ -199,7 +223,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         if sub == "total" or (sub == "year" and not averages):  # a total over several years is not a point among annual values
             totals.append((t("chart.panel_figure", lang, start=s0, end=s1, status=_figure_word(str(head["status"]), lang)),
                            float(head["value"]), float(head["value"]), str(head["status"])))
-            boxed.append(t("chart.total_figure", lang, start=s0, end=s1, value=f"{fmt(float(head['value']), lang)} {unit}",
+            boxed.append(t("chart.total_figure", lang, start=s0, end=s1, value=f"{axis_number(float(head['value']), lang)} {unit}",
                            status=_figure_word(str(head["status"]), lang)))
             continue
         for _, r in grp.iterrows():  # every version; the one used is thicker and labelled
@@ -212,7 +236,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
                       else (None if drawn_other else t("chart.period_avg_other", lang)))
             drawn_avg, drawn_other = drawn_avg or main, drawn_other or not main
         placed.append((s0 - 0.4, s1 + 0.4, float(head["value"]),
-                       t("chart.period_label", lang, start=s0, end=s1, value=fmt(float(head["value"]), lang))))
+                       t("chart.period_label", lang, start=s0, end=s1, value=axis_number(float(head["value"]), lang))))
     cards = card.set_index("target_id") if "target_id" in card else pd.DataFrame()
     tc = config.TARGET_COLOR
     path_drawn = False
@@ -233,7 +257,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             years = b[(b["period_start"] >= start) & (b["period_start"] <= end)]
             if kind == "cumulative" and len(years):
                 line += t("chart.cumulative_sum", lang, n=len(years), m=end - start + 1,
-                          total=f"{fmt(float(years['value'].astype(float).sum()), lang)} {unit}")
+                          total=f"{axis_number(float(years['value'].astype(float).sum()), lang)} {unit}")
             boxed.insert(0, line)
             totals.insert(0, (t("chart.panel_target", lang, plan=plan, start=start, end=end), lo, hi, None))
             continue
@@ -290,7 +314,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     ax.set_ylabel(mathtext_escape(unit))
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: f"{int(round(v))}"))
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: fmt(v, lang)))
+    ax.yaxis.set_major_formatter(value_formatter(lang))
     if not fast:  # the explorer prints the title above the chart in HTML
         ax.set_title(mathtext_escape(f"{label(indicator, lang)}\n{config.LOCALITY_NAMES[locality][lang]}"), fontsize=11)
     handles, labels = ax.get_legend_handles_labels()
@@ -298,7 +322,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     if fast:
         # the explorer shows the legend as HTML: drawing it costs as much as the rest of the chart
         fig.legend_entries = [(lab.replace("\\$", "$"), matplotlib.colors.to_hex(_handle_color(h))) for h, lab in zip(handles, labels)]
-        wide = max(len(fmt(v, lang)) for v in ax.get_yticks())  # long tick labels (43.000) need a wider margin
+        wide = max(len(axis_number(v, lang)) for v in ax.get_yticks())  # long tick labels (43.000) need a wider margin
         fig.subplots_adjust(left=min(0.2, 0.05 + 0.013 * wide), right=0.97, top=0.96, bottom=0.12)
         if boxed or notes:  # the fixed layout has no room below: the notes go in the upper left corner, above the data
             lines = ([t("chart.cumulative_head", lang)] + boxed if boxed else []) + notes
@@ -341,7 +365,7 @@ def _draw_bounds_and_ranges(ax, rows: pd.DataFrame, kinds: pd.Series, lang: str)
                        label=mathtext_escape(t(f"chart.{kind}", lang, status=_figure_word(st, lang))))
             sign = ">" if kind == "lower_bound" else "<"
             for x, v in zip(xs, vs):
-                ax.annotate(f"{sign}\u00a0{fmt(v, lang)}", (x, v), xytext=(-6, 0), textcoords="offset points",
+                ax.annotate(f"{sign}\u00a0{axis_number(v, lang)}", (x, v), xytext=(-6, 0), textcoords="offset points",
                             ha="right", va="center", fontsize=7, color=config.FIGURE_EDGE, zorder=7)
         else:  # printed as a range (value_low and value_high known)
             lo, hi = g["value_low"].astype(float), g["value_high"].astype(float)
@@ -392,7 +416,7 @@ def _totals_chart(indicator, locality: str, totals: list, boxed: list[str], lang
     ax.set_xlim(0, top * 1.18)
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlabel(mathtext_escape(unit))
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: fmt(v, lang)))
+    ax.xaxis.set_major_formatter(value_formatter(lang))
     fig.chart_notes = boxed
     if fast:
         fig.legend_entries = []
@@ -458,7 +482,7 @@ def _handle_color(h):
 
 def status_heatmap(card: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> plt.Figure:
     """Number of targets by plan (rows, by short title) and status (columns)."""
-    sns.set_theme(style="white", context="notebook")
+    sns.set_theme(style="white", context="notebook", rc={"axes.unicode_minus": True})
     counts = card.groupby(["plan", "status"]).size().unstack(fill_value=0)
     cols = [s for s in STATUS_ORDER if s in counts.columns]
     counts = counts.reindex(columns=cols)
