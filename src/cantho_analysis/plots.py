@@ -41,6 +41,12 @@ LOOKBACK_YEARS = 5  # history drawn before the earliest baseline on the chart: o
 LEVEL_MEASURES = ("level", "count")  # amounts: their value axis starts at zero
 MIN_RELATIVE_SPAN = 0.2  # other measures: the value axis spans at least 20 % of the largest value shown
 # a bound is a filled triangle whose base is on the value and whose tip points where the figure lies
+# target bands: an opaque light tint of the target colour drawn under the grid (two bands that overlap
+# look like one, never darker), told apart by the line style of their edges; a faded target's lighter
+BAND_TINT, BAND_FADED = "#ebebeb", "#f5f5f5"
+_BAND_STYLES = ("--", "-.", ":", (0, (6, 2, 1, 2, 1, 2)))
+# targets the scorecard no longer assesses as live commitments: drawn thin and light, said in the legend
+FADED_STATUSES = ("superseded", "copied_text")
 _BOUND_MARKERS = {"lower_bound": [(-1, 0), (1, 0), (0, 1.6), (-1, 0)], "upper_bound": [(-1, 0), (1, 0), (0, -1.6), (-1, 0)]}
 
 
@@ -241,7 +247,8 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     tc = config.TARGET_COLOR
     path_drawn = False
     markers = config.TARGET_MARKERS
-    k = 0
+    k = kb = 0  # the next marker shape, the next band edge style
+    tg, plans_of, faded = _group_targets(tg, cards, names)
     points = tg[~tg["target_kind"].isin(["cumulative", "change", "average_growth"])
                 & ~((tg["target_kind"] == "annual_value") & (tg["period_start"] < tg["period_end"]))]
     same_year: dict[int, list] = {}
@@ -250,8 +257,13 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     for _, tr_ in tg.iterrows():
         lo, hi = _bounds(tr_)
         start, end = int(tr_["period_start"]), int(tr_["period_end"])
-        plan = names.get(tr_["plan"], tr_["plan"])
+        plan = plans_of[tr_["target_id"]]
         kind = str(tr_["target_kind"])
+        thin = tr_["target_id"] in faded  # no longer a live commitment: thin and light, and the legend says why
+
+        def legend(text: str) -> str:
+            return mathtext_escape(t("chart.faded", lang, label=text, status=status_label(faded[tr_["target_id"]], lang))
+                                   if thin else text)
         if kind in ("cumulative", "change"):
             line = t(f"chart.{kind}", lang, plan=plan, value=_value_text(lo, hi, lang), unit=unit, start=start, end=end)
             years = b[(b["period_start"] >= start) & (b["period_start"] <= end)]
@@ -266,22 +278,25 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             key = "chart.target_avg" if kind == "average_growth" else "chart.target_annual"
             lab = t(key, lang, plan=plan, start=int(tr_["base_year"]) + 1 if kind == "average_growth" else start, end=end,
                     value=_target_text(tr_, lang))
-            ax.fill_between([x0, end + 0.4], lo, hi if hi > lo else lo, facecolor="none", edgecolor=tc,
-                            hatch="////" if k % 2 == 0 else "\\\\\\\\", lw=0, alpha=0.45, zorder=1)
-            ax.hlines([lo, hi] if hi > lo else [lo], x0, end + 0.4, color=tc, lw=1.1,
-                      ls="--" if k % 2 == 0 else "-.", zorder=2, label=mathtext_escape(lab))
-            k += 1
+            if hi > lo:  # an opaque tint under the grid: overlapping bands do not darken each other
+                ax.fill_between([x0, end + 0.4], lo, hi, facecolor=BAND_FADED if thin else BAND_TINT, edgecolor="none",
+                                lw=0, zorder=0.4)
+            ax.hlines([lo, hi] if hi > lo else [lo], x0, end + 0.4, color=tc, lw=0.7 if thin else 1.3,
+                      alpha=0.55 if thin else 1, ls=_BAND_STYLES[kb % len(_BAND_STYLES)], zorder=2, label=legend(lab))
+            kb += 1
             continue
         m = markers[k % len(markers)]
         k += 1
         mid = (lo + hi) / 2
         group = same_year.get(end, [tr_["target_id"]])
         x = end + 0.16 * (group.index(tr_["target_id"]) - (len(group) - 1) / 2)  # side by side, not on top
+        ink = {"color": tc, "alpha": 0.55 if thin else 1}
         if hi > lo:
-            ax.vlines(x, lo, hi, color=tc, lw=1.6, zorder=5, clip_on=False)
-            ax.hlines([lo, hi], x - 0.1, x + 0.1, color=tc, lw=1.6, zorder=5, clip_on=False)
-        ax.scatter([x], [mid], marker=m, s=46, facecolors="white", edgecolors=tc, linewidths=1.4, zorder=6,
-                   clip_on=False, label=mathtext_escape(t("chart.target", lang, plan=plan, end=end, value=_target_text(tr_, lang))))
+            ax.vlines(x, lo, hi, lw=0.9 if thin else 1.6, zorder=5, clip_on=False, **ink)
+            ax.hlines([lo, hi], x - 0.1, x + 0.1, lw=0.9 if thin else 1.6, zorder=5, clip_on=False, **ink)
+        ax.scatter([x], [mid], marker=m, s=38 if thin else 46, facecolors="white", edgecolors=tc,
+                   linewidths=0.8 if thin else 1.4, alpha=ink["alpha"], zorder=6, clip_on=False,
+                   label=legend(t("chart.target", lang, plan=plan, end=end, value=_target_text(tr_, lang))))
         c = cards.loc[tr_["target_id"]] if tr_["target_id"] in cards.index else None
         if c is not None and not pd.isna(c["baseline_year"]) and indicator["measure"] != "growth_rate":
             tr = trajectory(tr_, indicator["measure"], int(c["baseline_year"]), float(c["baseline_value"]))
@@ -309,7 +324,6 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     ax.autoscale_view()
     y0, y1 = ax.get_ylim()
     ax.set_ylim(*value_axis_range(y0, y1, str(indicator.get("measure")), float(ax.dataLim.y0), float(ax.dataLim.y1)))
-    _label_periods(ax, placed)
     ax.set_xlabel(t("chart.year", lang))
     ax.set_ylabel(mathtext_escape(unit))
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
@@ -331,8 +345,10 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             ax.text(0.01, 0.98, mathtext_escape("\n".join(textwrap.fill(x, 90) for x in lines)),
                     transform=ax.transAxes, va="top", ha="left", fontsize=7.5, zorder=8,
                     bbox={"boxstyle": "round,pad=0.3", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd", "alpha": 0.9})
+        _label_periods(ax, placed)  # once the axes have their final size and limits
         return fig
     fig.tight_layout()
+    _label_periods(ax, placed)  # the legend and notes go outside the axes: its size is final
     below = 0.0  # the legend and the totals go under the chart, where long plan titles have room
     if handles:
         leg = ax.legend(handles, [textwrap.fill(x, 58) for x in labels], loc="upper left", bbox_to_anchor=(0, -0.16),
@@ -350,6 +366,29 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
                 transform=ax.transAxes, va="top", ha="left", fontsize=8.5,
                 bbox={"boxstyle": "round,pad=0.4", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd"})
     return fig
+
+
+def _group_targets(tg: pd.DataFrame, cards: pd.DataFrame, names: dict) -> tuple[pd.DataFrame, dict, dict]:
+    """The targets to draw, one per distinct target: plans that set the very same target (kind,
+    years, baseline, value and side) share one marker or band whose legend names every plan, in
+    the order they come. Returns the first row of each group, the legend's plan text by its
+    ``target_id``, and the faded ones (``FADED_STATUSES``: every plan's target superseded or a copy)
+    with the status to name."""
+    if tg.empty:
+        return tg, {}, {}
+    cols = [c for c in ("target_kind", "period_start", "period_end", "base_year", "low", "high", "bound", "strict")
+            if c in tg]
+    key = tg[cols].astype(str).agg("|".join, axis=1)
+    firsts, plans_of, faded = [], {}, {}
+    for _, g in tg.groupby(key, sort=False):
+        tid = g["target_id"].iloc[0]
+        firsts.append(g.index[0])
+        plans_of[tid] = "; ".join(dict.fromkeys(str(names.get(p, p)) for p in g["plan"]))
+        status = [str(cards.loc[x, "status"]) if x in cards.index and "status" in cards else "" for x in g["target_id"]]
+        if status and all(st in FADED_STATUSES for st in status):
+            faded[tid] = status[0]
+    keep = set(firsts)
+    return tg.loc[[i for i in tg.index if i in keep]], plans_of, faded
 
 
 def _draw_bounds_and_ranges(ax, rows: pd.DataFrame, kinds: pd.Series, lang: str) -> None:
@@ -430,9 +469,10 @@ def _totals_chart(indicator, locality: str, totals: list, boxed: list[str], lang
 
 def _label_periods(ax, labels: list[tuple[float, float, float, str]], fontsize: float = 7.5) -> None:
     """Write each period average's label next to its segment: just above or just below it, in its
-    middle or at one of its ends, the nearest place that overlaps no other label and no plotted
-    marker (text extents estimated from the font size, in display units); a label never floats
-    further than a few lines from its segment."""
+    middle or at one of its ends, the nearest place that overlaps no other label, no plotted
+    marker and no level line (band edges, other averages, range caps; text extents estimated from
+    the font size, in display units, once the axes have their final size); a label never floats
+    further than a few lines from its segment, and one not right beside it has a leader line to it."""
     if not labels:
         return
     ax.autoscale_view()
@@ -444,6 +484,13 @@ def _label_periods(ax, labels: list[tuple[float, float, float, str]], fontsize: 
         if isinstance(coll, matplotlib.collections.PathCollection) and len(coll.get_offsets()):
             for px, py in to_px(np.asarray(coll.get_offsets(), dtype=float)):
                 boxes.append((px - r, py - r, px + r, py + r))
+        elif isinstance(coll, matplotlib.collections.LineCollection):  # and the level lines: band edges, other averages
+            for seg in coll.get_segments():
+                if len(seg) < 2:
+                    continue
+                (xa, ya), (xb, yb) = to_px(np.asarray(seg, dtype=float)[[0, -1]])
+                if abs(ya - yb) < 1 or abs(xa - xb) < 1:  # horizontal or vertical: as thick as a thin line
+                    boxes.append((min(xa, xb), min(ya, yb) - pt, max(xa, xb), max(ya, yb) + pt))
     for xa, xb, v, text in labels:
         (pa, cy), (pb, _) = to_px((xa, v)), to_px((xb, v))
         w, h = len(text) * fontsize * 0.56 * pt, fontsize * 1.35 * pt
@@ -455,8 +502,13 @@ def _label_periods(ax, labels: list[tuple[float, float, float, str]], fontsize: 
         cx, lo = next((c for c in spots if free(*c)), spots[0])
         boxes.append((cx - w / 2, lo, cx + w / 2, lo + h))
         x, y = ax.transData.inverted().transform((cx, lo))
-        ax.annotate(mathtext_escape(text), (x, y), ha="center", va="bottom", fontsize=fontsize, color=config.FIGURE_EDGE,
-                    zorder=7, bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        near = lo == cy + 3 * pt or lo + h == cy - 3 * pt  # right above or right below its segment
+        # a label moved away from its segment is tied to it by a thin leader line
+        ax.annotate(mathtext_escape(text), (x, v), xytext=(x, y), ha="center", va="bottom", fontsize=fontsize,
+                    color=config.FIGURE_EDGE, zorder=7,
+                    arrowprops=None if near else {"arrowstyle": "-", "color": config.FIGURE_EDGE, "lw": 0.6, "alpha": 0.7,
+                                                  "shrinkA": 0, "shrinkB": 0},
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
 
 
 def _handle_color(h):
