@@ -184,3 +184,62 @@ def test_notebooks_that_are_not_reports_read_no_data(monkeypatch, tmp_path):
     assert p1["a"] != p2["a"]  # the parameters count
     _nb(tmp_path / "a.ipynb", "x = 2")
     assert fingerprint.job_fingerprints([Job("test", a, {"k": 1}, "a", "en")])["a"] != p1["a"]  # so does the notebook
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    import subprocess
+    import sys
+
+    p = subprocess.Popen([sys.executable, "-c", ""])
+    p.wait()
+    return p.pid
+
+
+def test_sweep_removes_the_folders_of_dead_owners_only(tmp_path):
+    import os
+
+    from cantho_analysis.batch import pid_alive, sweep_stale_dirs
+
+    dead = _dead_pid()
+    assert pid_alive(os.getpid()) and not pid_alive(dead)
+    gone = [tmp_path / f"cantho-kernel-{dead}-a1b2", tmp_path / f"cantho-batch-{dead}-x_y9"]
+    kept = [tmp_path / f"cantho-kernel-{os.getpid()}-live1",  # a live owner (this process)
+            tmp_path / "cantho-batch-1q6f93tu",  # a name without an owner (as before this change)
+            tmp_path / f"cantho-kernelx-{dead}-zz", tmp_path / f"other-{dead}-zz", tmp_path / f"cantho-batch-{dead}"]
+    for d in gone + kept:
+        d.mkdir()
+        (d / "kernel.json").write_text("{}")
+    a_file = tmp_path / f"cantho-batch-{dead}-file"
+    a_file.write_text("not a folder")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine")
+    link = tmp_path / f"cantho-batch-{dead}-link"
+    link.symlink_to(elsewhere, target_is_directory=True)
+    assert sweep_stale_dirs(tmp_path) == sorted(gone)
+    assert not any(d.exists() for d in gone)
+    assert all((d / "kernel.json").exists() for d in kept) and a_file.read_text() == "not a folder"
+    assert link.is_symlink() and (elsewhere / "keep.txt").read_text() == "mine"
+    assert sweep_stale_dirs(tmp_path) == []  # nothing left to do
+
+
+def test_batch_folders_name_their_owner_and_a_batch_sweeps_before_any_work(tmp_path, monkeypatch):
+    import os
+    import re
+    import tempfile
+
+    from cantho_analysis import batch
+    from cantho_analysis.publish import OutputError
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made = Path(batch._temp_dir("cantho-kernel"))
+    assert made.parent == tmp_path and re.fullmatch(rf"cantho-kernel-{os.getpid()}-\w+", made.name)
+    stale = tmp_path / f"cantho-batch-{_dead_pid()}-left"
+    stale.mkdir()
+    mine = tmp_path / "my-folder"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("x")
+    with pytest.raises(OutputError):  # refused before any work, but after the sweep
+        batch.run_batch(mine, ["en"], 1, progress=False, jobs=[])
+    assert not stale.exists() and made.exists()

@@ -15,7 +15,9 @@ and carries every other one over from the previous set.
 
 Workers ignore Ctrl-C (the parent stops them), shut their kernels down on SIGTERM, and
 watch their parent: if it is killed, they stop their kernels and exit, so no process is
-left behind. The kernels themselves (ipykernel) also exit when their worker dies.
+left behind. The kernels themselves (ipykernel) also exit when their worker dies. Their
+temporary folders carry the owner's pid in their names; each batch starts by removing those
+whose owner is gone (:func:`sweep_stale_dirs`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import errno
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
@@ -117,6 +120,72 @@ class Result:
                    inputs=d.get("inputs", ""), downloads=list(d.get("downloads", [])))
 
 
+# --------------------------------------------------------------------------- temporary folders
+# A worker's kernel folder (connection file, ipc sockets) and a batch's shared-data folder are named
+# with the pid of the process that owns them: cantho-kernel-<pid>-<random>, cantho-batch-<pid>-<random>.
+# A process killed on purpose (the tests do) or by the system cannot remove its folder; the next
+# batch does (sweep_stale_dirs), and only folders of that exact form whose owner is gone.
+TEMP_PREFIXES = ("cantho-kernel", "cantho-batch")
+_TEMP_NAME = re.compile(r"^(cantho-kernel|cantho-batch)-([1-9][0-9]{0,9})-[A-Za-z0-9_]+$")
+
+
+def _temp_dir(kind: str) -> str:
+    """A new private temporary folder ``<kind>-<this pid>-<random>`` (``kind`` in ``TEMP_PREFIXES``)."""
+    return tempfile.mkdtemp(prefix=f"{kind}-{os.getpid()}-")
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (a process of another user counts as
+    alive: signal 0 is refused, it is not gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: someone else's live process
+        return True
+    try:  # Linux: an exited child not yet reaped is a zombie ("Z"): its folder is abandoned
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2:][:1] != "Z"
+    except (OSError, ValueError):
+        return True
+
+
+def sweep_stale_dirs(where: str | Path | None = None, alive=pid_alive) -> list[Path]:
+    """Remove the temporary folders of this package's batches whose owner process is gone.
+
+    Only entries of ``where`` (default: the system's temporary folder) that are real folders (not
+    links), named exactly ``cantho-kernel-<pid>-<suffix>`` or ``cantho-batch-<pid>-<suffix>``,
+    owned by this user, and whose ``pid`` is not alive (``alive``). Anything else (a live
+    owner, another name, a file, a link, another user's folder) is left untouched. Returns the
+    folders removed, sorted. Never raises for a folder that cannot be read or removed.
+    """
+    import stat as st
+
+    base = Path(where) if where is not None else Path(tempfile.gettempdir())
+    removed = []
+    try:
+        entries = sorted(os.scandir(base), key=lambda e: e.name)
+    except OSError:
+        return []
+    for e in entries:
+        m = _TEMP_NAME.match(e.name)
+        if not m:
+            continue
+        try:
+            info = os.lstat(e.path)
+        except OSError:
+            continue
+        if not st.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or alive(int(m.group(2))):
+            continue
+        shutil.rmtree(e.path, ignore_errors=True)
+        if not os.path.lexists(e.path):
+            removed.append(Path(e.path))
+    if removed:
+        log.info("removed %d temporary folder(s) of finished batches: %s", len(removed),
+                 ", ".join(p.name for p in removed))
+    return removed
+
+
 # --------------------------------------------------------------------------- warm engine
 _KERNEL: dict = {}
 _KERNEL_DIRS: list[str] = []
@@ -129,7 +198,7 @@ def _kernel_manager(kernel_name: str):
     km = _KERNEL.get(kernel_name)
     if km is not None and km.is_alive():
         return km
-    tmp = tempfile.mkdtemp(prefix="cantho-kernel-")
+    tmp = _temp_dir("cantho-kernel")
     _KERNEL_DIRS.append(tmp)
     km = KernelManager(kernel_name=kernel_name, transport="ipc", connection_file=str(Path(tmp) / "kernel.json"))
     km.start_kernel(cwd=str(config.notebooks_dir()), extra_arguments=["--HistoryManager.enabled=False"])
@@ -399,7 +468,7 @@ class Workers:
         self.share = warm if share is None else share  # save the parent's data for the kernels
 
         self.n = max(1, n_workers)
-        self._dir = tempfile.mkdtemp(prefix="cantho-batch-")
+        self._dir = _temp_dir("cantho-batch")
         self.context_file = os.path.join(self._dir, "context.pickle")
         self._ready = os.path.join(self._dir, "ready")
         self.pool = ProcessPoolExecutor(max_workers=self.n, mp_context=mp.get_context("spawn"),
@@ -729,6 +798,7 @@ def run_batch(out_dir: Path, langs: list[str], jobs_n: int = 2, only: list[str] 
     the previous set is left exactly as it was.
     """
     t0 = time.perf_counter()
+    sweep_stale_dirs()  # folders left by batches and kernels that were killed
     with open_output(out_dir) as out:  # refuse a folder that is not ours before any work
         workers = Workers(min(jobs_n, len(jobs)) if jobs else jobs_n, engine,  # they warm up meanwhile
                           warm=jobs is None or _reports_among(jobs))
