@@ -243,3 +243,47 @@ def test_batch_folders_name_their_owner_and_a_batch_sweeps_before_any_work(tmp_p
     with pytest.raises(OutputError):  # refused before any work, but after the sweep
         batch.run_batch(mine, ["en"], 1, progress=False, jobs=[])
     assert not stale.exists() and made.exists()
+
+
+def test_only_takes_the_names_of_the_overview_feasibility_and_task_registers():
+    from cantho_analysis.batch import report_name
+
+    def names(only, **kw):
+        return sorted(report_name(j) + "." + j.lang for j in plan_jobs(["vi", "en"], only=only, **kw))
+
+    assert names(["overview"]) == ["overview/overview.en", "overview/overview.vi"]
+    assert names(["feasibility"]) == names(["feasibility/growth_feasibility"]) == [
+        "feasibility/growth_feasibility.en", "feasibility/growth_feasibility.vi"]
+    assert names(["tasks"]) == sorted(f"tasks/{p}.{l}" for p in ("dh_i_2025_2030", "ctr17_2021_2025") for l in ("vi", "en"))
+    assert names(["tasks/ctr17_2021_2025"]) == ["tasks/ctr17_2021_2025.en", "tasks/ctr17_2021_2025.vi"]
+    # one indicator page; the overview and feasibility pages, which read every indicator, come with it
+    assert names(["indicators/can_tho_old/grdp_growth"]) == sorted(
+        f"{s}.{l}" for s in ("indicators/can_tho_old/grdp_growth", "overview/overview", "feasibility/growth_feasibility")
+        for l in ("vi", "en"))
+    assert names(["overview", "tasks/dh_i_2025_2030"], include_overview=False) == [
+        "tasks/dh_i_2025_2030.en", "tasks/dh_i_2025_2030.vi"]
+
+
+def test_an_unknown_only_name_is_refused_with_the_valid_names():
+    with pytest.raises(ValueError) as e:
+        plan_jobs(["en"], only=["grdp_growth", "overveiw", "tasks/nope"])
+    said = str(e.value)
+    assert said.startswith("--only: unknown report name(s) overveiw, tasks/nope. Valid names: overview, feasibility, tasks,")
+    for name in ("overview/overview", "feasibility/growth_feasibility", "tasks/dh_i_2025_2030", "tasks/ctr17_2021_2025",
+                 "catalog --indicators", "indicators/<locality>/<indicator id>", "Did you mean: overview"):
+        assert name in said, name
+
+
+def test_reports_command_only_a_task_register_and_an_unknown_name(tmp_path, capsys, in_process_batch):
+    out = tmp_path / "r"
+    rc = main(["reports", "--out", str(out), "--only", "tasks/ctr17_2021_2025", "--lang", "en", "--jobs", "1", "--quiet"])
+    said = capsys.readouterr()
+    assert rc == 0, said.err
+    summary = json.loads((out / "summary.json").read_text())
+    assert [r["stem"] for r in summary["reports"]] == ["tasks/ctr17_2021_2025.en"] and summary["reports"][0]["ok"]
+    assert (out / "tasks" / "ctr17_2021_2025.en.html").exists()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    rc = main(["reports", "--out", str(tmp_path / "r2"), "--only", "overveiw", "--lang", "en", "--jobs", "1", "--quiet"])
+    said = capsys.readouterr()
+    assert rc == 2 and "unknown report name(s) overveiw" in said.err and "Did you mean: overview" in said.err
+    assert "Traceback" not in said.err and sorted(p.name for p in tmp_path.iterdir()) == before  # nothing made

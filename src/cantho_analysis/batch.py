@@ -280,19 +280,55 @@ def register_engine() -> None:
 
 
 # --------------------------------------------------------------------------- jobs
+ONLY_KINDS = ("overview", "feasibility", "tasks")  # with --only, a kind names every report of that kind
+
+
+def report_name(job: Job) -> str:
+    """A report's name for ``--only``: its path in the output without the language
+    (``overview/overview``, ``feasibility/growth_feasibility``, ``tasks/<plan>``,
+    ``indicators/<locality>/<indicator id>``)."""
+    return job.stem.removesuffix(f".{job.lang}")
+
+
+def only_names(jobs: list[Job]) -> dict[str, list[str]]:
+    """The names ``--only`` takes for ``jobs``, by what they name: ``kinds`` (overview, feasibility,
+    tasks), ``reports`` (one report each, :func:`report_name`, the indicator pages apart),
+    ``indicators`` (indicator ids: the pages of every locality) and ``pages`` (one indicator page)."""
+    kinds = [k for k in ONLY_KINDS if any(j.kind == k for j in jobs)]
+    reports = list(dict.fromkeys(report_name(j) for j in jobs if j.kind != "indicator"))
+    ids = sorted({j.indicator_id for j in jobs if j.kind == "indicator"})
+    pages = sorted({report_name(j) for j in jobs if j.kind == "indicator"})
+    return {"kinds": kinds, "reports": reports, "indicators": ids, "pages": pages}
+
+
+def _unknown_only(unknown: list[str], names: dict[str, list[str]]) -> str:
+    import difflib
+
+    every = [n for v in names.values() for n in v]
+    near = list(dict.fromkeys(m for u in unknown for m in difflib.get_close_matches(u, every, n=3, cutoff=0.6)))
+    return (f"--only: unknown report name(s) {', '.join(unknown)}. Valid names: "
+            + ", ".join(names["kinds"] + names["reports"])
+            + "; an indicator id for its pages in every locality (`cantho-analysis catalog --indicators` lists the "
+            + f"{len(names['indicators'])} ids, e.g. {', '.join(names['indicators'][:3])}); or one indicator page as "
+            + "indicators/<locality>/<indicator id>" + (f". Did you mean: {', '.join(near)}?" if near else "."))
+
+
 def plan_jobs(langs: list[str], only: list[str] | None = None, include_overview: bool = True,
               include_feasibility: bool = True, include_tasks: bool | None = None) -> list[Job]:
-    """Every report to produce: one per indicator, locality and language, plus the overviews and
-    one task register per plan (not with ``only`` unless ``include_tasks``)."""
+    """Every report to produce: one per indicator, locality and language, plus the overviews, the
+    feasibility pages and one task register per plan.
+
+    ``only`` keeps the reports it names (:func:`only_names`): a kind (``overview``,
+    ``feasibility``, ``tasks``), one report by its name (``tasks/<plan>``,
+    ``indicators/<locality>/<id>``, ...) or an indicator id (its pages in every locality). The
+    overview and the feasibility pages read every indicator, so they come with any indicator
+    named (the batch runs them again only if their inputs changed); the task registers only when
+    named, or with ``include_tasks``. Raises ``ValueError`` naming the valid names for an unknown one.
+    """
     import pandas as pd
 
     targets = pd.read_csv(config.data_dir() / "targets.csv", dtype=str, keep_default_na=False)
     pairs = targets[["indicator_id", "locality"]].drop_duplicates()
-    if only:
-        unknown = sorted(set(only) - set(pairs["indicator_id"]))
-        if unknown:
-            raise ValueError(f"--only: no target for indicator id(s) {', '.join(unknown)}")
-        pairs = pairs[pairs["indicator_id"].isin(only)]
     order = {loc: i for i, loc in enumerate(config.LOCALITIES)}
     pairs = sorted(pairs.itertuples(index=False), key=lambda p: (order[p.locality], p.indicator_id))
     task_file = config.data_dir() / "tasks.csv"
@@ -301,22 +337,42 @@ def plan_jobs(langs: list[str], only: list[str] | None = None, include_overview:
         task_plans = list(dict.fromkeys(pd.read_csv(task_file, dtype=str, usecols=["plan"])["plan"]))
     jobs = []
     for lang in langs:
-        if include_overview:
-            jobs.append(Job("overview", "overview.ipynb", {"lang": lang}, f"overview/overview.{lang}", lang,
-                            langs=tuple(langs)))
-        if include_feasibility and (config.notebooks_dir() / "growth_feasibility.ipynb").exists():
+        jobs.append(Job("overview", "overview.ipynb", {"lang": lang}, f"overview/overview.{lang}", lang,
+                        langs=tuple(langs)))
+        if (config.notebooks_dir() / "growth_feasibility.ipynb").exists():
             jobs.append(Job("feasibility", "growth_feasibility.ipynb", {"lang": lang},
                             f"feasibility/growth_feasibility.{lang}", lang, langs=tuple(langs)))
-        if include_tasks if include_tasks is not None else not only:
-            for plan in task_plans:
-                jobs.append(Job("tasks", "task_register.ipynb", {"plan": plan, "lang": lang},
-                                f"tasks/{plan}.{lang}", lang, plan=plan, langs=tuple(langs)))
+        for plan in task_plans:
+            jobs.append(Job("tasks", "task_register.ipynb", {"plan": plan, "lang": lang},
+                            f"tasks/{plan}.{lang}", lang, plan=plan, langs=tuple(langs)))
         for p in pairs:
             jobs.append(Job("indicator", "indicator_report.ipynb",
                             {"indicator_id": p.indicator_id, "locality": p.locality, "lang": lang},
                             f"indicators/{p.locality}/{p.indicator_id}.{lang}", lang, p.indicator_id, p.locality,
                             langs=tuple(langs)))
-    return jobs
+    named = set(only or ())
+    if named:
+        names = only_names(jobs)
+        unknown = [n for n in dict.fromkeys(only) if n not in {x for v in names.values() for x in v}]
+        if unknown:
+            raise ValueError(_unknown_only(unknown, names))
+
+    def chosen(j: Job) -> bool:
+        return not named or j.kind in named or report_name(j) in named or (j.kind == "indicator" and j.indicator_id in named)
+
+    any_indicator = any(j.kind == "indicator" and chosen(j) for j in jobs) if named else True
+    keep = {"overview": include_overview, "feasibility": include_feasibility}
+    out = []
+    for j in jobs:
+        if j.kind in keep:
+            ok = keep[j.kind] and (chosen(j) or any_indicator)
+        elif j.kind == "tasks":
+            ok = include_tasks is not False and (include_tasks is True or (chosen(j) if named else True))
+        else:
+            ok = chosen(j)
+        if ok:
+            out.append(j)
+    return out
 
 
 def _utcnow() -> str:
@@ -897,10 +953,13 @@ def cmd_reports(args: argparse.Namespace) -> int:
         return 2
     only = [x.strip() for x in args.only.split(",") if x.strip()] if args.only else None
     if args.only is not None and not only:
-        print("--only needs at least one indicator id (see `cantho-analysis catalog --indicators`)", file=sys.stderr)
+        print("--only needs at least one report name: an indicator id (see `cantho-analysis catalog --indicators`), "
+              "overview, feasibility, tasks, ...", file=sys.stderr)
         return 2
     try:
         _check_jobs(args.jobs)
+        if only:
+            plan_jobs(langs, only)  # an unknown name is refused here, before any worker starts
         summary, results = run_batch(Path(args.out), langs, args.jobs, only, progress=not args.quiet,
                                      rebuild_all=args.rebuild_all)
     except (ValueError, OutputError) as e:
@@ -933,7 +992,9 @@ def register(sub) -> None:
                    help="output folder (default: reports/): new, empty, or made by this command before")
     r.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel workers, 1 to the cores (default: cores)")
     r.add_argument("--lang", default="vi,en", help="languages: vi, en or vi,en (default)")
-    r.add_argument("--only", help="only rebuild these indicator ids (comma-separated); the other reports are kept")
+    r.add_argument("--only", help="only rebuild these reports (comma-separated): indicator ids, overview, feasibility, "
+                                  "tasks, or one report's name (tasks/<plan>, indicators/<locality>/<id>); "
+                                  "the other reports are kept")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.add_argument("--rebuild-all", action="store_true",
                    help="run every report, also those whose inputs have not changed since the previous set")
