@@ -199,7 +199,7 @@ class TestTasksTab:
         en = TaskBrowser("en", as_of=date(2026, 11, 25))
         html = en.render("dh_i_2025_2030", None, 2026)
         spans = re.findall(r'<span class="translated" title="([^"]*)">([^<]*)</span>', html)
-        folds = re.findall(r'<details class="original">.*?<q lang="vi">([^<]*)</q>', html, flags=re.S)
+        folds = re.findall(r'<details class="original">.*?<q lang="vi">([^<]*)</q>', html, flags=re.DOTALL)
         assert len(spans) == len(folds) == 8  # every English title: the original on hover and in a fold
         sel = en.select(plan="dh_i_2025_2030", year=2026)
         assert {t for _, t in spans} == {tr.loc[i, "title_en"].replace('"', "&quot;").replace("'", "&#x27;")

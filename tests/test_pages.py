@@ -21,7 +21,7 @@ def _page(body: str = FOLD) -> str:
 def test_folded_details_are_opened_for_print_and_closed_again_afterwards():
     page = _page()
     assert FOLD in page  # closed on screen: the fold itself is unchanged
-    scripts = re.findall(r"<script(\s[^>]*)?>(.*?)</script>", page, flags=re.S)
+    scripts = re.findall(r"<script(\s[^>]*)?>(.*?)</script>", page, flags=re.DOTALL)
     assert len(scripts) == 1 and not scripts[0][0]  # one inline script, nothing fetched
     js = scripts[0][1]
     assert 'addEventListener("beforeprint"' in js and 'addEventListener("afterprint"' in js

@@ -13,6 +13,7 @@ sign (U+2212, ``axis_number``) as matplotlib's own formatters do under ``axes.un
 from __future__ import annotations
 
 import textwrap
+from functools import partial
 
 import matplotlib
 import matplotlib.pyplot as plt  # noqa: E402
@@ -260,10 +261,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         plan = plans_of[tr_["target_id"]]
         kind = str(tr_["target_kind"])
         thin = tr_["target_id"] in faded  # no longer a live commitment: thin and light, and the legend says why
-
-        def legend(text: str) -> str:
-            return mathtext_escape(t("chart.faded", lang, label=text, status=status_label(faded[tr_["target_id"]], lang))
-                                   if thin else text)
+        legend = partial(_target_legend, lang=lang, faded=faded.get(tr_["target_id"]))
         if kind in ("cumulative", "change"):
             line = t(f"chart.{kind}", lang, plan=plan, value=_value_text(lo, hi, lang), unit=unit, start=start, end=end)
             years = b[(b["period_start"] >= start) & (b["period_start"] <= end)]
@@ -366,6 +364,11 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
                 transform=ax.transAxes, va="top", ha="left", fontsize=8.5,
                 bbox={"boxstyle": "round,pad=0.4", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd"})
     return fig
+
+
+def _target_legend(text: str, lang: str, faded: str | None) -> str:
+    """A target's legend entry; a faded one (``FADED_STATUSES``) says why it is drawn thin."""
+    return mathtext_escape(t("chart.faded", lang, label=text, status=status_label(faded, lang)) if faded else text)
 
 
 def _group_targets(tg: pd.DataFrame, cards: pd.DataFrame, names: dict) -> tuple[pd.DataFrame, dict, dict]:
