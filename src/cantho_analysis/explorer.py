@@ -294,6 +294,9 @@ class ScenarioCalculator:
         ax.set_title(t("title", s=self.start), fontsize=11)
         ax.legend(loc="upper left", fontsize=8, frameon=False)
         ax.set_xticks(res.years)
+        from .plots import value_formatter
+
+        ax.yaxis.set_major_formatter(value_formatter(self.lang))  # the page's decimals, a true minus sign
         fig.tight_layout()
         self._fig, self._ax = fig, ax
 
