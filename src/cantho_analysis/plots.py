@@ -382,12 +382,13 @@ def _group_targets(tg: pd.DataFrame, cards: pd.DataFrame, names: dict) -> tuple[
     cols = [c for c in ("target_kind", "period_start", "period_end", "base_year", "low", "high", "bound", "strict")
             if c in tg]
     key = tg[cols].astype(str).agg("|".join, axis=1)
+    status_of = dict(zip(cards.index, cards["status"].astype(str))) if "status" in cards else {}
     firsts, plans_of, faded = [], {}, {}
     for _, g in tg.groupby(key, sort=False):
         tid = g["target_id"].iloc[0]
         firsts.append(g.index[0])
         plans_of[tid] = "; ".join(dict.fromkeys(str(names.get(p, p)) for p in g["plan"]))
-        status = [str(cards.loc[x, "status"]) if x in cards.index and "status" in cards else "" for x in g["target_id"]]
+        status = [status_of.get(x, "") for x in g["target_id"]]
         if status and all(st in FADED_STATUSES for st in status):
             faded[tid] = status[0]
     keep = set(firsts)
