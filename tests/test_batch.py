@@ -161,6 +161,7 @@ def test_pages_are_self_contained_with_working_links(built_reports):
     assert "<html lang=\"vi\">" in vi and "grdp_growth.en.html" in vi and "../../index.vi.html" in vi
     assert "<title>Tốc độ tăng trưởng GRDP" in vi and "require.js" not in vi and "MathJax" not in vi
     assert "@media print" in vi and "size: A4" in vi
+    assert 'addEventListener("beforeprint"' in vi and "details::details-content" in vi  # folds print unfolded
     assert vi.count("<h1>") == 1
     index = (out / "index.vi.html").read_text()
     for part in ('id="f-loc"', 'id="f-plan"', 'id="f-status"', 'id="f-q"', "Số chỉ tiêu theo tình trạng",
