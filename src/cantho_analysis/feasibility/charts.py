@@ -180,6 +180,8 @@ def history_chart(r, lang: str = "en"):
             ax.annotate(textwrap.fill(_l("no_model", lang), 14), (row["as_of"], 0), xytext=(0, 4),
                         textcoords="offset points", ha="center", va="bottom", fontsize=8, color="#555555")
         ax.set_xticks(h["as_of"])
+        # room for the words of a first year without a probability inside the axes, off the value axis's labels
+        ax.set_xlim(h["as_of"].min() - 0.5, h["as_of"].max() + 0.3)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(_l("asof", lang))
     ax.set_ylabel(_l("p", lang))
