@@ -157,7 +157,9 @@ def sweep_stale_dirs(where: str | Path | None = None, alive=pid_alive) -> list[P
     links), named exactly ``cantho-kernel-<pid>-<suffix>`` or ``cantho-batch-<pid>-<suffix>``,
     owned by this user, and whose ``pid`` is not alive (``alive``). Anything else (a live
     owner, another name, a file, a link, another user's folder) is left untouched. Returns the
-    folders removed, sorted. Never raises for a folder that cannot be read or removed.
+    folders removed, sorted. Never raises for a folder that cannot be read or removed. A pid
+    reused by a new process keeps the folder (the safe side); processes that share the temporary
+    folder are assumed to share one process table, as on one machine.
     """
     import stat as st
 
