@@ -161,6 +161,7 @@ def test_pages_are_self_contained_with_working_links(built_reports):
     assert "<html lang=\"vi\">" in vi and "grdp_growth.en.html" in vi and "../../index.vi.html" in vi
     assert "<title>Tốc độ tăng trưởng GRDP" in vi and "require.js" not in vi and "MathJax" not in vi
     assert "@media print" in vi and "size: A4" in vi
+    assert 'addEventListener("beforeprint"' in vi and "details::details-content" in vi  # folds print unfolded
     assert vi.count("<h1>") == 1
     index = (out / "index.vi.html").read_text()
     for part in ('id="f-loc"', 'id="f-plan"', 'id="f-status"', 'id="f-q"', "Số chỉ tiêu theo tình trạng",
@@ -184,3 +185,106 @@ def test_notebooks_that_are_not_reports_read_no_data(monkeypatch, tmp_path):
     assert p1["a"] != p2["a"]  # the parameters count
     _nb(tmp_path / "a.ipynb", "x = 2")
     assert fingerprint.job_fingerprints([Job("test", a, {"k": 1}, "a", "en")])["a"] != p1["a"]  # so does the notebook
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    import subprocess
+    import sys
+
+    p = subprocess.Popen([sys.executable, "-c", ""])
+    p.wait()
+    return p.pid
+
+
+def test_sweep_removes_the_folders_of_dead_owners_only(tmp_path):
+    import os
+
+    from cantho_analysis.batch import pid_alive, sweep_stale_dirs
+
+    dead = _dead_pid()
+    assert pid_alive(os.getpid()) and not pid_alive(dead)
+    gone = [tmp_path / f"cantho-kernel-{dead}-a1b2", tmp_path / f"cantho-batch-{dead}-x_y9"]
+    kept = [tmp_path / f"cantho-kernel-{os.getpid()}-live1",  # a live owner (this process)
+            tmp_path / "cantho-batch-1q6f93tu",  # a name without an owner (as before this change)
+            tmp_path / f"cantho-kernelx-{dead}-zz", tmp_path / f"other-{dead}-zz", tmp_path / f"cantho-batch-{dead}"]
+    for d in gone + kept:
+        d.mkdir()
+        (d / "kernel.json").write_text("{}")
+    a_file = tmp_path / f"cantho-batch-{dead}-file"
+    a_file.write_text("not a folder")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine")
+    link = tmp_path / f"cantho-batch-{dead}-link"
+    link.symlink_to(elsewhere, target_is_directory=True)
+    assert sweep_stale_dirs(tmp_path) == sorted(gone)
+    assert not any(d.exists() for d in gone)
+    assert all((d / "kernel.json").exists() for d in kept) and a_file.read_text() == "not a folder"
+    assert link.is_symlink() and (elsewhere / "keep.txt").read_text() == "mine"
+    assert sweep_stale_dirs(tmp_path) == []  # nothing left to do
+
+
+def test_batch_folders_name_their_owner_and_a_batch_sweeps_before_any_work(tmp_path, monkeypatch):
+    import os
+    import re
+    import tempfile
+
+    from cantho_analysis import batch
+    from cantho_analysis.publish import OutputError
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made = Path(batch._temp_dir("cantho-kernel"))
+    assert made.parent == tmp_path and re.fullmatch(rf"cantho-kernel-{os.getpid()}-\w+", made.name)
+    stale = tmp_path / f"cantho-batch-{_dead_pid()}-left"
+    stale.mkdir()
+    mine = tmp_path / "my-folder"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("x")
+    with pytest.raises(OutputError):  # refused before any work, but after the sweep
+        batch.run_batch(mine, ["en"], 1, progress=False, jobs=[])
+    assert not stale.exists() and made.exists()
+
+
+def test_only_takes_the_names_of_the_overview_feasibility_and_task_registers():
+    from cantho_analysis.batch import report_name
+
+    def names(only, **kw):
+        return sorted(report_name(j) + "." + j.lang for j in plan_jobs(["vi", "en"], only=only, **kw))
+
+    assert names(["overview"]) == ["overview/overview.en", "overview/overview.vi"]
+    assert names(["feasibility"]) == names(["feasibility/growth_feasibility"]) == [
+        "feasibility/growth_feasibility.en", "feasibility/growth_feasibility.vi"]
+    assert names(["tasks"]) == sorted(f"tasks/{p}.{l}" for p in ("dh_i_2025_2030", "ctr17_2021_2025") for l in ("vi", "en"))
+    assert names(["tasks/ctr17_2021_2025"]) == ["tasks/ctr17_2021_2025.en", "tasks/ctr17_2021_2025.vi"]
+    # one indicator page; the overview and feasibility pages, which read every indicator, come with it
+    assert names(["indicators/can_tho_old/grdp_growth"]) == sorted(
+        f"{s}.{l}" for s in ("indicators/can_tho_old/grdp_growth", "overview/overview", "feasibility/growth_feasibility")
+        for l in ("vi", "en"))
+    assert names(["overview", "tasks/dh_i_2025_2030"], include_overview=False) == [
+        "tasks/dh_i_2025_2030.en", "tasks/dh_i_2025_2030.vi"]
+
+
+def test_an_unknown_only_name_is_refused_with_the_valid_names():
+    with pytest.raises(ValueError) as e:
+        plan_jobs(["en"], only=["grdp_growth", "overveiw", "tasks/nope"])
+    said = str(e.value)
+    assert said.startswith("--only: unknown report name(s) overveiw, tasks/nope. Valid names: overview, feasibility, tasks,")
+    for name in ("overview/overview", "feasibility/growth_feasibility", "tasks/dh_i_2025_2030", "tasks/ctr17_2021_2025",
+                 "catalog --indicators", "indicators/<locality>/<indicator id>", "Did you mean: overview"):
+        assert name in said, name
+
+
+def test_reports_command_only_a_task_register_and_an_unknown_name(tmp_path, capsys, in_process_batch):
+    out = tmp_path / "r"
+    rc = main(["reports", "--out", str(out), "--only", "tasks/ctr17_2021_2025", "--lang", "en", "--jobs", "1", "--quiet"])
+    said = capsys.readouterr()
+    assert rc == 0, said.err
+    summary = json.loads((out / "summary.json").read_text())
+    assert [r["stem"] for r in summary["reports"]] == ["tasks/ctr17_2021_2025.en"] and summary["reports"][0]["ok"]
+    assert (out / "tasks" / "ctr17_2021_2025.en.html").exists()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    rc = main(["reports", "--out", str(tmp_path / "r2"), "--only", "overveiw", "--lang", "en", "--jobs", "1", "--quiet"])
+    said = capsys.readouterr()
+    assert rc == 2 and "unknown report name(s) overveiw" in said.err and "Did you mean: overview" in said.err
+    assert "Traceback" not in said.err and sorted(p.name for p in tmp_path.iterdir()) == before  # nothing made

@@ -188,6 +188,26 @@ class TestTasksTab:
         assert "Sở Kế hoạch và Đầu tư†" in old and old.count("đã kết thúc hoạt động năm 2025") == 1
         assert "†" not in tb.render("dh_i_2025_2030")
 
+    def test_english_task_titles_carry_their_vietnamese_original(self):
+        import re
+        from datetime import date
+
+        from cantho_analysis.explorer import TaskBrowser
+        from cantho_analysis.tasks import load_task_translations
+
+        tr = load_task_translations().set_index("task_id")
+        en = TaskBrowser("en", as_of=date(2026, 11, 25))
+        html = en.render("dh_i_2025_2030", None, 2026)
+        spans = re.findall(r'<span class="translated" title="([^"]*)">([^<]*)</span>', html)
+        folds = re.findall(r'<details class="original">.*?<q lang="vi">([^<]*)</q>', html, flags=re.DOTALL)
+        assert len(spans) == len(folds) == 8  # every English title: the original on hover and in a fold
+        sel = en.select(plan="dh_i_2025_2030", year=2026)
+        assert {t for _, t in spans} == {tr.loc[i, "title_en"].replace('"', "&quot;").replace("'", "&#x27;")
+                                           for i in sel["task_id"]}
+        assert all(o and not o.isascii() for o, _ in spans)  # the printed Vietnamese, not the English again
+        vi = TaskBrowser("vi", as_of=date(2026, 11, 25)).render("dh_i_2025_2030", None, 2026)
+        assert 'class="translated"' not in vi  # the Vietnamese tab shows the printed titles only
+
     def test_tasks_widget_builds_without_a_browser(self):
         from cantho_analysis import explorer
 

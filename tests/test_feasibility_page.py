@@ -373,3 +373,34 @@ def test_the_headline_names_the_national_growth_it_assumes_and_the_calibration_m
     assert "too wide" in headline_caveat(j, "en")
     j["ensemble_backtest"][0]["coverage80_avg"] = 0.8
     assert headline_caveat(j, "en") == ""
+
+
+def test_feasibility_chart_axes_use_the_page_number_format_and_a_true_minus_sign(study):
+    import matplotlib.pyplot as plt
+
+    from cantho_analysis.feasibility.charts import fan_chart
+
+    for lang, other in (("vi", "."), ("en", ",")):
+        fig = fan_chart(study, lang)
+        fig.canvas.draw()
+        ticks = [x.get_text() for x in fig.axes[0].get_yticklabels() if x.get_text()]
+        plt.close(fig)
+        assert ticks and not any("-" in x or other in x for x in ticks), ticks
+        assert any(x.startswith("\u2212") for x in ticks), ticks  # the series has years of negative growth
+
+
+def test_the_as_of_chart_keeps_its_no_model_words_inside_the_axes(study):
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from cantho_analysis.feasibility.charts import history_chart
+
+    fig = history_chart(study, "vi")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    words = [a for a in ax.texts if isinstance(a, matplotlib.text.Annotation)]
+    box = ax.get_window_extent(r)
+    inside = [box.x0 <= a.get_window_extent(r).x0 and a.get_window_extent(r).x1 <= box.x1 for a in words]
+    plt.close(fig)
+    assert words and all(inside)  # not over the value axis's tick labels

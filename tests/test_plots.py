@@ -12,7 +12,8 @@ import pytest  # noqa: E402
 from cantho_analysis import config  # noqa: E402
 from cantho_analysis.catalog import best_available  # noqa: E402
 from cantho_analysis.i18n import t  # noqa: E402
-from cantho_analysis.plots import LOOKBACK_YEARS, history_start, indicator_chart, status_heatmap, value_axis_range  # noqa: E402
+from cantho_analysis.plots import (LOOKBACK_YEARS, axis_number, history_start, indicator_chart, status_heatmap,  # noqa: E402
+                                   value_axis_range, value_formatter)
 
 PLANS = pd.DataFrame({"plan": ["p_cum", "p_val"], "name_vi": ["Nghị quyết A dài", "Chương trình B dài"],
                       "name_en": ["Resolution A long", "Programme B long"], "short_vi": ["NQ A", "CTr B"],
@@ -377,4 +378,113 @@ def test_a_second_version_with_the_same_average_adds_no_invisible_line():
                           pd.DataFrame([_target("x", "p_val", "value_in_year", 1.0, 1.0, 2025, 2025, 2020)]).iloc[0:0],
                           pd.DataFrame({"target_id": [], "baseline_year": [], "baseline_value": []}), "en", plans=PLANS)
     assert t("chart.period_avg", "en") in _legend(fig) and t("chart.period_avg_other", "en") not in _legend(fig)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("lang, neg, pos", [("vi", "\u22122,5", "43.000"), ("en", "\u22122.5", "43,000")])
+def test_tick_formatter_writes_a_true_minus_sign_in_the_page_number_format(lang, neg, pos):
+    f = value_formatter(lang)
+    assert f(-2.5, 0) == neg and f(43000, 1) == pos and f(0, 2) == "0"
+    with matplotlib.rc_context({"axes.unicode_minus": False}):  # the rcParam is honoured, not ignored
+        assert axis_number(-2.5, lang) == neg.replace("\u2212", "-")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_negative_ticks_on_a_growth_chart_carry_the_minus_sign_not_a_hyphen(lang):
+    ind = pd.Series({"indicator_id": "inv", "name_en": "Growth", "name_vi": "Tăng trưởng", "unit": "%",
+                     "unit_vi": "%", "measure": "growth_rate"})
+    actuals = pd.DataFrame([_actual(2019, 7.5), _actual(2020, -3.5), _actual(2021, -1.25), _actual(2022, 6.0)])
+    fig = indicator_chart(ind, "hau_giang", actuals, best_available(actuals), actuals.iloc[0:0].assign(
+        target_id=[], plan=[], target_kind=[], low=[], high=[], base_year=[], bound=[]), pd.DataFrame(), lang)
+    fig.canvas.draw()
+    ticks = [x.get_text() for x in fig.axes[0].get_yticklabels() if x.get_text()]
+    negative = [x for x in ticks if x.startswith("\u2212")]
+    assert negative and not any("-" in x for x in ticks)
+    assert all(("," in x) == (lang == "vi") for x in negative if x.strip("\u22120123456789"))
+    plt.close(fig)
+
+
+def _crowded(lang="en"):
+    """The old city's growth chart in miniature: two plans with the very same average target, one
+    superseded target to 2030, a point target, and published averages close to the band."""
+    ind = _ind("growth_rate", "%", "%")
+    rows = [_actual(y, v, locality="can_tho_old") for y, v in ((2020, 0.5), (2021, 1.2), (2022, 12.6), (2023, 5.1),
+                                                                (2024, 7.1))]
+    rows += [_actual(2021, 7.3, "estimate", end=2025, locality="can_tho_old", subperiod="average"),
+             _actual(2021, 5.91, "preliminary", end=2023, locality="can_tho_old", subperiod="average"),
+             _actual(2020, 5.87, "estimate", end=2025, locality="can_tho_old", subperiod="average")]
+    actuals = pd.DataFrame(rows)
+    targets = [_target("a", "p_cum", "average_growth", 7.5, 8.0, 2021, 2025, 2020),
+               _target("b", "p_val", "average_growth", 7.5, 8.0, 2021, 2025, 2020),
+               _target("c", "p_old", "average_growth", 7.0, 7.5, 2021, 2030, 2020),
+               _target("d", "p_val", "annual_value", 9.5, 10.0, 2023, 2023, 2022)]
+    targets = pd.DataFrame(targets).assign(locality="can_tho_old")
+    card = pd.DataFrame({"target_id": ["a", "b", "c", "d"], "status": ["not_achieved", "not_achieved", "superseded",
+                                                                       "not_achieved"],
+                         "baseline_year": [2020.0] * 3 + [2022.0], "baseline_value": [float("nan")] * 4})
+    plans = pd.concat([PLANS, pd.DataFrame({"plan": ["p_old"], "short_en": ["Prog. old"], "short_vi": ["CTr cũ"]})])
+    return indicator_chart(ind, "can_tho_old", actuals, best_available(actuals), targets, card, lang, plans=plans)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_same_target_of_two_plans_is_drawn_once_and_the_legend_names_both(lang):
+    fig = _crowded(lang)
+    legend = _legend(fig)
+    a, b = ("Res. A", "Prog. B") if lang == "en" else ("NQ A", "CTr B")
+    same = [x for x in legend if a in x]
+    assert len(same) == 1 and f"{a}; {b}" in same[0]  # one entry for both plans, in their order
+    ax = fig.axes[0]
+    edges = [seg for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection)
+             for seg in c.get_segments() if len(seg) == 2 and seg[0][1] == seg[1][1] == 8.0]
+    assert len(edges) == 1  # the band's upper edge once, not twice on top of each other
+    plt.close(fig)
+
+
+def test_a_superseded_target_is_thin_and_says_so_in_the_legend():
+    fig = _crowded("en")
+    ax = fig.axes[0]
+    word = t("status.progress.superseded", "en")
+    faded = [x for x in _legend(fig) if "Prog. old" in x]
+    assert len(faded) == 1 and word in faded[0] and "drawn thin" in faded[0]
+    lines = {c.get_label(): c for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection)}
+    thin = next(c for lab, c in lines.items() if "Prog. old" in lab)
+    live = next(c for lab, c in lines.items() if "Res. A" in lab)
+    assert thin.get_linewidth()[0] < live.get_linewidth()[0] and thin.get_alpha() < 1
+    plt.close(fig)
+
+
+def test_target_bands_are_opaque_under_the_grid_so_overlaps_do_not_darken():
+    fig = _crowded("en")
+    ax = fig.axes[0]
+    bands = [c for c in ax.collections if isinstance(c, matplotlib.collections.PolyCollection)]
+    assert len(bands) == 2  # the shared band once, the superseded one
+    grid = min(g.get_zorder() for g in ax.get_ygridlines())
+    for c in bands:
+        assert c.get_alpha() in (None, 1) and matplotlib.colors.to_rgba(c.get_facecolor()[0])[3] == 1
+        assert not c.get_hatch() and c.get_zorder() < grid
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_period_labels_overlap_no_band_edge_and_no_other_label(lang):
+    fig = _crowded(lang)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    labels = [a for a in ax.texts if isinstance(a, matplotlib.text.Annotation) and ":" in a.get_text()]
+    assert len(labels) == 3
+    boxes = [matplotlib.text.Text.get_window_extent(a, r) for a in labels]  # the text, not its leader line
+    for i, bb in enumerate(boxes):
+        assert not any(bb.overlaps(o) for o in boxes[i + 1:])
+        own = ax.transData.transform(labels[i].xy)[1]  # a label away from its own average is tied to it by a line
+        if min(abs(bb.y0 - own), abs(bb.y1 - own)) > bb.height:
+            assert labels[i].arrow_patch is not None, labels[i].get_text()
+        for c in ax.collections:
+            if not isinstance(c, matplotlib.collections.LineCollection):
+                continue
+            for seg in c.get_segments():
+                (x0, y0), (x1, y1) = ax.transData.transform(seg[[0, -1]])
+                if abs(y0 - y1) < 1 and c.get_label() and not c.get_label().startswith("_"):  # a band edge or average
+                    inside = bb.y0 < y0 < bb.y1 and min(x0, x1) < bb.x1 and bb.x0 < max(x0, x1)
+                    assert not inside, (labels[i].get_text(), c.get_label())
     plt.close(fig)

@@ -106,3 +106,32 @@ def test_validate_checks_the_task_register_and_progress_files(tmp_path, monkeypa
                                                    "dh_i_2025_2030.999,2026-05-01,done,,A\n", encoding="utf-8")
     assert main(["validate"]) == 1
     assert "q3_task_status.csv: row 1, field 'task_id'" in capsys.readouterr().out
+
+
+# the export's columns before the English titles were added, in this order (scripts read them by position)
+BEFORE_ENGLISH = ["task_id", "plan", "section", "title", "lead", "coordinating", "deadline_text"]
+
+
+def test_exports_carry_the_english_title_and_section_after_every_earlier_column(capsys, tmp_path):
+    from openpyxl import load_workbook
+
+    from cantho_analysis.tasks import OUTPUT_COLUMNS, load_task_translations
+
+    tr = load_task_translations().set_index("task_id")
+    code, out, _ = run(capsys, "--plan", "dh_i_2025_2030", "--as-of", "2026-11-25", "--format", "csv")
+    assert code == 0
+    header = next(csv.reader(io.StringIO(out)))
+    assert header == OUTPUT_COLUMNS + ["title_en", "section_en"] and header[:7] == BEFORE_ENGLISH
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 252 and all(r["title_en"] == tr.loc[r["task_id"], "title_en"]
+                                    and r["section_en"] == tr.loc[r["task_id"], "section_en"] for r in rows)
+    assert rows[0]["title"] != rows[0]["title_en"]  # the printed Vietnamese title is kept beside it
+    code, out, _ = run(capsys, "--plan", "ctr17_2021_2025", "--as-of", "2026-11-25", "--format", "json")
+    tasks = json.loads(out)["tasks"]
+    assert list(tasks[0]) == header  # the same keys in the same order
+    assert all(t["title_en"] == tr.loc[t["task_id"], "title_en"] and t["section_en"] for t in tasks)
+    path = tmp_path / "t.xlsx"
+    assert run(capsys, "--as-of", "2026-11-25", "--format", "xlsx", "--out", str(path))[0] == 0
+    ws = load_workbook(path, read_only=True)["tasks"]
+    head, first = [list(r) for r in ws.iter_rows(min_row=1, max_row=2, values_only=True)]
+    assert head == header and first[head.index("title_en")] == tr.loc[first[0], "title_en"]

@@ -15,7 +15,9 @@ and carries every other one over from the previous set.
 
 Workers ignore Ctrl-C (the parent stops them), shut their kernels down on SIGTERM, and
 watch their parent: if it is killed, they stop their kernels and exit, so no process is
-left behind. The kernels themselves (ipykernel) also exit when their worker dies.
+left behind. The kernels themselves (ipykernel) also exit when their worker dies. Their
+temporary folders carry the owner's pid in their names; each batch starts by removing those
+whose owner is gone (:func:`sweep_stale_dirs`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import errno
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
@@ -117,6 +120,74 @@ class Result:
                    inputs=d.get("inputs", ""), downloads=list(d.get("downloads", [])))
 
 
+# --------------------------------------------------------------------------- temporary folders
+# A worker's kernel folder (connection file, ipc sockets) and a batch's shared-data folder are named
+# with the pid of the process that owns them: cantho-kernel-<pid>-<random>, cantho-batch-<pid>-<random>.
+# A process killed on purpose (the tests do) or by the system cannot remove its folder; the next
+# batch does (sweep_stale_dirs), and only folders of that exact form whose owner is gone.
+TEMP_PREFIXES = ("cantho-kernel", "cantho-batch")
+_TEMP_NAME = re.compile(r"^(cantho-kernel|cantho-batch)-([1-9][0-9]{0,9})-[A-Za-z0-9_]+$")
+
+
+def _temp_dir(kind: str) -> str:
+    """A new private temporary folder ``<kind>-<this pid>-<random>`` (``kind`` in ``TEMP_PREFIXES``)."""
+    return tempfile.mkdtemp(prefix=f"{kind}-{os.getpid()}-")
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (a process of another user counts as
+    alive: signal 0 is refused, it is not gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: someone else's live process
+        return True
+    try:  # Linux: an exited child not yet reaped is a zombie ("Z"): its folder is abandoned
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2:][:1] != "Z"
+    except (OSError, ValueError):
+        return True
+
+
+def sweep_stale_dirs(where: str | Path | None = None, alive=pid_alive) -> list[Path]:
+    """Remove the temporary folders of this package's batches whose owner process is gone.
+
+    Only entries of ``where`` (default: the system's temporary folder) that are real folders (not
+    links), named exactly ``cantho-kernel-<pid>-<suffix>`` or ``cantho-batch-<pid>-<suffix>``,
+    owned by this user, and whose ``pid`` is not alive (``alive``). Anything else (a live
+    owner, another name, a file, a link, another user's folder) is left untouched. Returns the
+    folders removed, sorted. Never raises for a folder that cannot be read or removed. A pid
+    reused by a new process keeps the folder (the safe side); processes that share the temporary
+    folder are assumed to share one process table, as on one machine.
+    """
+    import stat as st
+
+    base = Path(where) if where is not None else Path(tempfile.gettempdir())
+    removed = []
+    try:
+        entries = sorted(os.scandir(base), key=lambda e: e.name)
+    except OSError:
+        return []
+    for e in entries:
+        m = _TEMP_NAME.match(e.name)
+        if not m:
+            continue
+        try:
+            info = os.lstat(e.path)
+        except OSError:
+            continue
+        if not st.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or alive(int(m.group(2))):
+            continue
+        shutil.rmtree(e.path, ignore_errors=True)
+        if not os.path.lexists(e.path):
+            removed.append(Path(e.path))
+    if removed:
+        log.info("removed %d temporary folder(s) of finished batches: %s", len(removed),
+                 ", ".join(p.name for p in removed))
+    return removed
+
+
 # --------------------------------------------------------------------------- warm engine
 _KERNEL: dict = {}
 _KERNEL_DIRS: list[str] = []
@@ -129,7 +200,7 @@ def _kernel_manager(kernel_name: str):
     km = _KERNEL.get(kernel_name)
     if km is not None and km.is_alive():
         return km
-    tmp = tempfile.mkdtemp(prefix="cantho-kernel-")
+    tmp = _temp_dir("cantho-kernel")
     _KERNEL_DIRS.append(tmp)
     km = KernelManager(kernel_name=kernel_name, transport="ipc", connection_file=str(Path(tmp) / "kernel.json"))
     km.start_kernel(cwd=str(config.notebooks_dir()), extra_arguments=["--HistoryManager.enabled=False"])
@@ -211,19 +282,55 @@ def register_engine() -> None:
 
 
 # --------------------------------------------------------------------------- jobs
+ONLY_KINDS = ("overview", "feasibility", "tasks")  # with --only, a kind names every report of that kind
+
+
+def report_name(job: Job) -> str:
+    """A report's name for ``--only``: its path in the output without the language
+    (``overview/overview``, ``feasibility/growth_feasibility``, ``tasks/<plan>``,
+    ``indicators/<locality>/<indicator id>``)."""
+    return job.stem.removesuffix(f".{job.lang}")
+
+
+def only_names(jobs: list[Job]) -> dict[str, list[str]]:
+    """The names ``--only`` takes for ``jobs``, by what they name: ``kinds`` (overview, feasibility,
+    tasks), ``reports`` (one report each, :func:`report_name`, the indicator pages apart),
+    ``indicators`` (indicator ids: the pages of every locality) and ``pages`` (one indicator page)."""
+    kinds = [k for k in ONLY_KINDS if any(j.kind == k for j in jobs)]
+    reports = list(dict.fromkeys(report_name(j) for j in jobs if j.kind != "indicator"))
+    ids = sorted({j.indicator_id for j in jobs if j.kind == "indicator"})
+    pages = sorted({report_name(j) for j in jobs if j.kind == "indicator"})
+    return {"kinds": kinds, "reports": reports, "indicators": ids, "pages": pages}
+
+
+def _unknown_only(unknown: list[str], names: dict[str, list[str]]) -> str:
+    import difflib
+
+    every = [n for v in names.values() for n in v]
+    near = list(dict.fromkeys(m for u in unknown for m in difflib.get_close_matches(u, every, n=3, cutoff=0.6)))
+    return (f"--only: unknown report name(s) {', '.join(unknown)}. Valid names: "
+            + ", ".join(names["kinds"] + names["reports"])
+            + "; an indicator id for its pages in every locality (`cantho-analysis catalog --indicators` lists the "
+            + f"{len(names['indicators'])} ids, e.g. {', '.join(names['indicators'][:3])}); or one indicator page as "
+            + "indicators/<locality>/<indicator id>" + (f". Did you mean: {', '.join(near)}?" if near else "."))
+
+
 def plan_jobs(langs: list[str], only: list[str] | None = None, include_overview: bool = True,
               include_feasibility: bool = True, include_tasks: bool | None = None) -> list[Job]:
-    """Every report to produce: one per indicator, locality and language, plus the overviews and
-    one task register per plan (not with ``only`` unless ``include_tasks``)."""
+    """Every report to produce: one per indicator, locality and language, plus the overviews, the
+    feasibility pages and one task register per plan.
+
+    ``only`` keeps the reports it names (:func:`only_names`): a kind (``overview``,
+    ``feasibility``, ``tasks``), one report by its name (``tasks/<plan>``,
+    ``indicators/<locality>/<id>``, ...) or an indicator id (its pages in every locality). The
+    overview and the feasibility pages read every indicator, so they come with any indicator
+    named (the batch runs them again only if their inputs changed); the task registers only when
+    named, or with ``include_tasks``. Raises ``ValueError`` naming the valid names for an unknown one.
+    """
     import pandas as pd
 
     targets = pd.read_csv(config.data_dir() / "targets.csv", dtype=str, keep_default_na=False)
     pairs = targets[["indicator_id", "locality"]].drop_duplicates()
-    if only:
-        unknown = sorted(set(only) - set(pairs["indicator_id"]))
-        if unknown:
-            raise ValueError(f"--only: no target for indicator id(s) {', '.join(unknown)}")
-        pairs = pairs[pairs["indicator_id"].isin(only)]
     order = {loc: i for i, loc in enumerate(config.LOCALITIES)}
     pairs = sorted(pairs.itertuples(index=False), key=lambda p: (order[p.locality], p.indicator_id))
     task_file = config.data_dir() / "tasks.csv"
@@ -232,22 +339,42 @@ def plan_jobs(langs: list[str], only: list[str] | None = None, include_overview:
         task_plans = list(dict.fromkeys(pd.read_csv(task_file, dtype=str, usecols=["plan"])["plan"]))
     jobs = []
     for lang in langs:
-        if include_overview:
-            jobs.append(Job("overview", "overview.ipynb", {"lang": lang}, f"overview/overview.{lang}", lang,
-                            langs=tuple(langs)))
-        if include_feasibility and (config.notebooks_dir() / "growth_feasibility.ipynb").exists():
+        jobs.append(Job("overview", "overview.ipynb", {"lang": lang}, f"overview/overview.{lang}", lang,
+                        langs=tuple(langs)))
+        if (config.notebooks_dir() / "growth_feasibility.ipynb").exists():
             jobs.append(Job("feasibility", "growth_feasibility.ipynb", {"lang": lang},
                             f"feasibility/growth_feasibility.{lang}", lang, langs=tuple(langs)))
-        if include_tasks if include_tasks is not None else not only:
-            for plan in task_plans:
-                jobs.append(Job("tasks", "task_register.ipynb", {"plan": plan, "lang": lang},
-                                f"tasks/{plan}.{lang}", lang, plan=plan, langs=tuple(langs)))
+        for plan in task_plans:
+            jobs.append(Job("tasks", "task_register.ipynb", {"plan": plan, "lang": lang},
+                            f"tasks/{plan}.{lang}", lang, plan=plan, langs=tuple(langs)))
         for p in pairs:
             jobs.append(Job("indicator", "indicator_report.ipynb",
                             {"indicator_id": p.indicator_id, "locality": p.locality, "lang": lang},
                             f"indicators/{p.locality}/{p.indicator_id}.{lang}", lang, p.indicator_id, p.locality,
                             langs=tuple(langs)))
-    return jobs
+    named = set(only or ())
+    if named:
+        names = only_names(jobs)
+        unknown = [n for n in dict.fromkeys(only) if n not in {x for v in names.values() for x in v}]
+        if unknown:
+            raise ValueError(_unknown_only(unknown, names))
+
+    def chosen(j: Job) -> bool:
+        return not named or j.kind in named or report_name(j) in named or (j.kind == "indicator" and j.indicator_id in named)
+
+    any_indicator = any(j.kind == "indicator" and chosen(j) for j in jobs) if named else True
+    keep = {"overview": include_overview, "feasibility": include_feasibility}
+    out = []
+    for j in jobs:
+        if j.kind in keep:
+            ok = keep[j.kind] and (chosen(j) or any_indicator)
+        elif j.kind == "tasks":
+            ok = include_tasks is not False and (include_tasks is True or (chosen(j) if named else True))
+        else:
+            ok = chosen(j)
+        if ok:
+            out.append(j)
+    return out
 
 
 def _utcnow() -> str:
@@ -399,7 +526,7 @@ class Workers:
         self.share = warm if share is None else share  # save the parent's data for the kernels
 
         self.n = max(1, n_workers)
-        self._dir = tempfile.mkdtemp(prefix="cantho-batch-")
+        self._dir = _temp_dir("cantho-batch")
         self.context_file = os.path.join(self._dir, "context.pickle")
         self._ready = os.path.join(self._dir, "ready")
         self.pool = ProcessPoolExecutor(max_workers=self.n, mp_context=mp.get_context("spawn"),
@@ -752,6 +879,7 @@ def run_batch(out_dir: Path, langs: list[str], jobs_n: int = 2, only: list[str] 
     the previous set is left exactly as it was.
     """
     t0 = time.perf_counter()
+    sweep_stale_dirs()  # folders left by batches and kernels that were killed
     with open_output(out_dir) as out:  # refuse a folder that is not ours before any work
         workers = Workers(min(jobs_n, len(jobs)) if jobs else jobs_n, engine,  # they warm up meanwhile
                           warm=jobs is None or _reports_among(jobs))
@@ -850,10 +978,13 @@ def cmd_reports(args: argparse.Namespace) -> int:
         return 2
     only = [x.strip() for x in args.only.split(",") if x.strip()] if args.only else None
     if args.only is not None and not only:
-        print("--only needs at least one indicator id (see `cantho-analysis catalog --indicators`)", file=sys.stderr)
+        print("--only needs at least one report name: an indicator id (see `cantho-analysis catalog --indicators`), "
+              "overview, feasibility, tasks, ...", file=sys.stderr)
         return 2
     try:
         _check_jobs(args.jobs)
+        if only:
+            plan_jobs(langs, only)  # an unknown name is refused here, before any worker starts
         summary, results = run_batch(Path(args.out), langs, args.jobs, only, progress=not args.quiet,
                                      rebuild_all=args.rebuild_all)
     except (ValueError, OutputError) as e:
@@ -886,7 +1017,9 @@ def register(sub) -> None:
                    help="output folder (default: reports/): new, empty, or made by this command before")
     r.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel workers, 1 to the cores (default: cores)")
     r.add_argument("--lang", default="vi,en", help="languages: vi, en or vi,en (default)")
-    r.add_argument("--only", help="only rebuild these indicator ids (comma-separated); the other reports are kept")
+    r.add_argument("--only", help="only rebuild these reports (comma-separated): indicator ids, overview, feasibility, "
+                                  "tasks, or one report's name (tasks/<plan>, indicators/<locality>/<id>); "
+                                  "the other reports are kept")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.add_argument("--rebuild-all", action="store_true",
                    help="run every report, also those whose inputs have not changed since the previous set")

@@ -294,6 +294,9 @@ class ScenarioCalculator:
         ax.set_title(t("title", s=self.start), fontsize=11)
         ax.legend(loc="upper left", fontsize=8, frameon=False)
         ax.set_xticks(res.years)
+        from .plots import value_formatter
+
+        ax.yaxis.set_major_formatter(value_formatter(self.lang))  # the page's decimals, a true minus sign
         fig.tight_layout()
         self._fig, self._ax = fig, ax
 
@@ -419,8 +422,7 @@ class TaskBrowser:
 
     def render(self, plan: str | None = None, agency: str | None = None, year: int | None = None) -> str:
         """The selection's counts in one sentence, then its tasks (overdue first) as a table."""
-        from .report import table_html
-        from .task_register import _n, _task_rows, abolished_note, fmt_date
+        from .task_register import _n, _table_html, _task_rows, abolished_note, fmt_date
 
         sel = self.select(plan, agency, year).assign(_o=lambda d: ~d["overdue"])
         sel = sel.sort_values(["_o", "plan", "task_id"], kind="mergesort")
@@ -431,7 +433,8 @@ class TaskBrowser:
         used = {a for col in ("lead_agency", "advisory_agencies", "coordinating_agencies") for v in sel[col]
                 if isinstance(v, str) for a in v.split(";") if a}
         notes = "".join(f"<p><small>{html.escape(n)}</small></p>" for n in abolished_note(self.agencies, used, self.lang))
-        return f"<p>{html.escape(head)}</p>" + (table_html(rows) if len(rows) else "") + notes
+        # an English title shows its printed Vietnamese original on hover and in a fold, as on the register pages
+        return f"<p>{html.escape(head)}</p>" + (_table_html(rows, self.lang) if len(rows) else "") + notes
 
 
 def tasks_widget(lang: str = "en"):  # pragma: no cover - needs a front end; the logic above is tested

@@ -3,8 +3,10 @@
 One jinja2 template (``templates/page.html.j2``) and one stylesheet (``templates/style.css``,
 inlined) for every report: a breadcrumb back to the index, a switch to the same page in the
 other language, a readable title (in the browser tab too), a footer with the data vintage and
-the build date, and an A4 print layout. Nothing is fetched from the network: no scripts, no
-fonts, no CDN; charts are embedded PNG images. Only what the notebook displays is shown: code,
+the build date, and an A4 print layout. Nothing is fetched from the network: no external
+scripts, no fonts, no CDN; charts are embedded PNG images. Folded ``<details>`` print unfolded:
+print CSS opens them where the browser allows it, and one small inline script opens them on
+``beforeprint`` and closes them again on ``afterprint``. Only what the notebook displays is shown: code,
 prompts and the notebooks' stderr (warnings meant for developers) are left out of the page and
 stay in the executed notebook.
 

@@ -6,12 +6,14 @@ estimate) is a shade of one hue (``config.FIGURE_COLORS``); targets are drawn in
 what the target implies, not a forecast). Totals over several years (cumulative targets, published
 period totals) are never drawn among annual values: they are listed in a box under the chart.
 Every word comes from the message catalogue (``locales/*/chart.yaml``, ``status.yaml``); numbers on
-the value axis follow the page's language (9,5 and 43.000 in Vietnamese).
+the value axis follow the page's language (9,5 and 43.000 in Vietnamese) and carry a true minus
+sign (U+2212, ``axis_number``) as matplotlib's own formatters do under ``axes.unicode_minus``.
 """
 
 from __future__ import annotations
 
 import textwrap
+from functools import partial
 
 import matplotlib
 import matplotlib.pyplot as plt  # noqa: E402
@@ -25,7 +27,7 @@ from .progress import trajectory  # noqa: E402
 from .safetext import mathtext_escape  # noqa: E402
 
 __all__ = ["indicator_chart", "status_heatmap", "STATUS_ORDER", "STATUS_COLORS", "FIGURE_COLORS", "plan_short_names",
-           "history_start", "value_axis_range", "LOOKBACK_YEARS"]
+           "history_start", "value_axis_range", "LOOKBACK_YEARS", "axis_number", "value_formatter", "MINUS"]
 
 STATUS_ORDER = list(config.STATUS_ORDER)
 STATUS_COLORS = config.STATUS_COLORS
@@ -39,7 +41,38 @@ LOOKBACK_YEARS = 5  # history drawn before the earliest baseline on the chart: o
 LEVEL_MEASURES = ("level", "count")  # amounts: their value axis starts at zero
 MIN_RELATIVE_SPAN = 0.2  # other measures: the value axis spans at least 20 % of the largest value shown
 # a bound is a filled triangle whose base is on the value and whose tip points where the figure lies
+# target bands: an opaque light tint of the target colour drawn under the grid (two bands that overlap
+# look like one, never darker), told apart by the line style of their edges; a faded target's lighter
+BAND_TINT, BAND_FADED = "#ebebeb", "#f5f5f5"
+_BAND_STYLES = ("--", "-.", ":", (0, (6, 2, 1, 2, 1, 2)))
+# targets the scorecard no longer assesses as live commitments: drawn thin and light, said in the legend
+FADED_STATUSES = ("superseded", "copied_text")
 _BOUND_MARKERS = {"lower_bound": [(-1, 0), (1, 0), (0, 1.6), (-1, 0)], "upper_bound": [(-1, 0), (1, 0), (0, -1.6), (-1, 0)]}
+
+
+MINUS = "\u2212"  # the minus sign of typeset numbers; a hyphen reads as a dash on an axis
+
+
+def axis_number(v: float, lang: str) -> str:
+    """A tick label: ``v`` in the page's number format (9,5 and 43.000 in Vietnamese) with a true
+    minus sign (U+2212) in front of a negative number whenever matplotlib's ``axes.unicode_minus``
+    is on (its default, and what our theme sets), as matplotlib's own formatters do."""
+    s = fmt(v, lang)
+    if s.startswith("-") and matplotlib.rcParams["axes.unicode_minus"]:
+        s = MINUS + s[1:]
+    return s
+
+
+def value_formatter(lang: str) -> matplotlib.ticker.FuncFormatter:
+    """The value axis's tick formatter in the page's language (``axis_number``)."""
+    return matplotlib.ticker.FuncFormatter(lambda v, _p: axis_number(v, lang))
+
+
+def _theme(style: str = "whitegrid") -> None:
+    """The charts' one look: seaborn's white grid (its settings, without importing seaborn: theme.py),
+    with the true minus sign on every axis."""
+    theme.apply(style)
+    matplotlib.rcParams["axes.unicode_minus"] = True
 
 
 def history_start(targets: pd.DataFrame, figure_years) -> int | None:
@@ -101,7 +134,7 @@ def _bounds(tg: pd.Series) -> tuple[float, float]:
 
 
 def _value_text(lo: float, hi: float, lang: str) -> str:
-    return fmt(lo, lang) if lo == hi else f"{fmt(lo, lang)}–{fmt(hi, lang)}"
+    return axis_number(lo, lang) if lo == hi else f"{axis_number(lo, lang)}–{axis_number(hi, lang)}"
 
 
 def _target_text(tg: pd.Series, lang: str) -> str:
@@ -111,11 +144,11 @@ def _target_text(tg: pd.Series, lang: str) -> str:
     strict = str(tg.get("strict", "no")) == "yes"
     bound = str(tg.get("bound", "range"))
     if bound == "at_least":  # a no-break space: the sign is never wrapped away from its number
-        return f"{'>' if strict else '≥'}\u00a0{fmt(lo, lang)}"
+        return f"{'>' if strict else '≥'}\u00a0{axis_number(lo, lang)}"
     if bound == "at_most":
-        return f"{'<' if strict else '≤'}\u00a0{fmt(hi, lang)}"
+        return f"{'<' if strict else '≤'}\u00a0{axis_number(hi, lang)}"
     if bound == "about":
-        return f"≈\u00a0{fmt(lo, lang)}"
+        return f"≈\u00a0{axis_number(lo, lang)}"
     return _value_text(lo, hi, lang)
 
 
@@ -141,7 +174,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     legend as ``fig.legend_entries`` (label, colour) for HTML instead.
     """
     if not fast or not _THEMED:
-        theme.apply("whitegrid")  # seaborn's theme, without importing seaborn (theme.py)
+        _theme()
         _THEMED.append(True)
     iid = indicator["indicator_id"]
     unit = _unit(indicator, lang)
@@ -168,7 +201,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     if covered.any():  # a bound beside a point figure of the same year says less than the point: named, not drawn
         sign = {"lower_bound": ">", "upper_bound": "<"}
         notes.append(t("chart.bounds_left_out", lang, bounds=", ".join(
-            f"{sign[k]}\u00a0{fmt(float(v), lang)} ({int(y)})" for k, v, y in
+            f"{sign[k]}\u00a0{axis_number(float(v), lang)} ({int(y)})" for k, v, y in
             zip(kinds[covered], annual.loc[covered, "value"], annual.loc[covered, "period_start"]))))
         annual, kinds, special = annual[~covered], kinds[~covered], special[~covered]
     for st in FIG_STATUS_ORDER + sorted(set(dots["status"]) - set(FIG_STATUS_ORDER)):
@@ -198,7 +231,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
         if sub == "total" or (sub == "year" and not averages):  # a total over several years is not a point among annual values
             totals.append((t("chart.panel_figure", lang, start=s0, end=s1, status=_figure_word(str(head["status"]), lang)),
                            float(head["value"]), float(head["value"]), str(head["status"])))
-            boxed.append(t("chart.total_figure", lang, start=s0, end=s1, value=f"{fmt(float(head['value']), lang)} {unit}",
+            boxed.append(t("chart.total_figure", lang, start=s0, end=s1, value=f"{axis_number(float(head['value']), lang)} {unit}",
                            status=_figure_word(str(head["status"]), lang)))
             continue
         for _, r in grp.iterrows():  # every version; the one used is thicker and labelled
@@ -211,12 +244,13 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
                       else (None if drawn_other else t("chart.period_avg_other", lang)))
             drawn_avg, drawn_other = drawn_avg or main, drawn_other or not main
         placed.append((s0 - 0.4, s1 + 0.4, float(head["value"]),
-                       t("chart.period_label", lang, start=s0, end=s1, value=fmt(float(head["value"]), lang))))
+                       t("chart.period_label", lang, start=s0, end=s1, value=axis_number(float(head["value"]), lang))))
     cards = card.set_index("target_id") if "target_id" in card else pd.DataFrame()
     tc = config.TARGET_COLOR
     path_drawn = False
     markers = config.TARGET_MARKERS
-    k = 0
+    k = kb = 0  # the next marker shape, the next band edge style
+    tg, plans_of, faded = _group_targets(tg, cards, names)
     points = tg[~tg["target_kind"].isin(["cumulative", "change", "average_growth"])
                 & ~((tg["target_kind"] == "annual_value") & (tg["period_start"] < tg["period_end"]))]
     same_year: dict[int, list] = {}
@@ -225,14 +259,16 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     for _, tr_ in tg.iterrows():
         lo, hi = _bounds(tr_)
         start, end = int(tr_["period_start"]), int(tr_["period_end"])
-        plan = names.get(tr_["plan"], tr_["plan"])
+        plan = plans_of[tr_["target_id"]]
         kind = str(tr_["target_kind"])
+        thin = tr_["target_id"] in faded  # no longer a live commitment: thin and light, and the legend says why
+        legend = partial(_target_legend, lang=lang, faded=faded.get(tr_["target_id"]))
         if kind in ("cumulative", "change"):
             line = t(f"chart.{kind}", lang, plan=plan, value=_value_text(lo, hi, lang), unit=unit, start=start, end=end)
             years = b[(b["period_start"] >= start) & (b["period_start"] <= end)]
             if kind == "cumulative" and len(years):
                 line += t("chart.cumulative_sum", lang, n=len(years), m=end - start + 1,
-                          total=f"{fmt(float(years['value'].astype(float).sum()), lang)} {unit}")
+                          total=f"{axis_number(float(years['value'].astype(float).sum()), lang)} {unit}")
             boxed.insert(0, line)
             totals.insert(0, (t("chart.panel_target", lang, plan=plan, start=start, end=end), lo, hi, None))
             continue
@@ -241,22 +277,25 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             key = "chart.target_avg" if kind == "average_growth" else "chart.target_annual"
             lab = t(key, lang, plan=plan, start=int(tr_["base_year"]) + 1 if kind == "average_growth" else start, end=end,
                     value=_target_text(tr_, lang))
-            ax.fill_between([x0, end + 0.4], lo, hi if hi > lo else lo, facecolor="none", edgecolor=tc,
-                            hatch="////" if k % 2 == 0 else "\\\\\\\\", lw=0, alpha=0.45, zorder=1)
-            ax.hlines([lo, hi] if hi > lo else [lo], x0, end + 0.4, color=tc, lw=1.1,
-                      ls="--" if k % 2 == 0 else "-.", zorder=2, label=mathtext_escape(lab))
-            k += 1
+            if hi > lo:  # an opaque tint under the grid: overlapping bands do not darken each other
+                ax.fill_between([x0, end + 0.4], lo, hi, facecolor=BAND_FADED if thin else BAND_TINT, edgecolor="none",
+                                lw=0, zorder=0.4)
+            ax.hlines([lo, hi] if hi > lo else [lo], x0, end + 0.4, color=tc, lw=0.7 if thin else 1.3,
+                      alpha=0.55 if thin else 1, ls=_BAND_STYLES[kb % len(_BAND_STYLES)], zorder=2, label=legend(lab))
+            kb += 1
             continue
         m = markers[k % len(markers)]
         k += 1
         mid = (lo + hi) / 2
         group = same_year.get(end, [tr_["target_id"]])
         x = end + 0.16 * (group.index(tr_["target_id"]) - (len(group) - 1) / 2)  # side by side, not on top
+        ink = {"color": tc, "alpha": 0.55 if thin else 1}
         if hi > lo:
-            ax.vlines(x, lo, hi, color=tc, lw=1.6, zorder=5, clip_on=False)
-            ax.hlines([lo, hi], x - 0.1, x + 0.1, color=tc, lw=1.6, zorder=5, clip_on=False)
-        ax.scatter([x], [mid], marker=m, s=46, facecolors="white", edgecolors=tc, linewidths=1.4, zorder=6,
-                   clip_on=False, label=mathtext_escape(t("chart.target", lang, plan=plan, end=end, value=_target_text(tr_, lang))))
+            ax.vlines(x, lo, hi, lw=0.9 if thin else 1.6, zorder=5, clip_on=False, **ink)
+            ax.hlines([lo, hi], x - 0.1, x + 0.1, lw=0.9 if thin else 1.6, zorder=5, clip_on=False, **ink)
+        ax.scatter([x], [mid], marker=m, s=38 if thin else 46, facecolors="white", edgecolors=tc,
+                   linewidths=0.8 if thin else 1.4, alpha=ink["alpha"], zorder=6, clip_on=False,
+                   label=legend(t("chart.target", lang, plan=plan, end=end, value=_target_text(tr_, lang))))
         c = cards.loc[tr_["target_id"]] if tr_["target_id"] in cards.index else None
         if c is not None and not pd.isna(c["baseline_year"]) and indicator["measure"] != "growth_rate":
             tr = trajectory(tr_, indicator["measure"], int(c["baseline_year"]), float(c["baseline_value"]))
@@ -284,12 +323,11 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     ax.autoscale_view()
     y0, y1 = ax.get_ylim()
     ax.set_ylim(*value_axis_range(y0, y1, str(indicator.get("measure")), float(ax.dataLim.y0), float(ax.dataLim.y1)))
-    _label_periods(ax, placed)
     ax.set_xlabel(t("chart.year", lang))
     ax.set_ylabel(mathtext_escape(unit))
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: f"{int(round(v))}"))
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: fmt(v, lang)))
+    ax.yaxis.set_major_formatter(value_formatter(lang))
     if not fast:  # the explorer prints the title above the chart in HTML
         ax.set_title(mathtext_escape(f"{label(indicator, lang)}\n{config.LOCALITY_NAMES[locality][lang]}"), fontsize=11)
     handles, labels = ax.get_legend_handles_labels()
@@ -297,7 +335,7 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     if fast:
         # the explorer shows the legend as HTML: drawing it costs as much as the rest of the chart
         fig.legend_entries = [(lab.replace("\\$", "$"), matplotlib.colors.to_hex(_handle_color(h))) for h, lab in zip(handles, labels)]
-        wide = max(len(fmt(v, lang)) for v in ax.get_yticks())  # long tick labels (43.000) need a wider margin
+        wide = max(len(axis_number(v, lang)) for v in ax.get_yticks())  # long tick labels (43.000) need a wider margin
         fig.subplots_adjust(left=min(0.2, 0.05 + 0.013 * wide), right=0.97, top=0.96, bottom=0.12)
         if boxed or notes:  # the fixed layout has no room below: the notes go in the upper left corner, above the data
             lines = ([t("chart.cumulative_head", lang)] + boxed if boxed else []) + notes
@@ -306,8 +344,10 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
             ax.text(0.01, 0.98, mathtext_escape("\n".join(textwrap.fill(x, 90) for x in lines)),
                     transform=ax.transAxes, va="top", ha="left", fontsize=7.5, zorder=8,
                     bbox={"boxstyle": "round,pad=0.3", "facecolor": "#f4f4f4", "edgecolor": "#bdbdbd", "alpha": 0.9})
+        _label_periods(ax, placed)  # once the axes have their final size and limits
         return fig
     fig.tight_layout()
+    _label_periods(ax, placed)  # the legend and notes go outside the axes: its size is final
     below = 0.0  # the legend and the totals go under the chart, where long plan titles have room
     if handles:
         leg = ax.legend(handles, [textwrap.fill(x, 58) for x in labels], loc="upper left", bbox_to_anchor=(0, -0.16),
@@ -327,6 +367,35 @@ def indicator_chart(indicator: pd.Series, locality: str, actuals: pd.DataFrame, 
     return fig
 
 
+def _target_legend(text: str, lang: str, faded: str | None) -> str:
+    """A target's legend entry; a faded one (``FADED_STATUSES``) says why it is drawn thin."""
+    return mathtext_escape(t("chart.faded", lang, label=text, status=status_label(faded, lang)) if faded else text)
+
+
+def _group_targets(tg: pd.DataFrame, cards: pd.DataFrame, names: dict) -> tuple[pd.DataFrame, dict, dict]:
+    """The targets to draw, one per distinct target: plans that set the very same target (kind,
+    years, baseline, value and side) share one marker or band whose legend names every plan, in
+    the order they come. Returns the first row of each group, the legend's plan text by its
+    ``target_id``, and the faded ones (``FADED_STATUSES``: every plan's target superseded or a copy)
+    with the status to name."""
+    if tg.empty:
+        return tg, {}, {}
+    cols = [c for c in ("target_kind", "period_start", "period_end", "base_year", "low", "high", "bound", "strict")
+            if c in tg]
+    key = tg[cols].astype(str).agg("|".join, axis=1)
+    status_of = dict(zip(cards.index, cards["status"].astype(str))) if "status" in cards else {}
+    firsts, plans_of, faded = [], {}, {}
+    for _, g in tg.groupby(key, sort=False):
+        tid = g["target_id"].iloc[0]
+        firsts.append(g.index[0])
+        plans_of[tid] = "; ".join(dict.fromkeys(str(names.get(p, p)) for p in g["plan"]))
+        status = [status_of.get(x, "") for x in g["target_id"]]
+        if status and all(st in FADED_STATUSES for st in status):
+            faded[tid] = status[0]
+    keep = set(firsts)
+    return tg.loc[[i for i in tg.index if i in keep]], plans_of, faded
+
+
 def _draw_bounds_and_ranges(ax, rows: pd.DataFrame, kinds: pd.Series, lang: str) -> None:
     """Annual figures that are not points: a bound ("trên 306.000") as a caret whose base is on the
     value, pointing where the figure lies, labelled "> 306.000" beside it; a figure printed as a range
@@ -340,7 +409,7 @@ def _draw_bounds_and_ranges(ax, rows: pd.DataFrame, kinds: pd.Series, lang: str)
                        label=mathtext_escape(t(f"chart.{kind}", lang, status=_figure_word(st, lang))))
             sign = ">" if kind == "lower_bound" else "<"
             for x, v in zip(xs, vs):
-                ax.annotate(f"{sign}\u00a0{fmt(v, lang)}", (x, v), xytext=(-6, 0), textcoords="offset points",
+                ax.annotate(f"{sign}\u00a0{axis_number(v, lang)}", (x, v), xytext=(-6, 0), textcoords="offset points",
                             ha="right", va="center", fontsize=7, color=config.FIGURE_EDGE, zorder=7)
         else:  # printed as a range (value_low and value_high known)
             lo, hi = g["value_low"].astype(float), g["value_high"].astype(float)
@@ -391,7 +460,7 @@ def _totals_chart(indicator, locality: str, totals: list, boxed: list[str], lang
     ax.set_xlim(0, top * 1.18)
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlabel(mathtext_escape(unit))
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: fmt(v, lang)))
+    ax.xaxis.set_major_formatter(value_formatter(lang))
     fig.chart_notes = boxed
     if fast:
         fig.legend_entries = []
@@ -405,9 +474,10 @@ def _totals_chart(indicator, locality: str, totals: list, boxed: list[str], lang
 
 def _label_periods(ax, labels: list[tuple[float, float, float, str]], fontsize: float = 7.5) -> None:
     """Write each period average's label next to its segment: just above or just below it, in its
-    middle or at one of its ends, the nearest place that overlaps no other label and no plotted
-    marker (text extents estimated from the font size, in display units); a label never floats
-    further than a few lines from its segment."""
+    middle or at one of its ends, the nearest place that overlaps no other label, no plotted
+    marker and no level line (band edges, other averages, range caps; text extents estimated from
+    the font size, in display units, once the axes have their final size); a label never floats
+    further than a few lines from its segment, and one not right beside it has a leader line to it."""
     if not labels:
         return
     ax.autoscale_view()
@@ -419,6 +489,13 @@ def _label_periods(ax, labels: list[tuple[float, float, float, str]], fontsize: 
         if isinstance(coll, matplotlib.collections.PathCollection) and len(coll.get_offsets()):
             for px, py in to_px(np.asarray(coll.get_offsets(), dtype=float)):
                 boxes.append((px - r, py - r, px + r, py + r))
+        elif isinstance(coll, matplotlib.collections.LineCollection):  # and the level lines: band edges, other averages
+            for seg in coll.get_segments():
+                if len(seg) < 2:
+                    continue
+                (xa, ya), (xb, yb) = to_px(np.asarray(seg, dtype=float)[[0, -1]])
+                if abs(ya - yb) < 1 or abs(xa - xb) < 1:  # horizontal or vertical: as thick as a thin line
+                    boxes.append((min(xa, xb), min(ya, yb) - pt, max(xa, xb), max(ya, yb) + pt))
     for xa, xb, v, text in labels:
         (pa, cy), (pb, _) = to_px((xa, v)), to_px((xb, v))
         w, h = len(text) * fontsize * 0.56 * pt, fontsize * 1.35 * pt
@@ -430,8 +507,13 @@ def _label_periods(ax, labels: list[tuple[float, float, float, str]], fontsize: 
         cx, lo = next((c for c in spots if free(*c)), spots[0])
         boxes.append((cx - w / 2, lo, cx + w / 2, lo + h))
         x, y = ax.transData.inverted().transform((cx, lo))
-        ax.annotate(mathtext_escape(text), (x, y), ha="center", va="bottom", fontsize=fontsize, color=config.FIGURE_EDGE,
-                    zorder=7, bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        near = lo == cy + 3 * pt or lo + h == cy - 3 * pt  # right above or right below its segment
+        # a label moved away from its segment is tied to it by a thin leader line
+        ax.annotate(mathtext_escape(text), (x, v), xytext=(x, y), ha="center", va="bottom", fontsize=fontsize,
+                    color=config.FIGURE_EDGE, zorder=7,
+                    arrowprops=None if near else {"arrowstyle": "-", "color": config.FIGURE_EDGE, "lw": 0.6, "alpha": 0.7,
+                                                  "shrinkA": 0, "shrinkB": 0},
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
 
 
 def _handle_color(h):
@@ -459,7 +541,7 @@ def status_heatmap(card: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") ->
     """Number of targets by plan (rows, by short title) and status (columns)."""
     import seaborn as sns
 
-    theme.apply("white")
+    _theme("white")
     counts = card.groupby(["plan", "status"]).size().unstack(fill_value=0)
     cols = [s for s in STATUS_ORDER if s in counts.columns]
     counts = counts.reindex(columns=cols)

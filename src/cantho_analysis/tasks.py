@@ -46,6 +46,7 @@ __all__ = [
     "clean_cell", "match_agencies", "split_coordinating", "load_agencies", "load_tasks",
     "user_status_files", "read_status", "latest_status", "flags", "build_register", "filter_register",
     "summaries", "parse_as_of", "resolve_agency", "register", "TRANSLATION_COLUMNS", "load_task_translations",
+    "ENGLISH_COLUMNS", "EXPORT_COLUMNS", "with_english",
     "translation_problems",
 ]
 
@@ -593,6 +594,24 @@ def resolve_agency(text: str, agencies: pd.DataFrame) -> str:
 OUTPUT_COLUMNS = TASK_COLUMNS + ["lead_agency", "advisory_agencies", "coordinating_agencies", "note", "state",
                                  "status_as_of", "status_note", "status_source", "n_reports", "deadline_year",
                                  *FLAGS, "flag"]
+# added after every earlier column (scripts that read the export by position keep working): the workbook
+# team's unofficial English title and section of each task (data/tasks_en.csv); the printed
+# Vietnamese ``title`` and ``section`` stay the authoritative text
+ENGLISH_COLUMNS = ["title_en", "section_en"]
+EXPORT_COLUMNS = OUTPUT_COLUMNS + ENGLISH_COLUMNS
+
+
+def with_english(reg: pd.DataFrame, english: pd.DataFrame) -> pd.DataFrame:
+    """``reg`` with the English ``title_en`` and ``section_en`` of each task from ``english``
+    (:func:`load_task_translations`), row order kept; a task without a translation row is refused
+    (the translations are validated to cover every task)."""
+    out = reg.drop(columns=[c for c in ENGLISH_COLUMNS if c in reg]).merge(
+        english[["task_id", *ENGLISH_COLUMNS]], on="task_id", how="left", validate="many_to_one")
+    missing = out.loc[out["title_en"].isna(), "task_id"].tolist()
+    if missing:
+        raise ValueError(f"no English title in {TRANSLATION_FILE} for task(s) {', '.join(map(str, missing[:5]))}")
+    out.index = reg.index
+    return out
 
 
 def _fail(msg: str) -> int:
@@ -631,10 +650,10 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     status, problems = read_status(files, tasks["task_id"])
     if problems:
         raise ValidationError(problems)
-    reg = build_register(tasks, status, as_of)
+    reg = with_english(build_register(tasks, status, as_of), load_task_translations(tasks=tasks))
     reg = filter_register(reg, args.plan, lead, args.due, args.state)
     reg = reg.sort_values(["plan", "task_id"], kind="mergesort")
-    out = reg[OUTPUT_COLUMNS]
+    out = reg[EXPORT_COLUMNS]
     if args.format == "csv":
         text = spreadsheet_safe_frame(out.astype(object).where(out.notna(), "")).to_csv(index=False)
         if args.out:

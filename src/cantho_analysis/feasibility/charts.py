@@ -10,6 +10,7 @@ import pandas as pd
 import seaborn as sns
 
 from ..i18n import t as msg
+from ..plots import value_formatter
 from ..safetext import mathtext_escape
 from .text import model_name, num, reader_pct, t
 
@@ -80,6 +81,7 @@ def average_fan_chart(r, lang: str = "en"):
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.6) if years else None
     ax.set_xlabel(_p("avg_year", lang, s0=s + 1))
     ax.set_ylabel(_p("avg_y", lang, s=s + 1))
+    ax.yaxis.set_major_formatter(value_formatter(lang))  # 9,5 in Vietnamese, a true minus sign
     ax.set_title(_p("avg_title", lang, s0=s + 1, lo=num(lo, lang)), fontsize=10.5, loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     fig.tight_layout()
@@ -109,6 +111,7 @@ def fan_chart(r, lang: str = "en", ax=None):
                     label=_l("target", lang))
     ax.set_xlabel(_l("year", lang))
     ax.set_ylabel(_l("growth", lang))
+    ax.yaxis.set_major_formatter(value_formatter(lang))
     ax.set_title(_l("title", lang, s=s, e=e), fontsize=11)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     if own:
@@ -130,6 +133,7 @@ def distribution_chart(r, lang: str = "en"):
     ax.axvspan(r.params["target_low"], r.params["target_high"], color="#d62728", alpha=0.25)
     ax.axvline(r.params["target_low"], color="#d62728", lw=1)
     ax.set_xlabel(_l("avg", lang, s=r.params["start_year"] + 1, e=r.params["end_year"]))
+    ax.xaxis.set_major_formatter(value_formatter(lang))
     ax.set_ylabel("")
     ax.set_title(_p("dist_title", lang, s=r.params["start_year"] + 1, e=r.params["end_year"]), fontsize=10.5, loc="left")
     fig.tight_layout()
@@ -156,6 +160,7 @@ def coverage_chart(r, lang: str = "en"):
     ax.axhspan(70, 90, color="#d62728", alpha=0.07)
     ax.set_ylim(0, 105)
     ax.set_ylabel(_l("cov_y", lang) + " (%)")
+    ax.yaxis.set_major_formatter(value_formatter(lang))
     ax.set_xlabel("")
     ax.set_title(_l("cov_title", lang), fontsize=11)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
@@ -175,9 +180,12 @@ def history_chart(r, lang: str = "en"):
             ax.annotate(textwrap.fill(_l("no_model", lang), 14), (row["as_of"], 0), xytext=(0, 4),
                         textcoords="offset points", ha="center", va="bottom", fontsize=8, color="#555555")
         ax.set_xticks(h["as_of"])
+        # room for the words of a first year without a probability inside the axes, off the value axis's labels
+        ax.set_xlim(h["as_of"].min() - 0.5, h["as_of"].max() + 0.3)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(_l("asof", lang))
     ax.set_ylabel(_l("p", lang))
+    ax.yaxis.set_major_formatter(value_formatter(lang))
     ax.set_title(_l("hist_title", lang, lo=num(r.params["target_low"], lang)), fontsize=11)
     fig.tight_layout()
     return fig
