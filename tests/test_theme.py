@@ -23,11 +23,15 @@ def test_frozen_theme_is_what_seaborn_sets(style):
     assert differ == ["image.cmap"], differ  # seaborn's own colour map exists only once it is imported
 
 
-def test_the_indicator_charts_do_not_import_seaborn():
+def test_report_kernels_and_the_command_line_start_light():
+    """A report kernel (the report and chart modules) and every start of the command line import
+    none of the heavy libraries that only some work needs (seaborn plots, validation, the
+    feasibility models, spreadsheets, papermill): each costs 0.5-1.5 CPU-seconds per process."""
     import subprocess
     import sys
 
-    code = ("import sys, cantho_analysis.report, cantho_analysis.plots; "
-            "print(sorted(m for m in ('seaborn', 'pandera', 'scipy.stats') if m in sys.modules))")
+    code = ("import sys, cantho_analysis.report, cantho_analysis.plots, cantho_analysis.cli as c; c.build_parser(); "
+            "print(sorted(m for m in ('seaborn', 'pandera', 'scipy', 'statsmodels', 'openpyxl', 'papermill') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -181,10 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_status)
 
     from . import batch, export
-    from .feasibility import display as feasibility_display
+    from .feasibility import command as feasibility_command
 
     batch.register(sub)
-    feasibility_display.register(sub)
+    feasibility_command.register(sub)
     export.register(sub)
     from . import tasks
 

@@ -18,7 +18,7 @@ from .study import ParamError, StudyParams, clean_json, run_study
 from .text import (check_finding, condition_text, has, likelihood_words, model_name, national_condition, note_text, num,
                    pct, reader_pct, reader_range, t, verdict_paragraph, verdict_text, weight_reason, why_groups, why_text)
 
-__all__ = ["report_json", "display_feasibility", "feasibility_html", "table", "cmd_feasibility", "register"]
+__all__ = ["report_json", "display_feasibility", "feasibility_html", "table", "cmd_feasibility"]
 
 
 def report_json(r) -> dict:
@@ -755,18 +755,3 @@ def cmd_feasibility(args: argparse.Namespace) -> int:
         for n in j["notes_text"]:
             print(terminal_safe("Note: " + n))
     return 0
-
-
-def register(sub) -> None:
-    d, lim = P.DEFAULTS, P.LIMITS
-    f = sub.add_parser("feasibility", help="how likely is the average growth target? models, backtests, sensitivity, audit")
-    f.add_argument("--target-low", type=float, default=d["target_low"])
-    f.add_argument("--target-high", type=float, default=d["target_high"])
-    f.add_argument("--start", type=int, default=d["start_year"], help=f"base year of the period (default {d['start_year']})")
-    f.add_argument("--end", type=int, default=d["end_year"], help=f"last year of the period (default {d['end_year']})")
-    f.add_argument("--data-through", type=int, default=None, help="use outcomes up to this year only (default: all)")
-    f.add_argument("--n-paths", type=int, default=d["n_paths"],
-                   help=f"simulated paths per model ({lim['n_paths_min']:,} to {lim['n_paths_max']:,})")
-    f.add_argument("--seed", type=int, default=d["seed"])
-    f.add_argument("--format", choices=("table", "json"), default="table")
-    f.set_defaults(func=cmd_feasibility)
