@@ -19,13 +19,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from cantho_analysis import config  # noqa: E402
 from cantho_analysis.batch import plan_jobs, run_batch  # noqa: E402
+
+# nbformat after the batch module: the batch's workers are spawned, and a spawned process runs
+# this script's imports again; imported first, nbformat would load jsonschema's slow optional IRI
+# checker (about 3 CPU-seconds) in every worker, which `cantho-analysis reports` never does
+# (batch.skip_slow_iri_checker)
+import nbformat  # noqa: E402
 
 
 def main() -> None:
