@@ -46,6 +46,8 @@ def settings(style: str) -> dict:
 
 def main() -> None:
     body = {s: settings(s) for s in STYLES}
+    common = {k: v for k, v in body[STYLES[0]].items() if all(body[s].get(k) == v for s in STYLES)}
+    own = {s: {k: v for k, v in body[s].items() if k not in common} for s in STYLES}
     text = f'''"""seaborn's chart theme, ``seaborn.set_theme(style=..., context="{CONTEXT}")``, as plain matplotlib
 settings, written by tools/freeze_theme.py from seaborn {sns.__version__} (do not edit by hand).
 
@@ -59,7 +61,9 @@ from __future__ import annotations
 import matplotlib as mpl
 from cycler import cycler
 
-SETTINGS = {pprint.pformat(body, width=110, sort_dicts=True)}
+_COMMON = {pprint.pformat(common, width=110, sort_dicts=True)}
+
+SETTINGS = {{style: {{**_COMMON, **own}} for style, own in {pprint.pformat(own, width=110, sort_dicts=True)}.items()}}
 
 
 def apply(style: str = "whitegrid") -> None:
