@@ -163,7 +163,12 @@ def test_pages_are_self_contained_with_working_links(built_reports):
     assert "@media print" in vi and "size: A4" in vi
     assert 'addEventListener("beforeprint"' in vi and "details::details-content" in vi  # folds print unfolded
     assert vi.count("<h1>") == 1
+    # printed tables break between words, never inside "2025–2030" or "717.000"
+    assert "word-break: break-word" not in vi and "overflow-wrap: break-word" in vi
     index = (out / "index.vi.html").read_text()
+    # the index's target and figure cells wrap, the other-language column is left out of print
+    assert index.count('class="num wrap"') >= 2 * index.count("<tr data-loc=") > 0
+    assert ".other-lang { display: none; }" in index and '<td class="other-lang">' in index
     for part in ('id="f-loc"', 'id="f-plan"', 'id="f-status"', 'id="f-q"', "Số chỉ tiêu theo tình trạng",
                  "Thành phố Cần Thơ (sau hợp nhất", 'href="index.en.html"'):
         assert part in index, part

@@ -225,7 +225,7 @@ def test_conditional_verdict_picks_its_numbers_from_the_grid():
     assert "+0.5 points" in en and "about 41 %" in en and "about 77 % with Vietnam at 10 %" in en
     assert "khả năng ngang nhau" in vi and "từ 9 %/năm trở lên" in vi and "+0,5 điểm" in vi and "khoảng 41 %" in vi
     head = D.headline(j, "en")
-    assert head.startswith("Very unlikely if Vietnam keeps growing as it has: about 3 % (0–8 %")
+    assert head.startswith("Very unlikely if Vietnam keeps growing as it has: a probability of about 3 % (0–8 %")
     # other grids, other sentences; the numbers follow the grid
     j2 = _synthetic({6.0: 0.004, 10.0: 0.2})
     assert "stays unlikely" in T.condition_text(j2, "en") and "about 20 %" in T.condition_text(j2, "en")

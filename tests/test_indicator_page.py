@@ -166,3 +166,32 @@ def test_pages_of_a_small_batch_link_downloads_that_hold_their_figures(built_rep
     assert seen >= 2  # pages with figures were checked, in both languages
     files = [f for r in results for f in [r.get("html"), *r.get("downloads", [])] if f]
     assert len(files) > len(results) and all(Path(out / f).exists() for f in files)
+
+
+@pytest.mark.parametrize("lang,bound", [("vi", "> 306.000"), ("en", "> 306,000")])
+def test_download_keeps_a_bound_a_bound(ctx, lang, bound):
+    """A figure printed as a bound ("trên 306.000") is not a plain 306000 in the download: the file
+    carries the figure as printed beside the number."""
+    files = download_files("grdp_current", "can_tho_merged", lang, ctx)
+    figs = pd.read_csv(io.BytesIO(files[download_names("grdp_current", lang)["csv"]]), encoding="utf-8-sig")
+    printed = figs[t("indicator.downloads.col.as_printed", lang)]
+    value = figs[t("indicator.downloads.col.value", lang)]
+    assert bound in set(printed) and 306000.0 in set(value)
+    assert (printed[value == 316932.0] == ("316.932" if lang == "vi" else "316,932")).all()
+
+
+def test_one_year_targets_show_one_year_and_caveats_count_their_years(ctx):
+    from cantho_analysis.narrative import caveats
+
+    rep = indicator_report("grdp_growth", "can_tho_old", "vi", ctx, with_figure=False)
+    periods = list(rep.table[t("indicator.targets.col.period", "vi")])
+    assert "2023" in periods and "2023–2023" not in periods and "2021–2025" in periods
+    said = {lang: [c for iid, loc in (("grdp_current", "can_tho_merged"), ("grdp_growth", "can_tho_old"),
+                                      ("poverty_rate", "hau_giang"), ("budget_revenue", "soc_trang"))
+                   for c in caveats(ctx.catalog.actuals, ctx.best, iid, loc, lang)] for lang in ("vi", "en")}
+    one_year = re.compile(r"(các năm|the years) \d{4}(–\d{4})?( |:)")
+    assert not any(one_year.search(c) for c in said["vi"] + said["en"]), said
+    assert any(c.startswith("Số liệu các năm 2020, 2021") for c in said["vi"])  # several years: "các năm"
+    vi = caveats(ctx.catalog.actuals, ctx.best, "agri_growth", "can_tho_merged", "vi")
+    en = caveats(ctx.catalog.actuals, ctx.best, "agri_growth", "can_tho_merged", "en")
+    assert vi[0].startswith("Số liệu năm 2025 là") and en[0].startswith("Figures for the year 2025 are")

@@ -543,13 +543,16 @@ def caveats(actuals: pd.DataFrame, best: pd.DataFrame, indicator_id: str, locali
     out = []
     b = best[(best["indicator_id"] == indicator_id) & (best["locality"] == locality)]
     a = actuals[(actuals["indicator_id"] == indicator_id) & (actuals["locality"] == locality)]
-    yrs = lambda df: ", ".join(sorted({str(int(s)) if s == e else f"{int(s)}–{int(e)}" for s, e in zip(df["period_start"], df["period_end"])}))
+    def yrs(df) -> dict:  # the years as text, and how many ("năm 2025", "các năm 2020, 2021")
+        years = sorted({str(int(s)) if s == e else f"{int(s)}–{int(e)}" for s, e in zip(df["period_start"], df["period_end"])})
+        return {"years": ", ".join(years), "k": len(years)}
+
     est = b[b["status"].isin(["estimate", "plan_estimate", "preliminary"])]
     if len(est):
-        out.append(m("cav_estimate", years=yrs(est)))
+        out.append(m("cav_estimate", **yrs(est)))
     multi = b[b["n_values"] > 1]
     if len(multi):
-        out.append(m("cav_versions", years=yrs(multi), n=int(multi["n_versions"].sum())))
+        out.append(m("cav_versions", **yrs(multi), n=int(multi["n_versions"].sum())))
     if locality == "can_tho_merged" and (b["period_start"] < 2025).any():
         out.append(m("cav_merged"))
     if locality in ("can_tho_old", "soc_trang", "hau_giang"):

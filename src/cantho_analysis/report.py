@@ -192,7 +192,7 @@ def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indica
             ach = r.get("achieved_rate_5y")
             if not _na(r.get("stretch")) and not _na(ach) and float(ach) != 0:
                 stretch = narrative.rate_range_text(*sorted((rng[0] / float(ach), rng[1] / float(ach))), lang, 2)
-        rows.append({c["plan"]: plan_names.get(r["plan"], r["plan"]), c["period"]: f"{r['period_start']}–{r['period_end']}",
+        rows.append({c["plan"]: plan_names.get(r["plan"], r["plan"]), c["period"]: narrative.period_text(r["period_start"], r["period_end"]),
                      c["target"]: _target_cell(r, lang), c["latest"]: latest,
                      c["status"]: narrative.verdict_label(r, lang),
                      c["observed_rate"]: (_rate(r["observed_rate"], r.get("rate_unit"), ind, lang)
@@ -380,14 +380,15 @@ def download_frames(rows: pd.DataFrame, card: pd.DataFrame, targets: pd.DataFram
         fig.append({col("indicator"): name, col("locality"): loc, col("period_start"): int(r["period_start"]),
                     col("period_end"): int(r["period_end"]),
                     col("subperiod"): msg(f"indicator.series.subperiod.{sub}", lang) if has(f"indicator.series.subperiod.{sub}", lang) else sub,
-                    col("value"): num(r["value"]), col("value_low"): num(r.get("value_low")),
+                    col("value"): num(r["value"]), col("as_printed"): _value_text(r, lang),
+                    col("value_low"): num(r.get("value_low")),
                     col("value_high"): num(r.get("value_high")), col("unit"): unit,
                     col("status"): _figure_status(r, lang), col("published"): str(r.get("published") or ""),
                     col("used"): yes if r["used"] else no,
                     col("document"): "" if has_url else document_name(str(r.get("source_file") or ""), lang),
                     col("line"): None if has_url or _na(r.get("source_line")) else int(r["source_line"]),
                     col("url"): str(url).strip() if has_url else "", col("quote"): str(r.get("quote") or "")})
-    fig_cols = [col(k) for k in ("indicator", "locality", "period_start", "period_end", "subperiod", "value", "value_low",
+    fig_cols = [col(k) for k in ("indicator", "locality", "period_start", "period_end", "subperiod", "value", "as_printed", "value_low",
                                  "value_high", "unit", "status", "published", "used", "document", "line", "url", "quote")]
     tg = targets.set_index("target_id")
     tgt = []
