@@ -195,3 +195,14 @@ def test_one_year_targets_show_one_year_and_caveats_count_their_years(ctx):
     vi = caveats(ctx.catalog.actuals, ctx.best, "agri_growth", "can_tho_merged", "vi")
     en = caveats(ctx.catalog.actuals, ctx.best, "agri_growth", "can_tho_merged", "en")
     assert vi[0].startswith("Số liệu năm 2025 là") and en[0].startswith("Figures for the year 2025 are")
+
+
+def test_documents_verdict_does_not_deny_a_figure_the_page_shows(ctx):
+    """Hậu Giang's PAR rank: a 2024 figure but none for the 2025 deadline. The document's verdict is
+    given without saying that no outturn exists (the sentence before names the missing year)."""
+    rep = indicator_report("par_index_rank", "hau_giang", "vi", ctx, with_figure=False)
+    text = " ".join(p["status"] for p in rep.paragraphs)
+    assert "Văn kiện tự đánh giá là “Vượt”" in text and "18 thứ hạng năm 2024" in text
+    assert "không có số liệu kết quả" not in text
+    old = indicator_report("labour_productivity", "can_tho_old", "vi", ctx, with_figure=False)
+    assert "không có số liệu kết quả để kiểm tra" in " ".join(p["status"] for p in old.paragraphs)  # no figure at all

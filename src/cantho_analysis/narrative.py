@@ -415,6 +415,9 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
         if a.get("verdict"):
             key = "doc_agree" if a.get("doc_agrees") else "doc_disagree"
             s += m(key, doc=shown, verdict=status_label(a["verdict"], lang))
+        elif not _na(a.get("latest_year")) and not _na(a.get("period_end")) \
+                and int(a["latest_year"]) < int(a["period_end"]):  # a figure, but not for the target's year
+            s += m("doc_only_before", doc=shown)  # the sentence before says which year has no figure
         else:
             s += m("doc_only", doc=shown)
     elif isinstance(a.get("item_doc_verdict"), str) and a.get("item_doc_verdict"):
