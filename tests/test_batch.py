@@ -293,3 +293,22 @@ def test_reports_command_only_a_task_register_and_an_unknown_name(tmp_path, caps
     said = capsys.readouterr()
     assert rc == 2 and "unknown report name(s) overveiw" in said.err and "Did you mean: overview" in said.err
     assert "Traceback" not in said.err and sorted(p.name for p in tmp_path.iterdir()) == before  # nothing made
+
+
+def test_the_warm_engine_gives_papermill_the_workers_one_kernel_client(monkeypatch):
+    """nbclient's NotebookClient sets its client to None whatever it is given and would start a new
+    one (a handshake, about 0.2 s) for every report; the warm engine hands it the worker's client."""
+    from types import SimpleNamespace
+
+    from jupyter_client import KernelManager
+    from papermill.clientwrap import PapermillNotebookClient
+
+    from cantho_analysis import batch
+
+    km, kc = KernelManager(), object()
+    monkeypatch.setitem(batch._KERNEL, "python3", km)
+    monkeypatch.setattr(batch, "_kernel_client", lambda name: kc)
+    seen = []
+    monkeypatch.setattr(PapermillNotebookClient, "execute", lambda self, **kw: seen.append((self.km, self.kc)))
+    batch._make_engine().execute_managed_notebook(SimpleNamespace(nb=nbf.v4.new_notebook()), "python3")
+    assert seen == [(km, kc)]
