@@ -665,6 +665,10 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
 
     ctx = get_context()
     card, ind = ctx.card, ctx.catalog.indicators.set_index("indicator_id")
+    # split once by indicator and locality, not per row (368 rows in a full set)
+    cards = {k: g for k, g in card.groupby(["indicator_id", "locality"], sort=False)}
+    bests = {k: g for k, g in ctx.best.groupby(["indicator_id", "locality"], sort=False)} if not ctx.best.empty else {}
+    unit_rows: dict = {}
     plans = ctx.catalog.plans.set_index("plan") if not ctx.catalog.plans.empty else pd_empty_plans()
     env, css = _environment()
     built = _utcnow()
@@ -718,25 +722,28 @@ def write_index(out_dir: Path, results: list[Result], langs: list[str]) -> Path:
                             key=lambda r: label(ind.loc[r.job.indicator_id], lang) if r.job.indicator_id in ind.index
                             else r.job.indicator_id):
                 iid = r.job.indicator_id
-                c = card[(card["indicator_id"] == iid) & (card["locality"] == loc)]
+                if (iid, loc) not in unit_rows:  # the same for both languages: computed once
+                    c = cards.get((iid, loc), card.iloc[0:0])
+                    # The row shows one target (the newest that is still in force, else the newest) with its
+                    # own status and the figure it was judged on, so the three always belong together.
+                    head = headline_target(c) if len(c) else None  # the page's own headline target
+                    latest = head if head is not None and not pd.isna(head["latest_year"]) else None
+                    # nothing judged yet (the merged city's 2025–2030 targets): the base year's figure, said as such
+                    base = (base_figure(bests.get((iid, loc)), iid, loc, head.get("base_year"))
+                            if latest is None and head is not None else None)
+                    n_bases = (int(len(base_alternatives(c[c["target_id"] == head["target_id"]], ctx.catalog.actuals)))
+                               if base is not None else 0)
+                    unit_rows[(iid, loc)] = (c, head, latest, base, n_bases)
+                c, head, latest, base, n_bases = unit_rows[(iid, loc)]
                 for st in c["status"]:
                     status_counts[st] = status_counts.get(st, 0) + 1
-                # The row shows one target (the newest that is still in force, else the newest) with its
-                # own status and the figure it was judged on, so the three always belong together.
-                head = headline_target(c) if len(c) else None  # the page's own headline target
                 st = str(head["status"]) if head is not None else "no_data"
                 indicator = ind.loc[iid] if iid in ind.index else None
                 unit = f" {_unit(indicator, lang)}" if indicator is not None else ""
-                latest = head if head is not None and not pd.isna(head["latest_year"]) else None
-                # nothing judged yet (the merged city's 2025–2030 targets): the base year's figure, said as such
-                base = (base_figure(ctx.best, iid, loc, head.get("base_year"))
-                        if latest is None and head is not None else None)
                 # an average over the period reads per year like its target ("6,92 %/năm", 2021–2025)
                 latest_unit = (f" {target_cell_parts(head, indicator, lang)[1]}"
                                if latest is not None and indicator is not None and head["target_kind"] == "average_growth"
                                and "–" in figure_years(latest) else unit)
-                n_bases = (int(len(base_alternatives(c[c["target_id"] == head["target_id"]], ctx.catalog.actuals)))
-                           if base is not None else 0)
                 o = other.get(("indicator", loc, iid))
                 bg, fg = _chip(st)
                 iname = label(indicator, lang) if indicator is not None else iid
