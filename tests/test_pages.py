@@ -38,3 +38,15 @@ def test_print_css_opens_folds_where_the_browser_allows_it():
     print_block = css[css.index("@media print"):]
     assert re.search(r"details::details-content\s*\{[^}]*content-visibility:\s*visible", print_block)
     assert "details::details-content" not in css[:css.index("@media print")]  # on screen folds stay folded
+
+
+def test_newest_published_for_every_page_at_once_agrees_with_one_page_at_a_time(catalog):
+    from cantho_analysis.pages import newest_published, newest_published_by_unit
+
+    a = catalog.actuals
+    by_unit = newest_published_by_unit(a)
+    assert by_unit[""] == newest_published(a, "overview", {})
+    units = a[["indicator_id", "locality"]].drop_duplicates().head(40).itertuples(index=False)
+    for u in units:
+        params = {"indicator_id": u.indicator_id, "locality": u.locality}
+        assert by_unit.get((u.indicator_id, u.locality), "") == newest_published(a, "indicator", params)

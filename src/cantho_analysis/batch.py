@@ -915,16 +915,21 @@ def _run_batch(out, workers: Workers, t0: float, langs, jobs_n, only, progress, 
         from .fingerprint import job_fingerprints
 
         prints = job_fingerprints(jobs)
-        from .pages import newest_published
+        from .pages import newest_published_by_unit
         from .report import get_catalog
 
         # the page's data vintage, given to the workers; a notebook that is not one of the package's
         # reports shows no data, so it has none (and nobody loads the data for it)
         jobs = [replace(j, published="") if j.published is None and j.kind not in config.REPORT_KINDS else j for j in jobs]
         if any(j.published is None for j in jobs):
-            actuals = get_catalog().actuals
-            jobs = [j if j.published is not None else replace(j, published=newest_published(actuals, j.kind, j.params))
-                    for j in jobs]
+            newest = newest_published_by_unit(get_catalog().actuals)
+
+            def published(j: Job) -> str:  # as pages.newest_published(actuals, j.kind, j.params)
+                if j.kind == "indicator":
+                    return newest.get((j.params.get("indicator_id"), j.params.get("locality")), "")
+                return newest[""]
+
+            jobs = [j if j.published is not None else replace(j, published=published(j)) for j in jobs]
         before = {e["job"]["stem"]: Result.from_manifest(e) for e in (prev or {}).get("reports", [])
                   if e.get("job", {}).get("stem")}
         unchanged = [before[j.stem] for j in jobs if not rebuild_all and j.stem in before

@@ -145,6 +145,17 @@ def newest_published(actuals, kind: str = "", params: dict | None = None) -> str
     return max(pub) if len(pub) else ""
 
 
+def newest_published_by_unit(actuals) -> dict:
+    """``newest_published`` for every page at once: ``{"": newest of all, (indicator_id, locality):
+    newest of that unit}`` (one pass over the figures instead of one filter per page)."""
+    a = actuals[["indicator_id", "locality", "published"]].dropna(subset=["published"])
+    a = a.assign(published=a["published"].astype(str))
+    a = a[a["published"].str.len() > 0]
+    out = {"": max(a["published"]) if len(a) else ""}
+    out.update(a.groupby(["indicator_id", "locality"], sort=False)["published"].max().to_dict())
+    return out
+
+
 def _vintage(lang: str, kind: str = "", params: dict | None = None, published: str | None = None) -> str:
     """The page's data vintage for readers; ``published`` when the batch already knows it."""
     if published is None:
