@@ -206,3 +206,12 @@ def test_documents_verdict_does_not_deny_a_figure_the_page_shows(ctx):
     assert "không có số liệu kết quả" not in text
     old = indicator_report("labour_productivity", "can_tho_old", "vi", ctx, with_figure=False)
     assert "không có số liệu kết quả để kiểm tra" in " ".join(p["status"] for p in old.paragraphs)  # no figure at all
+
+
+def test_a_target_whose_period_is_over_requires_nothing_more(ctx):
+    rep = indicator_report("grdp_growth", "can_tho_old", "en", ctx, with_figure=False)
+    tab = rep.table
+    period, required = t("indicator.targets.col.period", "en"), t("indicator.targets.col.required_rate", "en")
+    assert set(tab.loc[tab[period] == "2021–2025", required]) == {"—"}  # both 2021–2025 targets are closed
+    merged = indicator_report("grdp_current", "can_tho_merged", "en", ctx, with_figure=False).table
+    assert merged[required].str.contains("%/yr").all()  # an open target keeps its required rate

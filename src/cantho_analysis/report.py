@@ -185,6 +185,8 @@ def _table(card: pd.DataFrame, lang: str, plan_names: dict | None = None, indica
         req_unit = r.get("what_it_takes_unit") if not _na(r.get("what_it_takes")) else r.get("rate_unit")
         rng = narrative.base_range(bases[bases["target_id"] == r["target_id"]]) if bases is not None and len(bases) else None
         required = _rate(r["what_it_takes"] if not _na(r.get("what_it_takes")) else r["required_rate"], req_unit, ind, lang)
+        if r.get("period_state") == "closed":  # nothing is required any more of a target whose period is over
+            required = "—"
         stretch = narrative.fmt(r.get("stretch"), lang, 2)
         if rng is not None and required != "—" and not (not _na(r.get("stretch")) and float(r["stretch"]) == 0.0):
             unit_ = narrative.rate_unit_text(req_unit, ind, lang) if isinstance(req_unit, str) and req_unit else ""
