@@ -309,6 +309,10 @@ def test_the_warm_engine_gives_papermill_the_workers_one_kernel_client(monkeypat
     monkeypatch.setitem(batch._KERNEL, "python3", km)
     monkeypatch.setattr(batch, "_kernel_client", lambda name: kc)
     seen = []
-    monkeypatch.setattr(PapermillNotebookClient, "execute", lambda self, **kw: seen.append((self.km, self.kc)))
+    monkeypatch.setattr(PapermillNotebookClient, "execute",
+                        lambda self, **kw: seen.append((self.km, self.kc, self.downloads_to)))
     batch._make_engine().execute_managed_notebook(SimpleNamespace(nb=nbf.v4.new_notebook()), "python3")
-    assert seen == [(km, kc)]
+    batch._make_engine().execute_managed_notebook(SimpleNamespace(nb=nbf.v4.new_notebook()), "python3",
+                                                  downloads_to="/where/the/page/is")
+    # ... and tells the kernel where an indicator page's downloads go (report.DOWNLOADS_TO)
+    assert seen == [(km, kc, None), (km, kc, "/where/the/page/is")]

@@ -215,3 +215,28 @@ def test_a_target_whose_period_is_over_requires_nothing_more(ctx):
     assert set(tab.loc[tab[period] == "2021–2025", required]) == {"—"}  # both 2021–2025 targets are closed
     merged = indicator_report("grdp_current", "can_tho_merged", "en", ctx, with_figure=False).table
     assert merged[required].str.contains("%/yr").all()  # an open target keeps its required rate
+
+
+def test_in_a_batch_the_report_writes_its_downloads_beside_its_page(ctx, tmp_path, monkeypatch):
+    """The batch's engine sets report.DOWNLOADS_TO in the kernel: the report writes the very files
+    download_files gives (from the figures it shows), so the worker need not load the data.
+    Anywhere else (JupyterLab, nbval) it writes nothing."""
+    from cantho_analysis import report
+
+    monkeypatch.setattr(report, "show_figure", lambda fig, dpi=96: None)
+    monkeypatch.chdir(tmp_path)
+    report.display_indicator_report("total_investment", "hau_giang", "vi")  # DOWNLOADS_TO is None
+    assert not list(tmp_path.iterdir())
+    where = tmp_path / "page"
+    where.mkdir()
+    monkeypatch.setattr(report, "DOWNLOADS_TO", str(where))
+    report.display_indicator_report("total_investment", "hau_giang", "vi")
+    written = {p.name: p.read_bytes() for p in where.iterdir()}
+    expected = download_files("total_investment", "hau_giang", "vi", ctx)
+    assert set(written) == set(expected)
+    for name in expected:
+        if name.endswith(".csv"):
+            assert written[name] == expected[name]
+        else:  # a workbook carries its time of writing: compare what it holds
+            a, b = (pd.read_excel(io.BytesIO(x), sheet_name=None) for x in (written[name], expected[name]))
+            assert list(a) == list(b) and all(a[k].equals(b[k]) for k in a)

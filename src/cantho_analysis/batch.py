@@ -57,7 +57,7 @@ skip_slow_iri_checker()
 
 from . import config  # noqa: E402
 from .i18n import t as msg  # noqa: E402
-from .pages import render_page  # noqa: E402
+from .pages import download_names, render_page  # noqa: E402
 from .publish import MANIFEST, FORMAT, TOOL, OutputError, describe_os_error, open_output  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ class Job:
     plan: str = ""  # task registers
     langs: tuple = ()  # the languages of the set (the page's language switch links to these)
     published: str | None = None  # newest `published` of the page's figures (set by run_batch)
+    title: list | None = None  # [title, crumbs] of the page (pages.page_title, set by run_batch)
 
 
 @dataclass
@@ -252,8 +253,12 @@ def _make_engine():
     from papermill.utils import merge_kwargs, remove_args
 
     class WarmClient(PapermillNotebookClient):
+        downloads_to: str | None = None
+
         def papermill_execute_cells(self):
-            msg_id = self.kc.execute(RESET_CODE, silent=True, store_history=False)
+            # a clean namespace, and where an indicator page's downloads go (report.DOWNLOADS_TO)
+            code = RESET_CODE + f"import cantho_analysis.report as __c; __c.DOWNLOADS_TO = {self.downloads_to!r}; del __c\n"
+            msg_id = self.kc.execute(code, silent=True, store_history=False)
             reply = self.wait_for_reply(msg_id)
             if reply is None or reply["content"].get("status") != "ok":
                 raise RuntimeError(f"namespace reset failed: {reply and reply['content']}")
@@ -263,6 +268,7 @@ def _make_engine():
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            downloads_to = kwargs.pop("downloads_to", None)
             kwargs = remove_args(["input_path", "cwd"], **kwargs)
             safe = remove_args(["timeout", "startup_timeout"], **kwargs)
             final = merge_kwargs(safe, timeout=execution_timeout or kwargs.get("timeout"), startup_timeout=start_timeout,
@@ -273,6 +279,7 @@ def _make_engine():
             # the worker's one kernel client: NotebookClient.__init__ sets kc to None whatever it is
             # given, and a client of its own per report costs a handshake (about 0.2 s a report)
             client.kc = kc
+            client.downloads_to = downloads_to
             return client.execute()
 
     return WarmEngine
@@ -396,13 +403,17 @@ def execute_job(job: Job, out_dir: str, engine: str = WARM_ENGINE) -> Result:
     html_path = out / f"{job.stem}.html"
     t0 = time.perf_counter()
     error, fatal = "", False
+    names = list(download_names(job.indicator_id, job.lang).values()) if job.kind == "indicator" else []
     try:
         ipynb.parent.mkdir(parents=True, exist_ok=True)
         html_path.parent.mkdir(parents=True, exist_ok=True)
+        for name in names:  # written by the kernel (report.DOWNLOADS_TO), or below after it
+            (html_path.parent / name).unlink(missing_ok=True)
+        extra = {"downloads_to": str(html_path.parent)} if names and engine == WARM_ENGINE else {}
         pm.execute_notebook(str(config.notebooks_dir() / job.notebook), str(ipynb), parameters=job.params,
                             engine_name=engine, kernel_name="python3", progress_bar=False, log_output=False,
                             request_save_on_cell_execute=False,
-                            cwd=str(config.notebooks_dir()))
+                            cwd=str(config.notebooks_dir()), **extra)
     except OSError as e:
         error, fatal = f"cannot write the report: {describe_os_error(e)}", e.errno in FATAL_ERRNOS
     except Exception as e:  # a failing notebook is reported, never fatal to the batch
@@ -414,13 +425,15 @@ def execute_job(job: Job, out_dir: str, engine: str = WARM_ENGINE) -> Result:
             nb = nbformat.read(ipynb, as_version=4)
             work = sum(float(c.metadata.get("papermill", {}).get("duration") or 0) for c in nb.cells)
             html_path.write_text(render_page(nb, job.kind, job.stem, job.lang, job.params, job.langs or (job.lang,),
-                                             _utcnow(), published=job.published), encoding="utf-8")
-            if job.kind == "indicator" and not error:  # the data behind the page, linked from it
-                from .report import download_files
+                                             _utcnow(), published=job.published,
+                                             title=tuple(job.title) if job.title else None), encoding="utf-8")
+            if names and not error:  # the data behind the page, linked from it
+                if not all((html_path.parent / n).is_file() for n in names):  # another engine: written here
+                    from .report import download_files
 
-                for name, data in download_files(job.indicator_id, job.locality, job.lang).items():
-                    (html_path.parent / name).write_bytes(data)
-                    downloads.append(str((html_path.parent / name).relative_to(out)))
+                    for name, data in download_files(job.indicator_id, job.locality, job.lang).items():
+                        (html_path.parent / name).write_bytes(data)
+                downloads = [str((html_path.parent / n).relative_to(out)) for n in names]
         except OSError as e:
             fatal = e.errno in FATAL_ERRNOS
             error = error or f"cannot write the report: {describe_os_error(e)}"
@@ -457,9 +470,7 @@ def _worker_init(parent_pid: int | None = None, context_file: str | None = None)
     import atexit
 
     if context_file:  # the parent's loaded data, for this worker and its kernel (report.shared_context)
-        from .report import CONTEXT_ENV
-
-        os.environ[CONTEXT_ENV] = context_file
+        os.environ[config.CONTEXT_ENV] = context_file
     os.environ.setdefault("MPLBACKEND", "Agg")
     for k, v in SINGLE_THREAD.items():
         os.environ.setdefault(k, v)
@@ -915,7 +926,7 @@ def _run_batch(out, workers: Workers, t0: float, langs, jobs_n, only, progress, 
         from .fingerprint import job_fingerprints
 
         prints = job_fingerprints(jobs)
-        from .pages import newest_published_by_unit
+        from .pages import newest_published_by_unit, page_title
         from .report import get_catalog
 
         # the page's data vintage, given to the workers; a notebook that is not one of the package's
@@ -930,6 +941,9 @@ def _run_batch(out, workers: Workers, t0: float, langs, jobs_n, only, progress, 
                 return newest[""]
 
             jobs = [j if j.published is not None else replace(j, published=published(j)) for j in jobs]
+        # the page's title too, so that a worker renders its page without loading the data
+        jobs = [replace(j, title=list(page_title(j.kind, j.lang, j.params))) if j.title is None and j.kind in
+                config.REPORT_KINDS else j for j in jobs]
         before = {e["job"]["stem"]: Result.from_manifest(e) for e in (prev or {}).get("reports", [])
                   if e.get("job", {}).get("stem")}
         unchanged = [before[j.stem] for j in jobs if not rebuild_all and j.stem in before

@@ -85,3 +85,8 @@ FIGURE_COLORS = {"official": "#08519c", "preliminary": "#3182bd", "estimate": "#
 FIGURE_EDGE = "#08306b"
 TARGET_COLOR = "#3a3a3a"
 TARGET_MARKERS = ("D", "s", "^", "v", "P", "X", "p", "h")
+
+
+# The environment variable that names the file in which a batch hands its validated data to its
+# workers and their kernels (report.save_context, report.shared_context).
+CONTEXT_ENV = "CANTHO_CONTEXT_FILE"

@@ -25,7 +25,7 @@ from pathlib import Path
 from . import config
 from .i18n import t as msg
 
-__all__ = ["render_page", "notebook_body", "page_title", "relative_index", "language_links"]
+__all__ = ["render_page", "notebook_body", "page_title", "relative_index", "language_links", "download_names"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 @lru_cache(maxsize=1)
@@ -110,6 +110,12 @@ def notebook_body(nb, lang: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def download_names(indicator_id: str, lang: str) -> dict[str, str]:
+    """File names of an indicator page's downloads, written beside the page (``<id>.<lang>.html``)."""
+    return {"csv": f"{indicator_id}.data.{lang}.csv", "targets_csv": f"{indicator_id}.targets.{lang}.csv",
+            "xlsx": f"{indicator_id}.data.{lang}.xlsx"}
+
+
 def page_title(kind: str, lang: str, params: dict) -> tuple[str, list[str]]:
     """A reader's title for a report and the breadcrumb items between the index and the page."""
     if kind == "indicator":
@@ -166,7 +172,8 @@ def _vintage(lang: str, kind: str = "", params: dict | None = None, published: s
 
 
 def render_page(nb, kind: str, stem: str, lang: str, params: dict, langs: tuple[str, ...] | list[str],
-                built: str, stale: tuple[str, str] | None = None, published: str | None = None) -> str:
+                built: str, stale: tuple[str, str] | None = None, published: str | None = None,
+                title: tuple[str, list[str]] | None = None) -> str:
     """The HTML page of one executed notebook.
 
     Parameters
@@ -185,9 +192,11 @@ def render_page(nb, kind: str, stem: str, lang: str, params: dict, langs: tuple[
     published
         The newest ``published`` of the page's figures, when the caller knows it (the batch
         computes it once in the parent, so workers need not load the catalogue for it).
+    title
+        ``page_title(kind, lang, params)`` when the caller knows it (the batch's parent, likewise).
     """
     env, css = _environment()
-    title, crumbs = page_title(kind, lang, params)
+    title, crumbs = title if title is not None else page_title(kind, lang, params)
     try:
         vintage = _vintage(lang, kind, params, published)
     except Exception:

@@ -26,6 +26,7 @@ from . import config, narrative
 from .catalog import Catalog, load_catalog, user_actual_files
 from .i18n import has, t
 from .i18n import t as msg
+from .pages import download_names  # the batch's workers name the files without this module
 from .progress import (base_alternatives, figure_years, planning_realism, realism_summary, scorecard,
                        stretch_ranking)
 from .safetext import spreadsheet_safe_frame
@@ -59,7 +60,7 @@ def _stamp() -> tuple:
     return tuple(key(p) for p in files)
 
 
-CONTEXT_ENV = "CANTHO_CONTEXT_FILE"
+CONTEXT_ENV = config.CONTEXT_ENV
 
 
 def _shared(stamp: tuple) -> "Context | None":
@@ -357,10 +358,11 @@ def series_html(rows: pd.DataFrame, indicator, lang: str) -> str:
     return (f"<table class='dataframe series'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
-def download_names(indicator_id: str, lang: str) -> dict[str, str]:
-    """File names of an indicator page's downloads, written beside the page (``<id>.<lang>.html``)."""
-    return {"csv": f"{indicator_id}.data.{lang}.csv", "targets_csv": f"{indicator_id}.targets.{lang}.csv",
-            "xlsx": f"{indicator_id}.data.{lang}.xlsx"}
+# Where ``display_indicator_report`` writes the page's downloads (``download_files``): set by the
+# batch's engine in the report's kernel for each indicator page (the folder of its page), None
+# elsewhere (JupyterLab, nbval, a papermill run of its own). The kernel has the page's figures at
+# hand; the batch's worker would otherwise load the data to compute them again.
+DOWNLOADS_TO: str | None = None
 
 
 def download_frames(rows: pd.DataFrame, card: pd.DataFrame, targets: pd.DataFrame, indicator, locality: str,
@@ -418,15 +420,18 @@ def download_frames(rows: pd.DataFrame, card: pd.DataFrame, targets: pd.DataFram
             msg("indicator.downloads.sheet.targets", lang): spreadsheet_safe_frame(tgts)}
 
 
-def download_files(indicator_id: str, locality: str, lang: str, ctx: Context | None = None) -> dict[str, bytes]:
+def download_files(indicator_id: str, locality: str, lang: str, ctx: Context | None = None,
+                   rows: pd.DataFrame | None = None) -> dict[str, bytes]:
     """The downloads of one indicator page, ``file name -> bytes``: the figures and the targets as
-    CSV (UTF-8 with a BOM, for Excel) and both as one XLSX workbook (``download_names``)."""
+    CSV (UTF-8 with a BOM, for Excel) and both as one XLSX workbook (``download_names``).
+    ``rows``: the page's figures (``series_rows``), when the caller has them."""
     ctx = ctx or get_context()
     cat = ctx.catalog
     ind = cat.indicator(indicator_id)
     card = ctx.card[(ctx.card["indicator_id"] == indicator_id) & (ctx.card["locality"] == locality)]
-    frames = download_frames(series_rows(cat.actuals, ctx.best, indicator_id, locality), card, cat.targets, ind, locality,
-                             _plan_names(cat.plans, lang), lang)
+    if rows is None:
+        rows = series_rows(cat.actuals, ctx.best, indicator_id, locality)
+    frames = download_frames(rows, card, cat.targets, ind, locality, _plan_names(cat.plans, lang), lang)
     from .export import xlsx_bytes
 
     figs, tgts = frames.values()
@@ -735,6 +740,11 @@ def display_indicator_report(indicator_id: str, locality: str, lang: str = "en")
     from IPython.display import HTML, display
 
     rep = indicator_report(indicator_id, locality, lang)
+    if DOWNLOADS_TO:  # in a batch: the data behind the page, beside it (see DOWNLOADS_TO)
+        from pathlib import Path
+
+        for name, data in download_files(indicator_id, locality, lang, rows=rep.series).items():
+            (Path(DOWNLOADS_TO) / name).write_bytes(data)
     e = _md_escape
     display(HTML(f"<h2>{e(rep.title)}</h2><p class='conclusion'><b>{e(rep.conclusion)}</b></p>"
                  f"<p><small>{e(rep.summary)}</small></p>"))
