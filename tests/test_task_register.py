@@ -224,15 +224,19 @@ def test_english_page_marks_the_quoted_tasks_as_vietnamese(data):
 
 
 # --------------------------------------------------------------------------- English titles (data/tasks_en.csv)
+def _register(data, plan: str, lang: str):
+    """One plan's register page: the page, its HTML, the plan's tasks and the task-title cells."""
+    reg, agencies, plans = data
+    page = R.register_page(reg, agencies, plans, plan, lang, AS_OF)
+    titles = [x for _, df in page.groups for x in df[_t(lang)("col_quote")]]
+    return page, R.page_html(page), reg[reg["plan"] == plan], titles
+
+
 @pytest.mark.parametrize("plan", ["dh_i_2025_2030", "ctr17_2021_2025"])
 def test_english_page_gives_every_task_and_section_in_english_with_its_original(data, plan):
     import html as H
 
-    reg, agencies, plans = data
-    page = R.register_page(reg, agencies, plans, plan, "en", AS_OF)
-    en = R.page_html(page)
-    mine = reg[reg["plan"] == plan]
-    titles = [x for _, df in page.groups for x in df[_t("en")("col_quote")]]
+    page, en, mine, titles = _register(data, plan, "en")
     assert len(titles) == len(mine) and all(isinstance(x, R.Translated) for x in titles)
     for r in mine.itertuples():
         number = r.task_id.rsplit(".", 1)[1].lstrip("0")
@@ -251,11 +255,7 @@ def test_english_page_gives_every_task_and_section_in_english_with_its_original(
 
 @pytest.mark.parametrize("plan", ["dh_i_2025_2030", "ctr17_2021_2025"])
 def test_vietnamese_page_keeps_the_printed_titles_and_no_translation(data, plan):
-    reg, agencies, plans = data
-    page = R.register_page(reg, agencies, plans, plan, "vi", AS_OF)
-    vi = R.page_html(page)
-    mine = reg[reg["plan"] == plan]
-    quotes = [x for _, df in page.groups for x in df[_t("vi")("col_quote")]]
+    page, vi, mine, quotes = _register(data, plan, "vi")
     assert not any(isinstance(x, R.Translated) for x in quotes)
     assert sorted(quotes) == sorted(R.task_text(q, t.rsplit(".", 1)[1].lstrip("0"))
                                     for q, t in zip(mine["quote"], mine["task_id"]))

@@ -626,7 +626,11 @@ def base_figure(best, indicator_id: str, locality: str, year) -> dict | None:
     indicator in one locality, as a scorecard-like row for ``narrative.outturn_text``
     (``latest_value``, ``outturn_low``/``outturn_high`` for a printed bound or range); ``None``
     when there is none. A target judged on nothing yet still has its starting point shown."""
+    import math
+
     import pandas as pd
+
+    from .progress import outturn_ends
 
     if year is None or pd.isna(year) or best is None or best.empty:
         return None
@@ -638,13 +642,9 @@ def base_figure(best, indicator_id: str, locality: str, year) -> dict | None:
     if b.empty:
         return None
     r = b.iloc[0]
-    kind = str(r.get("value_kind") or "exact")
-    lo = r.get("value_low") if not pd.isna(r.get("value_low")) else None
-    hi = r.get("value_high") if not pd.isna(r.get("value_high")) else None
-    if kind == "lower_bound" and lo is None:
-        lo = r["value"]
-    if kind == "upper_bound" and hi is None:
-        hi = r["value"]
+    ends = outturn_ends(r)  # a printed range or bound, as the scorecard reads an outturn
+    lo, hi = (None, None) if ends is None else (None if math.isinf(ends[0]) else ends[0],
+                                                None if math.isinf(ends[1]) else ends[1])
     return {"latest_value": float(r["value"]), "latest_year": int(year), "outturn_low": lo, "outturn_high": hi}
 
 

@@ -17,6 +17,7 @@ from . import config
 from .i18n import has, scoped, t
 from .i18n import t as t_
 from .numbers import format_number
+from .progress import NARROW_MISS_PCT, base_rate_range, narrowly_missed
 
 __all__ = ["LANGS", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs", "verdict_label",
            "narrow_rule_text", "base_versions_text", "source_who", "base_range", "rate_range_text",
@@ -73,7 +74,7 @@ def target_text(target: Mapping, indicator: Mapping, plan_name: str, lang: str) 
     value = m(f"bound.{bound}", low=fmt(low, lang), high=fmt(high, lang), unit=_unit(indicator, lang))
     value = " ".join(value.split())  # no double space where a measure has no unit
     start, end = int(target["period_start"]), int(target["period_end"])
-    period = str(start) if start == end else f"{start}–{end}"
+    period = period_text(start, end)
     kind_key = str(target["target_kind"])
     if kind_key == "annual_value" and start != end:
         kind_key = "annual_value_multi"
@@ -129,7 +130,7 @@ def target_cell_parts(target: Mapping, indicator: Mapping | None, lang: str) -> 
             kind = "annual_rate"
         else:
             kind = "annual_value_multi"
-    period = str(start) if start == end else f"{start}–{end}"
+    period = period_text(start, end)
     key = f"indicator.target.period.{kind}"
     when = t_(key, lang, start=start, end=end, period=period) if has(key, lang) else str(end)
     return target_level(target.get("low"), target.get("high"), lang), unit, when
@@ -190,8 +191,6 @@ def _base_rows(bases) -> list[dict]:
 def base_range(bases) -> tuple[float, float] | None:
     """The lowest and highest rate required over the versions of a target's base (``progress.base_alternatives``
     rows of one target), or None for a single version (``progress.base_rate_range``)."""
-    from .progress import base_rate_range
-
     return base_rate_range(_base_rows(bases))
 
 
@@ -296,23 +295,13 @@ def _wit(a: Mapping, indicator: Mapping, m, kw: dict) -> str:
 def verdict_label(a: Mapping, lang: str) -> str:
     """A scorecard row's status in words; a miss within ``progress.NARROW_MISS_PCT`` % of the target
     reads "not achieved (narrowly missed)" (the verdict itself is unchanged)."""
-    from .progress import narrowly_missed
-
     if narrowly_missed(a):
         return t_("narrative.narrow.label", lang)
     return status_label(a.get("status"), lang)
 
 
-def _narrow(a: Mapping) -> bool:
-    from .progress import narrowly_missed
-
-    return narrowly_missed(a)
-
-
 def narrow_rule_text(lang: str) -> str:
     """The rule behind "narrowly missed", for the pages' method notes."""
-    from .progress import NARROW_MISS_PCT
-
     return t_("narrative.narrow.rule", lang, pct=fmt(NARROW_MISS_PCT, lang))
 
 
@@ -402,7 +391,7 @@ def status_paragraph(a: Mapping, indicator: Mapping, lang: str, successor: str =
         s += t_("status.outturn.published_average", lang, value=fmt(a["published_average"], lang), unit=unit)
     if a.get("period_state") == "open":
         s += what_it_takes_text(a, indicator, lang, bases)
-    if a.get("period_state") == "closed" and _narrow(a):
+    if a.get("period_state") == "closed" and narrowly_missed(a):
         s += " " + narrow_rule_text(lang)
     doc = a.get("doc_verdict")
     if doc:
@@ -547,7 +536,7 @@ def caveats(actuals: pd.DataFrame, best: pd.DataFrame, indicator_id: str, locali
     b = best[(best["indicator_id"] == indicator_id) & (best["locality"] == locality)]
     a = actuals[(actuals["indicator_id"] == indicator_id) & (actuals["locality"] == locality)]
     def yrs(df) -> dict:  # the years as text, and how many ("năm 2025", "các năm 2020, 2021")
-        years = sorted({str(int(s)) if s == e else f"{int(s)}–{int(e)}" for s, e in zip(df["period_start"], df["period_end"])})
+        years = sorted({period_text(s, e) for s, e in zip(df["period_start"], df["period_end"])})
         return {"years": ", ".join(years), "k": len(years)}
 
     est = b[b["status"].isin(["estimate", "plan_estimate", "preliminary"])]
@@ -600,6 +589,7 @@ def target_range(low, high, lang: str) -> str:
 
 
 def period_text(start, end) -> str:
+    """A period as readers write it: ``2023`` for one year, ``2021–2025`` for several."""
     return str(int(start)) if int(start) == int(end) else f"{int(start)}–{int(end)}"
 
 

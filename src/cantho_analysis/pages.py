@@ -141,14 +141,12 @@ def page_title(kind: str, lang: str, params: dict) -> tuple[str, list[str]]:
 def newest_published(actuals, kind: str = "", params: dict | None = None) -> str:
     """The newest ``published`` (raw, e.g. ``2026-01``) among the figures a page shows; "" if none.
 
-    An indicator page counts its own figures (indicator and locality), every other page all.
-    """
-    a = actuals
+    An indicator page counts its own figures (indicator and locality), every other page all
+    (:func:`newest_published_by_unit`, which gives it for every page at once)."""
+    newest = newest_published_by_unit(actuals)
     if kind == "indicator" and params:
-        a = a[(a["indicator_id"] == params.get("indicator_id")) & (a["locality"] == params.get("locality"))]
-    pub = a["published"].dropna().astype(str)
-    pub = pub[pub.str.len() > 0]
-    return max(pub) if len(pub) else ""
+        return newest.get((params.get("indicator_id"), params.get("locality")), "")
+    return newest[""]
 
 
 def newest_published_by_unit(actuals) -> dict:

@@ -245,7 +245,7 @@ def conclusion(card: pd.DataFrame, indicator, plan_names: dict, lang: str) -> st
     if kind == "average_growth":
         start = int(h["base_year"]) + 1 if not _na(h.get("base_year")) else start
         unit = narrative.rate_unit_text("%/yr", indicator, lang)
-    period = str(start) if start == end else f"{start}–{end}"
+    period = narrative.period_text(start, end)
     when = msg(f"indicator.conclusion.when.{kind}", lang, start=start, end=end, period=period)
     kw = dict(plan=plan_names.get(h["plan"], h["plan"]), target=_target_cell(h, lang), unit=unit, when=when,
               status=narrative.status_label(h["status"], lang))
@@ -286,8 +286,7 @@ def _web_link(url: str) -> tuple[str, str]:
 
 
 def _period_text(r, lang: str) -> str:
-    s, e = int(r["period_start"]), int(r["period_end"])
-    text = str(s) if s == e else f"{s}–{e}"
+    text = narrative.period_text(r["period_start"], r["period_end"])
     sub = r.get("subperiod")
     if isinstance(sub, str) and sub and sub != "year":
         key = f"indicator.series.subperiod.{sub}"
@@ -514,7 +513,7 @@ def stretch_table(card: pd.DataFrame, indicators: pd.DataFrame, plans: pd.DataFr
         if x["target_kind"] == "average_growth":
             base = "—"
         years = "—" if pd.isna(x["achieved_from"]) else (
-            str(x["achieved_to"]) if x["achieved_from"] == x["achieved_to"] else f"{x['achieved_from']}–{x['achieved_to']}")
+            narrative.period_text(x["achieved_from"], x["achieved_to"]))
         level, unit, when = narrative.target_cell_parts(x, i, lang)
         required = narrative.fmt(x["what_it_takes"], lang)
         stretch = ("—" if pd.isna(x["stretch"]) and pd.isna(x["achieved_rate_5y"]) else
