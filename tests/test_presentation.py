@@ -48,9 +48,16 @@ def _tg(**kw):
      "2–3 điểm phần trăm/năm (2021–2025)", "2–3 percentage points/yr (2021–2025)"),
     (_tg(target_kind="annual_value", period_start=2025, period_end=2030, base_year=2025, low=15.0, high=15.0), _ind(),
      "15 %/năm (2025–2030)", "15 %/yr (2025–2030)"),
-    # a level held each year is not a rate: no "/năm", but each year
-    (_tg(target_kind="annual_value", period_start=2025, period_end=2030, low=None, high=3.5), _ind(measure="share"),
-     "< 3,5 % (hằng năm 2025–2030)", "< 3.5 % (each year 2025–2030)"),
+    # a level held each year is not a rate: no "/năm", but each year ("dưới 3,5 %": a strict bound)
+    (_tg(target_kind="annual_value", period_start=2025, period_end=2030, low=None, high=3.5, strict="yes"),
+     _ind(measure="share"), "< 3,5 % (hằng năm 2025–2030)", "< 3.5 % (each year 2025–2030)"),
+    # a bound that includes its value ("trong nhóm 30": rank 30 or better) and one that excludes it ("trên 358")
+    (_tg(target_kind="annual_value", period_start=2021, period_end=2025, low=None, high=30.0, strict="no"),
+     _ind(measure="rank", unit="rank", unit_vi="thứ hạng"), "≤ 30 thứ hạng (hằng năm 2021–2025)",
+     "≤ 30 rank (each year 2021–2025)"),
+    (_tg(target_kind="value_in_year", period_start=2030, period_end=2030, low=358.0, high=None, strict=True),
+     _ind(measure="level", unit="million VND/worker", unit_vi="triệu đồng/lao động"), "> 358 triệu đồng/lao động (2030)",
+     "> 358 million VND/worker (2030)"),
     # a level to reach by a year, and a one-year target: the year
     (_tg(low=215.0, high=215.0, period_end=2030), _ind(unit="million VND/person", unit_vi="triệu đồng/người", measure="level"),
      "215 triệu đồng/người (2030)", "215 million VND/person (2030)"),

@@ -17,7 +17,7 @@ from . import config
 from .i18n import has, scoped, t
 from .i18n import t as t_
 from .numbers import format_number
-from .progress import NARROW_MISS_PCT, base_rate_range, narrowly_missed
+from .progress import NARROW_MISS_PCT, base_rate_range, narrowly_missed, strict_bound
 
 __all__ = ["LANGS", "label", "fmt", "target_text", "status_paragraph", "target_paragraphs", "verdict_label",
            "narrow_rule_text", "base_versions_text", "source_who", "base_range", "rate_range_text",
@@ -69,6 +69,8 @@ def target_text(target: Mapping, indicator: Mapping, plan_name: str, lang: str) 
     m = _msgs(lang)
     low, high = target.get("low"), target.get("high")
     bound = str(target.get("bound") or "range")
+    if bound in ("at_least", "at_most") and strict_bound(target):
+        bound = {"at_least": "above", "at_most": "below"}[bound]
     if bound in ("point", "about") and low is not None and not pd.isna(low) and high is not None and not pd.isna(high) and low != high:
         bound = "range" if bound == "point" else "about_range"
     value = m(f"bound.{bound}", low=fmt(low, lang), high=fmt(high, lang), unit=_unit(indicator, lang))
@@ -88,14 +90,15 @@ def target_text(target: Mapping, indicator: Mapping, plan_name: str, lang: str) 
     return s
 
 
-def target_level(low, high, lang: str) -> str:
-    """A target's level as printed, without its unit: ``9,5–10``, ``≥ 9,5``, ``< 3``, ``43.000``."""
+def target_level(low, high, lang: str, strict: bool = False) -> str:
+    """A target's level as printed, without its unit: ``9,5–10``, ``≥ 9,5``, ``< 3``, ``≤ 30``,
+    ``43.000``; ``strict``: a one-sided bound that excludes its own value ("dưới", "trên": < and >)."""
     if _na(low) and _na(high):
         return "—"
     if _na(low):
-        return t_("indicator.target.at_most", lang, high=fmt(high, lang))
+        return t_("indicator.target.below" if strict else "indicator.target.at_most", lang, high=fmt(high, lang))
     if _na(high):
-        return t_("indicator.target.at_least", lang, low=fmt(low, lang))
+        return t_("indicator.target.above" if strict else "indicator.target.at_least", lang, low=fmt(low, lang))
     return fmt(low, lang) if float(low) == float(high) else \
         t_("indicator.target.range", lang, low=fmt(low, lang), high=fmt(high, lang))
 
@@ -133,7 +136,7 @@ def target_cell_parts(target: Mapping, indicator: Mapping | None, lang: str) -> 
     period = period_text(start, end)
     key = f"indicator.target.period.{kind}"
     when = t_(key, lang, start=start, end=end, period=period) if has(key, lang) else str(end)
-    return target_level(target.get("low"), target.get("high"), lang), unit, when
+    return target_level(target.get("low"), target.get("high"), lang, strict_bound(target)), unit, when
 
 
 def target_cell(target: Mapping, indicator: Mapping | None, lang: str) -> str:

@@ -73,7 +73,7 @@ __all__ = [
     "stretch_ranking", "ON_TRACK", "ACCELERATE", "OPEN_STATUSES", "VERDICTS", "DOC_VERDICTS",
     "Assessment", "annual_series", "period_values", "baseline", "trajectory", "growth_progress",
     "classify_ratio", "verdict", "assess_target", "scorecard", "planning_realism", "realism_summary",
-    "NARROW_MISS_PCT", "narrowly_missed", "base_versions", "rate_from_base", "base_alternatives", "base_rate_range",
+    "NARROW_MISS_PCT", "narrowly_missed", "strict_bound", "base_versions", "rate_from_base", "base_alternatives", "base_rate_range",
 ]
 
 ON_TRACK, ACCELERATE = 0.95, 0.6
@@ -503,7 +503,7 @@ def assess_target(target: Mapping, indicator: Mapping, best: pd.DataFrame,
     doc = None if doc is None or (isinstance(doc, float) and math.isnan(doc)) or doc is pd.NA or doc == "" else str(doc)
     scope = target.get("doc_verdict_scope")
     scope = str(scope) if isinstance(scope, str) and scope else ("row" if doc else None)
-    strict = str(target.get("strict") or "").strip().lower() == "yes"
+    strict = strict_bound(target)
     a = Assessment(str(target["target_id"]), str(target["indicator_id"]), str(target["locality"]),
                    str(target["plan"]), int(target["period_start"]), t_end, kind, low, high, base_year=base_year,
                    doc_verdict_scope=scope, strict=strict)
@@ -924,7 +924,18 @@ SCORECARD_COLUMNS = ["target_id", "indicator_id", "locality", "plan", "period_st
                      "published_average",
                      # added by the data review of issues 9/10 (targets printed with another unit's words)
                      "copy_of", "copy_of_locality",
-                     "known_years", "known_years_average", "implied_missing_growth"]
+                     "known_years", "known_years_average", "implied_missing_growth",
+                     # a one-sided bound that excludes its own value ("dưới", "trên"): its sign is < or >
+                     "strict"]
+
+
+def strict_bound(row: Mapping) -> bool:
+    """Whether a target's one-sided bound excludes its own value ("dưới 0,5", "trên 358": ``strict``
+    is ``yes`` in targets.csv, True in a scorecard row)."""
+    v = row.get("strict")
+    if isinstance(v, str):
+        return v.strip().lower() in ("yes", "true")
+    return isinstance(v, (bool, np.bool_)) and bool(v)
 
 
 def successors(targets: pd.DataFrame) -> dict[str, str]:

@@ -156,7 +156,7 @@ def _na(x) -> bool:
 
 def _target_cell(row, lang: str) -> str:
     """A target's value as printed: ``9,5–10``, ``≥ 9,5``, ``< 3`` (the unit is added by the caller)."""
-    return narrative.target_level(row["low"], row["high"], lang)
+    return narrative.target_level(row["low"], row["high"], lang, narrative.strict_bound(row))
 
 
 def _rate(value, rate_unit, indicator, lang: str, decimals: int | None = None) -> str:
